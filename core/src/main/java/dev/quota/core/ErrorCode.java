@@ -1,0 +1,33 @@
+package dev.quota.core;
+
+/**
+ * The stable business error codes. Their {@link #code()} strings are a public contract:
+ * clients and scripts match on them, so they never change once released.
+ */
+public enum ErrorCode {
+    QUOTA_EXCEEDED("quota_exceeded"),
+    NO_ACTIVE_SUBSCRIPTION("no_active_subscription"),
+    USER_NOT_FOUND("user_not_found"),
+    INVALID_QUOTA_STATE("invalid_quota_state"),
+    /** Malformed input rejected before any database work: a bad count, date, user reference. */
+    INVALID_INPUT("invalid_input"),
+    /** A lock wait, statement timeout or retry budget ran out; the call changed nothing and may be retried. */
+    CONTENTION_TIMEOUT("contention_timeout"),
+    DATABASE_UNAVAILABLE("database_unavailable"),
+    SCHEMA_MISMATCH("schema_mismatch");
+
+    private final String code;
+
+    ErrorCode(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    @Override
+    public String toString() {
+        return code;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.quota.core.db;
+
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Classifies database failures by SQLSTATE into the toolkit's error codes: the one place
+ * that knows which PostgreSQL errors mean "try again", "the database is gone" or "the
+ * schema is not what we expect".
+ */
+public final class SqlStates {
+
+    public static final String SERIALIZATION_FAILURE = "40001";
+    public static final String DEADLOCK_DETECTED = "40P01";
+    public static final String LOCK_NOT_AVAILABLE = "55P03";
+    public static final String QUERY_CANCELED = "57014";
+    public static final String UNDEFINED_TABLE = "42P01";
+    public static final String UNDEFINED_COLUMN = "42703";
+
+    private SqlStates() {
+    }
+
+    public static Optional<String> sqlState(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return Optional.of(sql.getSQLState());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Serialization failures and deadlocks: the transaction did nothing and may be retried whole. */
+    public static boolean isRetryableConflict(Throwable failure) {
+        return sqlState(failure).filter(s -> s.equals(SERIALIZATION_FAILURE) || s.equals(DEADLOCK_DETECTED)).isPresent();
+    }
+
+    /** The error a caller sees for a failed database call; a {@link QuotaException} passes through. */
+    public static QuotaException translate(Throwable failure) {
+        if (failure instanceof QuotaException quota) {
+            return quota;
+        }
+        String state = sqlState(failure).orElse("");
+        String detail = rootMessage(failure);
+        if (state.equals(LOCK_NOT_AVAILABLE) || state.equals(QUERY_CANCELED)
+                || state.equals(SERIALIZATION_FAILURE) || state.equals(DEADLOCK_DETECTED)) {
+            return new QuotaException(ErrorCode.CONTENTION_TIMEOUT,
+                    "the database did not grant the change in time (" + detail + "); nothing was changed, retry later",
+                    Map.of("sql_state", state), null, failure);
+        }
+        if (state.equals(UNDEFINED_TABLE) || state.equals(UNDEFINED_COLUMN)) {
+            return new QuotaException(ErrorCode.SCHEMA_MISMATCH,
+                    "the database schema is not the quota schema (" + detail + "); run 'quota db migrate' or 'quota db check'",
+                    Map.of("sql_state", state), null, failure);
+        }
+        if (isPoolTimeout(failure) && !isConnectionFailure(state)) {
+            return new QuotaException(ErrorCode.CONTENTION_TIMEOUT,
+                    "no database connection became free in time (" + detail + "); nothing was changed, retry later",
+                    Map.of(), null, failure);
+        }
+        if (isConnectionFailure(state) || isPoolTimeout(failure) || state.isEmpty()) {
+            return new QuotaException(ErrorCode.DATABASE_UNAVAILABLE,
+                    "database unavailable: " + detail, state.isEmpty() ? Map.of() : Map.of("sql_state", state), null, failure);
+        }
+        return new QuotaException(ErrorCode.INVALID_QUOTA_STATE,
+                "the database refused the change: " + detail, Map.of("sql_state", state), null, failure);
+    }
+
+    /** Connection exceptions (08), auth (28), unknown database (3D000), shutdowns and crashes (57P0x). */
+    private static boolean isConnectionFailure(String state) {
+        return state.startsWith("08") || state.startsWith("28") || state.equals("3D000")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
+    }
+
+    private static boolean isPoolTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable deepest = failure;
+        String message = failure.getMessage();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            deepest = t;
+            if (t instanceof SQLException && t.getMessage() != null) {
+                message = t.getMessage();
+                break;
+            }
+        }
+        if (message == null) {
+            message = deepest.getClass().getSimpleName();
+        }
+        return message.lines().findFirst().orElse(message).strip();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.quota.core.persistence;
+
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * Users, plans and subscriptions. The chat backend owns these rows; the toolkit writes them
+ * only to seed demo and test data.
+ */
+public interface AccountDao {
+
+    @SqlQuery("""
+            INSERT INTO billing_plans (code, display_name, daily_message_limit, is_active)
+            VALUES (:code, :displayName, :limit, true)
+            ON CONFLICT (code) DO UPDATE SET display_name = EXCLUDED.display_name,
+                                             daily_message_limit = EXCLUDED.daily_message_limit
+            RETURNING id
+            """)
+    long upsertPlan(@Bind("code") String code, @Bind("displayName") String displayName, @Bind("limit") int dailyMessageLimit);
+
+    @SqlQuery("INSERT INTO users (email, role) VALUES (:email, 'user') RETURNING id")
+    long insertUser(@Bind("email") String email);
+
+    @SqlQuery("SELECT id FROM billing_plans WHERE code = :code")
+    Optional<Long> planId(@Bind("code") String code);
+
+    @SqlUpdate("""
+            INSERT INTO user_subscriptions (user_id, plan_id, status, started_at)
+            VALUES (:userId, :planId, 'active', now() - interval '30 days')
+            """)
+    void subscribe(@Bind("userId") long userId, @Bind("planId") long planId);
+
+    @SqlUpdate("""
+            UPDATE user_subscriptions SET status = 'canceled', ended_at = now()
+             WHERE user_id = :userId AND status = 'active'
+            """)
+    int cancelSubscription(@Bind("userId") long userId);
+}

@@ -1,0 +1,40 @@
+package dev.quota.core.persistence;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** Every statement on {@code quota_adjustments}, the audit trail. */
+@RegisterConstructorMapper(AdjustmentRow.class)
+public interface AdjustmentDao {
+
+    // DO NOTHING on request_id: a retried adjustment finds its first application here and
+    // is answered from it instead of being applied twice.
+    @SqlQuery("""
+            INSERT INTO quota_adjustments (user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at)
+            VALUES (:userId, :day, :kind, :requested, :appliedDelta, :reason, :actor, :requestId, now())
+            ON CONFLICT (request_id) WHERE request_id IS NOT NULL DO NOTHING
+            RETURNING id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
+            """)
+    Optional<AdjustmentRow> insert(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("kind") String kind,
+                                   @Bind("requested") int requested, @Bind("appliedDelta") int appliedDelta,
+                                   @Bind("reason") String reason, @Bind("actor") String actor,
+                                   @Bind("requestId") String requestId);
+
+    @SqlQuery("""
+            SELECT id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
+              FROM quota_adjustments WHERE request_id = :requestId
+            """)
+    Optional<AdjustmentRow> findByRequestId(@Bind("requestId") String requestId);
+
+    @SqlQuery("""
+            SELECT id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
+              FROM quota_adjustments
+             WHERE user_id = :userId AND quota_date BETWEEN :from AND :to
+             ORDER BY quota_date, id
+            """)
+    List<AdjustmentRow> forUser(@Bind("userId") long userId, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
+}

@@ -1,0 +1,39 @@
+package dev.quota.core.persistence;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** Every statement on {@code chat_messages}. */
+@RegisterConstructorMapper(StoredMessage.class)
+public interface MessageDao {
+
+    // DO NOTHING on the request_id: a row that is already there belongs to a committed
+    // earlier attempt of the same request, which the caller turns into a replay. While that
+    // attempt is still in flight this INSERT waits on the unique index, which is what makes
+    // concurrent duplicates charge exactly once.
+    @SqlQuery("""
+            INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
+            SELECT :userId, :conversationId, 'user', :createdAt, r
+              FROM unnest(CAST(:requestIds AS text[])) AS r
+            ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
+            RETURNING id
+            """)
+    List<Long> insertUserMessages(@Bind("userId") long userId, @Bind("conversationId") Long conversationId,
+                                  @Bind("createdAt") OffsetDateTime createdAt, @Bind("requestIds") String[] requestIds);
+
+    @SqlQuery("""
+            SELECT id, user_id, created_at, request_id FROM chat_messages
+             WHERE role = 'user' AND (request_id = :requestId OR request_id LIKE :requestIdPattern)
+             ORDER BY id
+            """)
+    List<StoredMessage> findByRequestId(@Bind("requestId") String requestId, @Bind("requestIdPattern") String requestIdPattern);
+
+    @SqlQuery("""
+            SELECT count(*) FROM chat_messages
+             WHERE user_id = :userId AND role = 'user' AND created_at >= :from AND created_at < :to
+            """)
+    int countUserMessages(@Bind("userId") long userId, @Bind("from") OffsetDateTime from, @Bind("to") OffsetDateTime to);
+}

@@ -1,0 +1,31 @@
+package dev.quota.core.persistence;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** Resolves a user reference and reads the facts a day's quota is derived from. */
+@RegisterConstructorMapper(QuotaContext.class)
+public interface QuotaContextDao {
+
+    @SqlQuery("SELECT id FROM users WHERE lower(email) = lower(:email)")
+    Optional<Long> userIdByEmail(@Bind("email") String email);
+
+    // One round trip on the chat path: the user, the plan of the active subscription, the
+    // day's grants and the counter. Grants are summed here rather than kept on the counter
+    // row so that the audit trail is the single source of truth for the limit.
+    @SqlQuery("""
+            SELECT u.id AS user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
+                   COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
+                              WHERE a.user_id = u.id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
+                   COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
+                              WHERE q.user_id = u.id AND q.quota_date = :day), 0) AS consumed
+              FROM users u
+              LEFT JOIN user_subscriptions s ON s.user_id = u.id AND s.status = 'active'
+              LEFT JOIN billing_plans p ON p.id = s.plan_id
+             WHERE u.id = :userId
+            """)
+    Optional<QuotaContext> context(@Bind("userId") long userId, @Bind("day") LocalDate day);
+}

@@ -1,0 +1,68 @@
+package dev.quota.core.persistence;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * Every statement on {@code user_daily_quota_usages}. The consumption strategies compose
+ * these; none of them formats a value into SQL.
+ */
+public interface UsageDao {
+
+    // The whole of the atomic strategy. The INSERT branch only fires for the day's first
+    // consumption and is itself guarded by the limit; the DO UPDATE branch re-checks the
+    // limit against the latest committed row under its row lock, so concurrent callers
+    // serialize on the row and none can push it past the limit. No row back = refused.
+    @SqlQuery("""
+            INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
+            SELECT :userId, :day, :units, now()
+             WHERE :units <= :limit
+            ON CONFLICT (user_id, quota_date) DO UPDATE
+               SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
+             WHERE q.used_count + EXCLUDED.used_count <= :limit
+            RETURNING used_count
+            """)
+    Optional<Integer> addWithinLimit(@Bind("userId") long userId, @Bind("day") LocalDate day,
+                                     @Bind("units") int units, @Bind("limit") int limit);
+
+    @SqlQuery("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :userId AND quota_date = :day")
+    Optional<Integer> read(@Bind("userId") long userId, @Bind("day") LocalDate day);
+
+    @SqlQuery("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :userId AND quota_date = :day FOR UPDATE")
+    Optional<Integer> readForUpdate(@Bind("userId") long userId, @Bind("day") LocalDate day);
+
+    // DO NOTHING: when a concurrent transaction created the row first we simply use theirs;
+    // the caller then locks or re-reads it, so no duplicate-key error reaches anyone.
+    @SqlUpdate("""
+            INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count, updated_at)
+            VALUES (:userId, :day, :used, now())
+            ON CONFLICT (user_id, quota_date) DO NOTHING
+            """)
+    int insertIfAbsent(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("used") int used);
+
+    @SqlUpdate("""
+            INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
+            VALUES (:userId, :day, :used, now())
+            ON CONFLICT (user_id, quota_date) DO UPDATE SET used_count = EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
+            """)
+    int upsert(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("used") int used);
+
+    @SqlUpdate("UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now() WHERE user_id = :userId AND quota_date = :day")
+    int write(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("used") int used);
+
+    // Compare-and-set: matches only if nobody committed a change since we read :seen.
+    @SqlUpdate("""
+            UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now()
+             WHERE user_id = :userId AND quota_date = :day AND used_count = :seen
+            """)
+    int compareAndSet(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("seen") int seen, @Bind("used") int used);
+
+    // Serializes every writer of one (user, day) that is not already serialized by the row
+    // lock: the advisory strategy and the audited adjustments take it in the same order
+    // (advisory lock, then row), so they cannot deadlock with each other.
+    @SqlQuery("SELECT 1 FROM pg_advisory_xact_lock(:classId, :objectId)")
+    int advisoryLock(@Bind("classId") int classId, @Bind("objectId") int objectId);
+}

@@ -1,0 +1,37 @@
+package dev.quota.core.strategy;
+
+import dev.quota.core.persistence.UsageDao;
+import java.time.LocalDate;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Pessimistic locking: {@code SELECT ... FOR UPDATE} on the counter row, check in Java,
+ * {@code UPDATE}. The row is created race-free first ({@code ON CONFLICT DO NOTHING}) so
+ * there is always a row to lock, even for the day's first message.
+ */
+public final class RowLockStrategy implements ConsumptionStrategy {
+
+    public static final String NAME = "row-lock";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
+        UsageDao usage = handle.attach(UsageDao.class);
+        long userId = counter.userId();
+        LocalDate day = counter.day().date();
+        // The steady state is one locking read; only the day's first call pays the insert.
+        int used = usage.readForUpdate(userId, day).orElseGet(() -> {
+            usage.insertIfAbsent(userId, day, 0);
+            return usage.readForUpdate(userId, day).orElseThrow();
+        });
+        if ((long) used + units > limit) {
+            return Decision.refused(used);
+        }
+        usage.write(userId, day, used + units);
+        return Decision.accepted(used + units);
+    }
+}

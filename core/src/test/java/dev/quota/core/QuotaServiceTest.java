@@ -1,0 +1,260 @@
+package dev.quota.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quota.core.persistence.AdjustmentRow;
+import dev.quota.core.strategy.Strategies;
+import dev.quota.core.testing.FreshDatabase;
+import dev.quota.core.testing.MutableClock;
+import dev.quota.core.testing.QuotaFixtures;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class QuotaServiceTest {
+
+    @RegisterExtension
+    final FreshDatabase db = new FreshDatabase();
+
+    private final MutableClock clock = MutableClock.at("2026-05-20T10:15:00Z");
+    private static final LocalDate TODAY = LocalDate.of(2026, 5, 20);
+    private QuotaService service;
+    private QuotaFixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        service = new QuotaService(db.jdbi(), Strategies.named(Strategies.DEFAULT), clock);
+        fixtures = db.fixtures();
+    }
+
+    @Test
+    void givenASubscribedUser_whenStatusIsAsked_thenThePlanLimitNothingConsumedAndTheNextMidnight() {
+        long user = fixtures.subscribedUser("ada@example.com", 20);
+
+        QuotaStatus status = service.status(Long.toString(user));
+
+        assertThat(status.limit()).isEqualTo(20);
+        assertThat(status.consumed()).isZero();
+        assertThat(status.remaining()).isEqualTo(20);
+        assertThat(status.planCode()).isEqualTo("limit-20");
+        assertThat(status.resetAt()).hasToString("2026-05-21T00:00:00Z");
+    }
+
+    @Test
+    void givenAnEmailInAnotherCase_whenStatusIsAsked_thenTheUserIsFound() {
+        long user = fixtures.subscribedUser("grace@example.com", 5);
+        assertThat(service.status("Grace@Example.com").userId()).isEqualTo(user);
+    }
+
+    @Test
+    void givenAUserWithoutSubscription_whenStatusIsAsked_thenNoActiveSubscription() {
+        fixtures.unsubscribedUser("free@example.com");
+        assertThatThrownBy(() -> service.status("free@example.com"))
+                .isInstanceOfSatisfying(QuotaException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
+    }
+
+    @Test
+    void givenAnUnknownId_whenStatusIsAsked_thenUserNotFound() {
+        assertThatThrownBy(() -> service.status("987654"))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_NOT_FOUND));
+    }
+
+    @Test
+    void givenAnUnknownEmail_whenConsuming_thenUserNotFoundAndNothingStored() {
+        assertThatThrownBy(() -> service.acceptMessage("nobody@example.com", null))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_NOT_FOUND));
+        assertThat(fixtures.totalMessages()).isZero();
+    }
+
+    @Test
+    void givenALimitOfThree_whenFourMessagesArrive_thenTheFourthIsRefusedWithTheDetails() {
+        long user = fixtures.subscribedUser(3);
+        for (int i = 0; i < 3; i++) {
+            service.acceptMessage(Long.toString(user), "req-" + i);
+        }
+
+        assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), "req-blocked"))
+                .isInstanceOfSatisfying(QuotaException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
+                    assertThat(e.requestId()).isEqualTo("req-blocked");
+                    assertThat(e.details()).containsEntry("limit", 3).containsEntry("consumed", 3)
+                            .containsEntry("remaining", 0).containsEntry("reset_at", "2026-05-21T00:00:00Z");
+                });
+        assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(3);
+        assertThat(fixtures.messageCount(user, TODAY)).isEqualTo(3);
+        assertThat(service.metrics().exceededTotal()).isEqualTo(1);
+        assertThat(service.metrics().consumedTotal()).isEqualTo(3);
+    }
+
+    @Test
+    void givenAcceptedMessages_whenCounted_thenExactlyOneStoredMessagePerConsumedUnit() {
+        long user = fixtures.subscribedUser(10);
+        service.acceptMessage(Long.toString(user), null);
+        service.consume(Long.toString(user), 4, "batch-1");
+
+        assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(5);
+        assertThat(fixtures.messageCount(user, TODAY)).isEqualTo(5);
+    }
+
+    @Test
+    void givenAMessageThatCannotBeStored_whenConsuming_thenTheCounterIsUnchanged() {
+        long user = fixtures.subscribedUser(10);
+        // a trigger that rejects the message row stands in for any failure of the insert
+        db.jdbi().useHandle(h -> h.execute("""
+                CREATE FUNCTION refuse_message() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN RAISE EXCEPTION 'storage refused'; END $$;
+                CREATE TRIGGER refuse BEFORE INSERT ON chat_messages FOR EACH ROW EXECUTE FUNCTION refuse_message();
+                """));
+
+        assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), "will-fail"))
+                .isInstanceOf(QuotaException.class);
+        assertThat(fixtures.usedCount(user, TODAY)).isZero();
+        assertThat(fixtures.messageCount(user, TODAY)).isZero();
+    }
+
+    @Test
+    void givenACommittedRequest_whenTheClientRetriesIt_thenTheOriginalOutcomeAndNoSecondCharge() {
+        long user = fixtures.subscribedUser(10);
+        Consumption first = service.acceptMessage(Long.toString(user), "retry-me");
+
+        Consumption retry = service.acceptMessage(Long.toString(user), "retry-me");
+
+        assertThat(first.replayed()).isFalse();
+        assertThat(retry.replayed()).isTrue();
+        assertThat(retry.status().consumed()).isEqualTo(1);
+        assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(1);
+        assertThat(fixtures.messageCount(user, TODAY)).isEqualTo(1);
+    }
+
+    @Test
+    void givenACommittedRequestOnAFullDay_whenRetried_thenStillTheOriginalOutcomeNotQuotaExceeded() {
+        long user = fixtures.subscribedUser(1);
+        service.acceptMessage(Long.toString(user), "last-one");
+
+        assertThat(service.acceptMessage(Long.toString(user), "last-one").replayed()).isTrue();
+    }
+
+    @Test
+    void givenARequestIdOfAnotherUser_whenReused_thenInvalidInputAndNoCharge() {
+        long alice = fixtures.subscribedUser(5);
+        long bob = fixtures.subscribedUser(5);
+        service.acceptMessage(Long.toString(alice), "shared-id");
+
+        assertThatThrownBy(() -> service.acceptMessage(Long.toString(bob), "shared-id"))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThat(fixtures.usedCount(bob, TODAY)).isZero();
+    }
+
+    @Test
+    void givenAGrant_whenStatusIsAsked_thenTheLimitIncludesItAndTheGrantIsAudited() {
+        long user = fixtures.subscribedUser(10);
+
+        Adjustment grant = service.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(user), 5, "apology", "support:ana"));
+
+        assertThat(grant.appliedDelta()).isEqualTo(5);
+        assertThat(grant.after().limit()).isEqualTo(15);
+        assertThat(service.status(Long.toString(user)).limit()).isEqualTo(15);
+        List<AdjustmentRow> trail = service.adjustments(Long.toString(user), QuotaDay.of(TODAY), QuotaDay.of(TODAY));
+        assertThat(trail).singleElement().satisfies(row -> {
+            assertThat(row.kind()).isEqualTo("grant");
+            assertThat(row.reason()).isEqualTo("apology");
+            assertThat(row.actor()).isEqualTo("support:ana");
+            assertThat(row.requestId()).isNotBlank();
+        });
+    }
+
+    @Test
+    void givenARefundLargerThanUsage_whenApplied_thenTheCounterStopsAtZeroAndTheAppliedDeltaIsRecorded() {
+        long user = fixtures.subscribedUser(10);
+        service.consume(Long.toString(user), 2, null);
+
+        Adjustment refund = service.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, Long.toString(user), 5, "bug", "ops"));
+
+        assertThat(refund.appliedDelta()).isEqualTo(-2);
+        assertThat(refund.requested()).isEqualTo(5);
+        assertThat(fixtures.usedCount(user, TODAY)).isZero();
+        assertThat(fixtures.adjustmentSum(user, TODAY, true)).isEqualTo(-2);
+    }
+
+    @Test
+    void givenResetAndSetAndCharge_whenApplied_thenEachMovesTheCounterAsItsRuleSays() {
+        long user = fixtures.subscribedUser(10);
+        String ref = Long.toString(user);
+        service.consume(ref, 6, null);
+
+        service.adjust(AdjustmentRequest.of(AdjustmentKind.RESET, ref, 0, "new start", "ops"));
+        assertThat(fixtures.usedCount(user, TODAY)).isZero();
+        service.adjust(AdjustmentRequest.of(AdjustmentKind.SET, ref, 7, "manual fix", "ops"));
+        assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(7);
+        Adjustment charge = service.adjust(AdjustmentRequest.of(AdjustmentKind.CHARGE, ref, 9, "api usage", "ops"));
+        assertThat(charge.appliedDelta()).isEqualTo(3);
+        assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(10);
+    }
+
+    @Test
+    void givenADryRun_whenAdjusting_thenBeforeAndAfterAreShownAndNothingIsWritten() {
+        long user = fixtures.subscribedUser(10);
+        service.consume(Long.toString(user), 4, null);
+
+        Adjustment preview = service.adjust(
+                AdjustmentRequest.of(AdjustmentKind.RESET, Long.toString(user), 0, "try", "ops").asDryRun());
+
+        assertThat(preview.dryRun()).isTrue();
+        assertThat(preview.before().consumed()).isEqualTo(4);
+        assertThat(preview.after().consumed()).isZero();
+        assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(4);
+        assertThat(fixtures.adjustmentSum(user, TODAY, false)).isZero();
+    }
+
+    @Test
+    void givenARetriedAdjustment_whenTheSameRequestIdArrivesAgain_thenItIsAppliedOnce() {
+        long user = fixtures.subscribedUser(10);
+        AdjustmentRequest grant = AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(user), 5, "vip", "ops")
+                .withRequestId("grant-1");
+
+        service.adjust(grant);
+        Adjustment again = service.adjust(grant);
+
+        assertThat(again.replayed()).isTrue();
+        assertThat(service.status(Long.toString(user)).limit()).isEqualTo(15);
+    }
+
+    @Test
+    void givenAPastDay_whenAdjusting_thenOnlyThatDayChanges() {
+        long user = fixtures.subscribedUser(10);
+        QuotaDay yesterday = QuotaDay.of(TODAY).previous();
+
+        service.adjust(AdjustmentRequest.of(AdjustmentKind.SET, Long.toString(user), 4, "backfill", "ops").on(yesterday));
+
+        assertThat(fixtures.usedCount(user, yesterday.date())).isEqualTo(4);
+        assertThat(fixtures.usedCount(user, TODAY)).isZero();
+    }
+
+    @Test
+    void givenConsumptionJustBeforeMidnight_whenTheClockCrossesIt_thenTheNewDayStartsEmpty() {
+        long user = fixtures.subscribedUser(2);
+        clock.set(java.time.Instant.parse("2026-05-20T23:59:59.999999Z"));
+        service.consume(Long.toString(user), 2, null);
+        clock.set(java.time.Instant.parse("2026-05-21T00:00:00Z"));
+
+        Consumption next = service.acceptMessage(Long.toString(user), null);
+
+        assertThat(next.status().day()).isEqualTo(QuotaDay.parse("2026-05-21"));
+        assertThat(next.status().consumed()).isEqualTo(1);
+        assertThat(fixtures.messageCount(user, TODAY)).isEqualTo(2);
+    }
+
+    @Test
+    void givenBadCounts_whenConsuming_thenInvalidInputBeforeTouchingTheDatabase() {
+        assertThatThrownBy(() -> service.consume("1", 0, null))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThatThrownBy(() -> service.consume("1", QuotaService.MAX_UNITS_PER_CALL + 1, null))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThatThrownBy(() -> service.consume(" ", 1, null))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+    }
+}

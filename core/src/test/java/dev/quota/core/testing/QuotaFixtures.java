@@ -1,0 +1,67 @@
+package dev.quota.core.testing;
+
+import dev.quota.core.persistence.AccountDao;
+import java.time.LocalDate;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
+
+/** Builds the users, plans and subscriptions a test talks about. */
+public final class QuotaFixtures {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private final Jdbi jdbi;
+
+    public QuotaFixtures(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public long plan(String code, int dailyLimit) {
+        return jdbi.withExtension(AccountDao.class, dao -> dao.upsertPlan(code, code + " plan", dailyLimit));
+    }
+
+    /** A user subscribed to a plan with this daily limit; returns the user id. */
+    public long subscribedUser(int dailyLimit) {
+        return subscribedUser("user" + SEQUENCE.incrementAndGet() + "@example.com", dailyLimit);
+    }
+
+    public long subscribedUser(String email, int dailyLimit) {
+        long planId = plan("limit-" + dailyLimit, dailyLimit);
+        return jdbi.inTransaction(handle -> {
+            AccountDao dao = handle.attach(AccountDao.class);
+            long userId = dao.insertUser(email);
+            dao.subscribe(userId, planId);
+            return userId;
+        });
+    }
+
+    public long unsubscribedUser(String email) {
+        return jdbi.withExtension(AccountDao.class, dao -> dao.insertUser(email));
+    }
+
+    public int usedCount(long userId, LocalDate day) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT used_count FROM user_daily_quota_usages WHERE user_id = :u AND quota_date = :d")
+                .bind("u", userId).bind("d", day).mapTo(Integer.class).findOne().orElse(0));
+    }
+
+    public int messageCount(long userId, LocalDate day) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT count(*) FROM chat_messages
+                         WHERE user_id = :u AND role = 'user'
+                           AND created_at >= CAST(:d AS date) AT TIME ZONE 'UTC'
+                           AND created_at < (CAST(:d AS date) + 1) AT TIME ZONE 'UTC'
+                        """)
+                .bind("u", userId).bind("d", day).mapTo(Integer.class).one());
+    }
+
+    public int adjustmentSum(long userId, LocalDate day, boolean usageKindsOnly) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT COALESCE(sum(applied_delta), 0) FROM quota_adjustments WHERE user_id = :u AND quota_date = :d"
+                                + (usageKindsOnly ? " AND kind IN ('refund', 'charge', 'reset', 'set')" : ""))
+                .bind("u", userId).bind("d", day).mapTo(Integer.class).one());
+    }
+
+    public long totalMessages() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT count(*) FROM chat_messages").mapTo(Long.class).one());
+    }
+}
