@@ -97,6 +97,8 @@ public final class QuotaService {
         }
         UserRef ref = UserRef.parse(userRef);
         String rid = RequestIds.orNew(requestId);
+        // an id we just generated cannot have been committed before: no replay lookups for it
+        boolean mayBeRetry = requestId != null;
         Instant now = clock.instant();
         QuotaDay day = QuotaDay.of(now);
         long started = System.nanoTime();
@@ -105,7 +107,7 @@ public final class QuotaService {
         try {
             Consumption result;
             try {
-                result = strategy.inTransaction(jdbi, handle -> consumeInTransaction(handle, ref, units, rid, now, day));
+                result = strategy.inTransaction(jdbi, handle -> consumeInTransaction(handle, ref, units, rid, mayBeRetry, now, day));
             } catch (AlreadyCommitted e) {
                 result = jdbi.withHandle(handle -> replay(handle, ref, units, rid));
             }
@@ -135,25 +137,22 @@ public final class QuotaService {
         }
     }
 
-    private Consumption consumeInTransaction(Handle handle, UserRef ref, int units, String rid, Instant now, QuotaDay day) {
+    private Consumption consumeInTransaction(Handle handle, UserRef ref, int units, String rid, boolean mayBeRetry,
+                                             Instant now, QuotaDay day) {
         QuotaContext context = requireSubscribed(context(handle, ref, day), ref);
         QuotaStatus before = statusOf(context, day);
         Decision decision = strategy.consume(handle, new CounterKey(context.userId(), day), units, before.limit());
         if (!decision.accepted()) {
             // A retry whose first attempt committed must get that outcome, even once the day is full.
-            if (!handle.attach(MessageDao.class).findByRequestId(rid, unitPattern(rid)).isEmpty()) {
+            if (mayBeRetry && handle.attach(MessageDao.class).requestCommitted(rid)) {
                 throw new AlreadyCommitted();
             }
             int used = decision.used() != Decision.UNKNOWN ? decision.used()
                     : handle.attach(UsageDao.class).read(context.userId(), day.date()).orElse(0);
             throw exceeded(before.withConsumed(used), units, rid);
         }
-        String[] requestIds = new String[units];
-        for (int i = 0; i < units; i++) {
-            requestIds[i] = RequestIds.forUnit(rid, i);
-        }
         List<Long> stored = handle.attach(MessageDao.class)
-                .insertUserMessages(context.userId(), null, now.atOffset(ZoneOffset.UTC), requestIds);
+                .insertUserMessages(context.userId(), null, now.atOffset(ZoneOffset.UTC), RequestIds.forUnits(rid, units));
         if (stored.size() != units) {
             // Someone committed this request_id first: roll our charge back and answer theirs.
             throw new AlreadyCommitted();
@@ -162,7 +161,7 @@ public final class QuotaService {
     }
 
     private Consumption replay(Handle handle, UserRef ref, int units, String rid) {
-        List<StoredMessage> messages = handle.attach(MessageDao.class).findByRequestId(rid, unitPattern(rid));
+        List<StoredMessage> messages = handle.attach(MessageDao.class).findByRequestIds(RequestIds.forUnits(rid, units));
         QuotaContext caller = context(handle, ref, QuotaDay.today(clock));
         if (messages.isEmpty() || messages.stream().anyMatch(m -> m.userId() != caller.userId()) || messages.size() != units) {
             throw QuotaException.invalidInput("request_id '" + rid + "' was already used by a different request");
@@ -170,10 +169,6 @@ public final class QuotaService {
         QuotaDay day = QuotaDay.of(messages.get(0).createdAt());
         QuotaStatus status = statusOf(requireSubscribed(context(handle, ref, day), ref), day);
         return new Consumption(rid, units, true, status);
-    }
-
-    private static String unitPattern(String rid) {
-        return rid.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "#%";
     }
 
     private static QuotaException exceeded(QuotaStatus status, int units, String rid) {

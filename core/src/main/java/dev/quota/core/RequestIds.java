@@ -29,4 +29,13 @@ public final class RequestIds {
     public static String forUnit(String requestId, int index) {
         return index == 0 ? requestId : requestId + "#" + (index + 1);
     }
+
+    /** The request_ids of all the messages of a {@code units}-message consumption. */
+    public static String[] forUnits(String requestId, int units) {
+        String[] ids = new String[units];
+        for (int i = 0; i < units; i++) {
+            ids[i] = forUnit(requestId, i);
+        }
+        return ids;
+    }
 }

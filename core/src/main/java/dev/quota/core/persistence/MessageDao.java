@@ -24,12 +24,16 @@ public interface MessageDao {
     List<Long> insertUserMessages(@Bind("userId") long userId, @Bind("conversationId") Long conversationId,
                                   @Bind("createdAt") OffsetDateTime createdAt, @Bind("requestIds") String[] requestIds);
 
+    // role = 'user' lets the planner use the partial unique index: one index probe per id
     @SqlQuery("""
             SELECT id, user_id, created_at, request_id FROM chat_messages
-             WHERE role = 'user' AND (request_id = :requestId OR request_id LIKE :requestIdPattern)
+             WHERE role = 'user' AND request_id = ANY(CAST(:requestIds AS text[]))
              ORDER BY id
             """)
-    List<StoredMessage> findByRequestId(@Bind("requestId") String requestId, @Bind("requestIdPattern") String requestIdPattern);
+    List<StoredMessage> findByRequestIds(@Bind("requestIds") String[] requestIds);
+
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM chat_messages WHERE role = 'user' AND request_id = :requestId)")
+    boolean requestCommitted(@Bind("requestId") String requestId);
 
     @SqlQuery("""
             SELECT count(*) FROM chat_messages

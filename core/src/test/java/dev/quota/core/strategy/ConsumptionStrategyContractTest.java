@@ -1,0 +1,391 @@
+package dev.quota.core.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quota.core.AdjustmentKind;
+import dev.quota.core.AdjustmentRequest;
+import dev.quota.core.Consumption;
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaDay;
+import dev.quota.core.QuotaException;
+import dev.quota.core.QuotaService;
+import dev.quota.core.check.InvariantReport;
+import dev.quota.core.check.QuotaInvariants;
+import dev.quota.core.db.Database;
+import dev.quota.core.testing.ConcurrentCalls;
+import dev.quota.core.testing.ConcurrentCalls.Outcomes;
+import dev.quota.core.testing.FreshDatabase;
+import dev.quota.core.testing.MutableClock;
+import dev.quota.core.testing.QuotaFixtures;
+import dev.quota.core.testing.SharedPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The promises every {@link ConsumptionStrategy} makes, checked against a real PostgreSQL
+ * under concurrency, killed connections, timeouts and an exhausted pool. Randomness is
+ * seeded so that a failure can be replayed.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("strategies")
+class ConsumptionStrategyContractTest {
+
+    static List<String> strategies() {
+        return Strategies.NAMES;
+    }
+
+    private static final long SEED = 20261124L;
+    private static final Instant NOON = Instant.parse("2026-07-01T12:00:00Z");
+    private static final LocalDate DAY = LocalDate.of(2026, 7, 1);
+
+    @Parameter
+    String strategyName;
+
+    private final MutableClock clock = new MutableClock(NOON);
+
+    private QuotaService service(FreshDatabase db) {
+        return new QuotaService(db.jdbi(), Strategies.named(strategyName), clock);
+    }
+
+    private static void assertInvariantsHold(FreshDatabase db) {
+        InvariantReport report = QuotaInvariants.check(db.jdbi());
+        assertThat(report.samples()).as("counters breaking an invariant").isEmpty();
+        assertThat(report.holds()).isTrue();
+    }
+
+    private static void assertOnlyCleanErrors(Outcomes outcomes, ErrorCode... allowed) {
+        assertThat(outcomes.unexpected).as("failures that are not clean quota errors").isEmpty();
+        assertThat(outcomes.errors.keySet()).as("error codes seen").isSubsetOf(EnumSet.of(ErrorCode.QUOTA_EXCEEDED, allowed));
+    }
+
+    @RegisterExtension
+    final FreshDatabase db = new FreshDatabase();
+
+    // --- hot user: every thread on one counter ------------------------------------------------
+
+    @Test
+    void givenOneHotUserWithLimit5000_when32ThreadsTry500TimesEach_thenExactly5000AreAcceptedAndStored() {
+        hotUser(5000);
+    }
+
+    @Test
+    void givenOneHotUserWithLimit1000_when32ThreadsTry500TimesEach_thenExactly1000AreAcceptedAndStored() {
+        hotUser(1000);
+    }
+
+    private void hotUser(int limit) {
+        long user = db.fixtures().subscribedUser(limit);
+        QuotaService service = service(db);
+
+        Outcomes outcomes = ConcurrentCalls.run(32, 500, (t, a) -> service.acceptMessage(Long.toString(user), null));
+
+        assertOnlyCleanErrors(outcomes);
+        assertThat(outcomes.accepted.sum()).isEqualTo(limit);
+        assertThat(outcomes.errors(ErrorCode.QUOTA_EXCEEDED)).isEqualTo(32 * 500 - limit);
+        assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(limit);
+        assertThat(db.fixtures().messageCount(user, DAY)).isEqualTo(limit);
+    }
+
+    // --- many users -----------------------------------------------------------------------------
+
+    @Test
+    void given200UsersWithRandomSmallLimits_when16ThreadsHitThemInRandomOrder_thenEachGetsExactlyMinOfAttemptsAndLimit() {
+        Random random = new Random(SEED);
+        int users = 200;
+        long[] ids = new long[users];
+        int[] limits = new int[users];
+        for (int i = 0; i < users; i++) {
+            limits[i] = 1 + random.nextInt(25);
+            ids[i] = db.fixtures().subscribedUser(limits[i]);
+        }
+        int threads = 16;
+        int perThread = 250;
+        int[][] plan = new int[threads][perThread];
+        AtomicIntegerArray attempts = new AtomicIntegerArray(users);
+        for (int[] row : plan) {
+            for (int a = 0; a < perThread; a++) {
+                row[a] = random.nextInt(users);
+                attempts.incrementAndGet(row[a]);
+            }
+        }
+        AtomicIntegerArray accepted = new AtomicIntegerArray(users);
+        QuotaService service = service(db);
+
+        Outcomes outcomes = ConcurrentCalls.run(threads, perThread, (t, a) -> {
+            Consumption result = service.acceptMessage(Long.toString(ids[plan[t][a]]), null);
+            accepted.incrementAndGet(plan[t][a]);
+            return result;
+        });
+
+        assertOnlyCleanErrors(outcomes);
+        for (int i = 0; i < users; i++) {
+            int expected = Math.min(attempts.get(i), limits[i]);
+            assertThat(accepted.get(i)).as("accepted for user %d (limit %d)", i, limits[i]).isEqualTo(expected);
+            assertThat(db.fixtures().usedCount(ids[i], DAY)).as("counter of user %d", i).isEqualTo(expected);
+        }
+        assertInvariantsHold(db);
+    }
+
+    // --- races on the first row and on the request_id -------------------------------------------
+
+    @Test
+    void givenANewUserDay_when32ThreadsSendTheirFirstMessageAtOnce_thenAllAreAcceptedWithoutDuplicateKeyErrors() {
+        long user = db.fixtures().subscribedUser(100);
+        QuotaService service = service(db);
+
+        Outcomes outcomes = ConcurrentCalls.run(32, 1, (t, a) -> service.acceptMessage(Long.toString(user), null));
+
+        assertThat(outcomes.unexpected).isEmpty();
+        assertThat(outcomes.totalErrors()).as("errors: %s", outcomes).isZero();
+        assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(32);
+    }
+
+    @Test
+    void givenTheSameRequestIdFrom16ThreadsAtOnce_whenConsumed_thenItIsChargedExactlyOnce() {
+        long user = db.fixtures().subscribedUser(100);
+        QuotaService service = service(db);
+
+        Outcomes outcomes = ConcurrentCalls.run(16, 1, (t, a) -> service.acceptMessage(Long.toString(user), "dup-42"));
+
+        assertOnlyCleanErrors(outcomes);
+        assertThat(outcomes.accepted.sum()).isEqualTo(1);
+        assertThat(outcomes.replayed.sum()).isEqualTo(15);
+        assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(1);
+        assertThat(db.fixtures().messageCount(user, DAY)).isEqualTo(1);
+    }
+
+    // --- midnight -----------------------------------------------------------------------------
+
+    @Test
+    void givenConsumptionAcrossUtcMidnight_whenTheClockFlipsMidRun_thenEachMessageLandsOnTheCounterOfItsOwnDay() {
+        long user = db.fixtures().subscribedUser(1000);
+        clock.set(Instant.parse("2026-07-01T23:59:59.999999Z"));
+        QuotaService service = service(db);
+        AtomicLong calls = new AtomicLong();
+
+        Outcomes outcomes = ConcurrentCalls.run(8, 100, (t, a) -> {
+            if (calls.incrementAndGet() == 400) {
+                clock.set(Instant.parse("2026-07-02T00:00:00Z"));
+            }
+            return service.acceptMessage(Long.toString(user), null);
+        });
+
+        assertOnlyCleanErrors(outcomes);
+        int first = db.fixtures().usedCount(user, DAY);
+        int second = db.fixtures().usedCount(user, DAY.plusDays(1));
+        assertThat(first).isPositive();
+        assertThat(second).isPositive();
+        assertThat(first + second).isEqualTo(800);
+        assertInvariantsHold(db);
+    }
+
+    // --- faults -------------------------------------------------------------------------------
+
+    @Test
+    void givenBackendsKilledDuringTheRun_whenConsuming_thenEveryFailureIsCleanAndRetriesSettleEveryRequestExactlyOnce() throws Exception {
+        int users = 20;
+        long[] ids = new long[users];
+        for (int i = 0; i < users; i++) {
+            ids[i] = db.fixtures().subscribedUser(60);
+        }
+        Random random = new Random(SEED);
+        int threads = 8;
+        int perThread = 150;
+        int[][] plan = new int[threads][perThread];
+        for (int[] row : plan) {
+            for (int a = 0; a < perThread; a++) {
+                row[a] = random.nextInt(users);
+            }
+        }
+        QuotaService service = service(db);
+        ConcurrentCalls.Call call = (t, a) -> service.acceptMessage(Long.toString(ids[plan[t][a]]), "kill-" + t + "-" + a);
+
+        Outcomes outcomes;
+        try (BackendKiller killer = new BackendKiller(db.name(), Duration.ofMillis(15))) {
+            outcomes = ConcurrentCalls.run(threads, perThread, call);
+            assertThat(killer.killed()).as("backends terminated").isPositive();
+        }
+
+        assertOnlyCleanErrors(outcomes, ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.CONTENTION_TIMEOUT);
+        assertThat(outcomes.errors(ErrorCode.DATABASE_UNAVAILABLE)).as("faults surfaced as database_unavailable").isPositive();
+        assertInvariantsHold(db);
+        // A failure may hide a commit whose answer was lost; retrying with the same request_id
+        // must settle each one: replayed if it had committed, accepted or refused if not.
+        Outcomes retried = new Outcomes();
+        for (int[] failed : outcomes.failedCalls) {
+            try {
+                Consumption result = call.invoke(failed[0], failed[1]);
+                (result.replayed() ? retried.replayed : retried.accepted).increment();
+            } catch (QuotaException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
+            }
+        }
+        long committed = outcomes.accepted.sum() + retried.accepted.sum() + retried.replayed.sum();
+        long counters = 0;
+        for (long id : ids) {
+            counters += db.fixtures().usedCount(id, DAY);
+        }
+        assertThat(counters).isEqualTo(committed);
+        assertInvariantsHold(db);
+    }
+
+    @Test
+    void givenStatementsTimingOutMidTransaction_whenConsuming_thenTimeoutsAreCleanAndNothingHalfWritten() {
+        try (Database tight = Database.open(db.config().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(20)))) {
+            // the message insert sometimes outlives the statement timeout, after the counter moved
+            db.jdbi().useHandle(h -> h.execute("""
+                    CREATE FUNCTION slow_message() RETURNS trigger LANGUAGE plpgsql AS
+                    $$ BEGIN IF random() < 0.2 THEN PERFORM pg_sleep(0.05); END IF; RETURN NEW; END $$;
+                    CREATE TRIGGER slow BEFORE INSERT ON chat_messages FOR EACH ROW EXECUTE FUNCTION slow_message();
+                    """));
+            long user = db.fixtures().subscribedUser(10_000);
+            QuotaService service = new QuotaService(tight.jdbi(), Strategies.named(strategyName), clock);
+
+            Outcomes outcomes = ConcurrentCalls.run(8, 40, (t, a) -> service.acceptMessage(Long.toString(user), null));
+
+            assertOnlyCleanErrors(outcomes, ErrorCode.CONTENTION_TIMEOUT);
+            assertThat(outcomes.errors(ErrorCode.CONTENTION_TIMEOUT)).isPositive();
+            assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(outcomes.accepted.sum());
+            assertInvariantsHold(db);
+        }
+    }
+
+    @Test
+    void givenTheCounterLockedByAnotherTransaction_whenConsuming_thenContentionTimeoutInsteadOfHanging() throws Exception {
+        try (Database tight = Database.open(db.config().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(5)))) {
+            long user = db.fixtures().subscribedUser(10);
+            QuotaService service = new QuotaService(tight.jdbi(), Strategies.named(strategyName), clock);
+            service.acceptMessage(Long.toString(user), null);
+            try (Handle blocker = db.jdbi().open()) {
+                blocker.begin();
+                blocker.createQuery("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :u FOR UPDATE")
+                        .bind("u", user).mapTo(Integer.class).one();
+                new CounterKey(user, QuotaDay.of(DAY)).lockAdvisory(blocker);
+
+                long started = System.nanoTime();
+                assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), null))
+                        .isInstanceOfSatisfying(QuotaException.class,
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.CONTENTION_TIMEOUT));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+                blocker.rollback();
+            }
+            assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(1);
+            assertThat(db.fixtures().messageCount(user, DAY)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void givenAnExhaustedPool_whenConsuming_thenAContentionErrorAndNothingChanged() throws Exception {
+        try (Database single = Database.open(db.config().withPoolSize(1)
+                .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(5)))) {
+            long user = db.fixtures().subscribedUser(10);
+            QuotaService service = new QuotaService(single.jdbi(), Strategies.named(strategyName), clock);
+            try (Connection held = single.dataSource().getConnection()) {
+                assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), null))
+                        .isInstanceOfSatisfying(QuotaException.class,
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.CONTENTION_TIMEOUT));
+            }
+            assertThat(db.fixtures().usedCount(user, DAY)).isZero();
+            assertThat(service.acceptMessage(Long.toString(user), null).status().consumed()).isEqualTo(1);
+        }
+    }
+
+    // --- adjustments racing consumption -------------------------------------------------------
+
+    @Test
+    void givenRefundsGrantsAndResetsFromAnotherThread_whenConsuming_thenTheCounterEqualsMessagesPlusAppliedDeltas() throws Exception {
+        long user = db.fixtures().subscribedUser(500);
+        String ref = Long.toString(user);
+        QuotaService service = service(db);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong applied = new AtomicLong();
+        Thread adjuster = new Thread(() -> {
+            Random random = new Random(SEED);
+            AdjustmentKind[] kinds = {AdjustmentKind.REFUND, AdjustmentKind.GRANT, AdjustmentKind.RESET, AdjustmentKind.CHARGE};
+            while (running.get()) {
+                AdjustmentKind kind = kinds[random.nextInt(kinds.length)];
+                try {
+                    service.adjust(AdjustmentRequest.of(kind, ref, 1 + random.nextInt(5), "contract test", "test"));
+                    applied.incrementAndGet();
+                } catch (QuotaException e) {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONTENTION_TIMEOUT);
+                }
+            }
+        }, "adjuster");
+        adjuster.start();
+        Outcomes outcomes;
+        try {
+            outcomes = ConcurrentCalls.run(8, 150, (t, a) -> service.acceptMessage(ref, null));
+        } finally {
+            running.set(false);
+            adjuster.join();
+        }
+
+        assertOnlyCleanErrors(outcomes);
+        assertThat(applied.get()).as("adjustments applied during the run").isPositive();
+        int used = db.fixtures().usedCount(user, DAY);
+        assertThat(used).isEqualTo(db.fixtures().messageCount(user, DAY) + db.fixtures().adjustmentSum(user, DAY, true));
+        assertInvariantsHold(db);
+    }
+
+    /** Terminates random backends of one database, from its own connection, until closed. */
+    static final class BackendKiller implements AutoCloseable {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicLong killed = new AtomicLong();
+        private final Thread thread;
+
+        BackendKiller(String database, Duration every) throws Exception {
+            Connection connection = java.sql.DriverManager.getConnection(
+                    SharedPostgres.get().server().jdbcUrl(database) + "?ApplicationName=killer", "postgres", null);
+            thread = new Thread(() -> {
+                try (connection; Statement statement = connection.createStatement()) {
+                    while (running.get()) {
+                        try (var rs = statement.executeQuery("""
+                                SELECT count(pg_terminate_backend(pid)) FROM (
+                                  SELECT pid FROM pg_stat_activity
+                                   WHERE datname = current_database() AND application_name = 'quota'
+                                     AND pid <> pg_backend_pid()
+                                   ORDER BY random() LIMIT 2) victims
+                                """)) {
+                            rs.next();
+                            killed.addAndGet(rs.getLong(1));
+                        }
+                        Thread.sleep(every.toMillis());
+                    }
+                } catch (Exception e) {
+                    if (running.get()) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }, "backend-killer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long killed() {
+            return killed.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+    }
+}
