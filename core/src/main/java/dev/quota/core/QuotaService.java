@@ -3,6 +3,9 @@ package dev.quota.core;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.AdjustmentDao;
 import dev.quota.core.persistence.AdjustmentRow;
+import dev.quota.core.persistence.DayUsage;
+import dev.quota.core.persistence.ReportDao;
+import dev.quota.core.persistence.TopUser;
 import dev.quota.core.persistence.MessageDao;
 import dev.quota.core.persistence.QuotaContext;
 import dev.quota.core.persistence.QuotaContextDao;
@@ -179,9 +182,10 @@ public final class QuotaService {
         details.put("remaining", status.remaining());
         details.put("requested", units);
         details.put("reset_at", status.resetAt().toString());
-        return new QuotaException(ErrorCode.QUOTA_EXCEEDED,
-                "daily message quota reached (" + status.consumed() + " of " + status.limit()
-                        + " used); it resets at " + status.resetAt(), details, rid, null);
+        String message = status.remaining() == 0
+                ? "daily message quota reached (" + status.consumed() + " of " + status.limit() + " used)"
+                : "not enough quota left: " + units + " requested, " + status.remaining() + " of " + status.limit() + " remaining";
+        return new QuotaException(ErrorCode.QUOTA_EXCEEDED, message + "; it resets at " + status.resetAt(), details, rid, null);
     }
 
     /** Applies an audited adjustment (or previews it, with dry-run). */
@@ -262,6 +266,24 @@ public final class QuotaService {
             QuotaContext context = context(handle, ref, to);
             return handle.attach(AdjustmentDao.class).forUser(context.userId(), from.date(), to.date());
         }));
+    }
+
+    /** A user's days from {@code from} to {@code to}, newest first: counter, messages and grants. */
+    public List<DayUsage> history(String userRef, QuotaDay from, QuotaDay to) {
+        UserRef ref = UserRef.parse(userRef);
+        if (from.compareTo(to) > 0) {
+            throw QuotaException.invalidInput("history range starts after it ends: " + from + " > " + to);
+        }
+        return call(() -> jdbi.withHandle(handle ->
+                handle.attach(ReportDao.class).history(context(handle, ref, to).userId(), from.date(), to.date())));
+    }
+
+    /** The users with the highest counters of a day; only those at or above their limit with {@code exhaustedOnly}. */
+    public List<TopUser> top(QuotaDay day, boolean exhaustedOnly, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw QuotaException.invalidInput("limit must be between 1 and 10000, got " + limit);
+        }
+        return call(() -> jdbi.withExtension(ReportDao.class, dao -> dao.top(day.date(), exhaustedOnly, limit)));
     }
 
     private static QuotaContext context(Handle handle, UserRef ref, QuotaDay day) {

@@ -48,7 +48,7 @@ public final class Database implements AutoCloseable {
         EmbeddedDatabase server = EmbeddedDatabase.start(dataDirectory);
         try {
             Database database = open(server.config(), server);
-            database.migrator().migrate();
+            SchemaMigrator.migrateIfBehind(database.jdbi(), database.dataSource(), null);
             return database;
         } catch (RuntimeException e) {
             server.close();

@@ -43,6 +43,24 @@ public final class SchemaMigrator {
         return current == null ? null : current.getVersion().getVersion();
     }
 
+    /**
+     * Migrates only when the database is behind: a cheap look at Flyway's history table
+     * first, so that a command run against an up-to-date database does not pay for
+     * Flyway's classpath scan on every start.
+     */
+    public static void migrateIfBehind(org.jdbi.v3.core.Jdbi jdbi, DataSource dataSource, String schema) {
+        boolean current = jdbi.withHandle(handle -> {
+            boolean hasHistory = handle.createQuery("SELECT to_regclass('flyway_schema_history') IS NOT NULL")
+                    .mapTo(Boolean.class).one();
+            return hasHistory && handle.createQuery(
+                            "SELECT count(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL")
+                    .mapTo(Integer.class).one() >= SchemaCheck.MIGRATIONS.size();
+        });
+        if (!current) {
+            new SchemaMigrator(dataSource, schema).migrate();
+        }
+    }
+
     /** The number of migrations this build knows but the database has not applied. */
     public int pendingCount() {
         return flyway.info().pending().length;

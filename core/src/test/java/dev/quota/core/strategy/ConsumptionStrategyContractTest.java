@@ -10,6 +10,7 @@ import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaService;
+import dev.quota.core.check.BackendTerminator;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.Database;
@@ -18,9 +19,7 @@ import dev.quota.core.testing.ConcurrentCalls.Outcomes;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
 import dev.quota.core.testing.QuotaFixtures;
-import dev.quota.core.testing.SharedPostgres;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -217,9 +216,9 @@ class ConsumptionStrategyContractTest {
         ConcurrentCalls.Call call = (t, a) -> service.acceptMessage(Long.toString(ids[plan[t][a]]), "kill-" + t + "-" + a);
 
         Outcomes outcomes;
-        try (BackendKiller killer = new BackendKiller(db.name(), Duration.ofMillis(15))) {
+        try (BackendTerminator killer = new BackendTerminator(db.config(), Duration.ofMillis(15), 2)) {
             outcomes = ConcurrentCalls.run(threads, perThread, call);
-            assertThat(killer.killed()).as("backends terminated").isPositive();
+            assertThat(killer.terminated()).as("backends terminated").isPositive();
         }
 
         assertOnlyCleanErrors(outcomes, ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.CONTENTION_TIMEOUT);
@@ -342,50 +341,5 @@ class ConsumptionStrategyContractTest {
         int used = db.fixtures().usedCount(user, DAY);
         assertThat(used).isEqualTo(db.fixtures().messageCount(user, DAY) + db.fixtures().adjustmentSum(user, DAY, true));
         assertInvariantsHold(db);
-    }
-
-    /** Terminates random backends of one database, from its own connection, until closed. */
-    static final class BackendKiller implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong killed = new AtomicLong();
-        private final Thread thread;
-
-        BackendKiller(String database, Duration every) throws Exception {
-            Connection connection = java.sql.DriverManager.getConnection(
-                    SharedPostgres.get().server().jdbcUrl(database) + "?ApplicationName=killer", "postgres", null);
-            thread = new Thread(() -> {
-                try (connection; Statement statement = connection.createStatement()) {
-                    while (running.get()) {
-                        try (var rs = statement.executeQuery("""
-                                SELECT count(pg_terminate_backend(pid)) FROM (
-                                  SELECT pid FROM pg_stat_activity
-                                   WHERE datname = current_database() AND application_name = 'quota'
-                                     AND pid <> pg_backend_pid()
-                                   ORDER BY random() LIMIT 2) victims
-                                """)) {
-                            rs.next();
-                            killed.addAndGet(rs.getLong(1));
-                        }
-                        Thread.sleep(every.toMillis());
-                    }
-                } catch (Exception e) {
-                    if (running.get()) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }, "backend-killer");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        long killed() {
-            return killed.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
-        }
     }
 }

@@ -1,0 +1,75 @@
+package dev.quota.cli.commands;
+
+import dev.quota.cli.ExitCodes;
+import dev.quota.cli.Output;
+import dev.quota.cli.QuotaCommand;
+import dev.quota.core.db.Database;
+import dev.quota.core.db.SchemaCheck;
+import dev.quota.core.db.SchemaMigrator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "db", mixinStandardHelpOptions = true, description = "Create, upgrade or check the quota schema.",
+        subcommands = {DbCommand.Migrate.class, DbCommand.Check.class})
+public final class DbCommand {
+
+    @ParentCommand
+    QuotaCommand root;
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = "Create or upgrade the quota schema (versioned migrations; safe to run again).")
+    static final class Migrate implements Callable<Integer> {
+
+        @ParentCommand
+        DbCommand db;
+
+        @Override
+        public Integer call() {
+            QuotaCommand root = db.root;
+            Database database = root.session(false).database();
+            SchemaMigrator migrator = database.migrator();
+            int applied = migrator.migrate();
+            Output output = root.output();
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("database", database.describe());
+            data.put("migrations_applied", applied);
+            data.put("schema_version", migrator.currentVersion());
+            output.result(data, root.requestId(), out -> out.println((applied == 0 ? "Schema already up to date" : "Applied " + applied
+                    + " migration" + (applied == 1 ? "" : "s")) + "; schema version " + migrator.currentVersion() + " on " + database.describe()));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Check that the database has the tables, columns, constraints and indexes the toolkit expects,",
+                    "and say precisely what differs. Exit 8 (schema_mismatch) when something does. Writes nothing."})
+    static final class Check implements Callable<Integer> {
+
+        @ParentCommand
+        DbCommand db;
+
+        @Override
+        public Integer call() {
+            QuotaCommand root = db.root;
+            Database database = root.session(false).database();
+            List<String> differences = SchemaCheck.differences(database.jdbi());
+            Output output = root.output();
+            if (differences.isEmpty()) {
+                output.result(Map.of("database", database.describe(), "matches", true, "differences", List.of()), root.requestId(),
+                        out -> out.println("Schema matches: " + SchemaCheck.TABLES.size() + " tables checked on " + database.describe()));
+                return ExitCodes.OK;
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("database", database.describe());
+            details.put("differences", differences);
+            output.error("schema_mismatch", differences.size() + " difference" + (differences.size() == 1 ? "" : "s")
+                    + " from the expected quota schema" + (output.json() ? "" : ":\n  " + String.join("\n  ", differences)),
+                    details, root.requestId());
+            return ExitCodes.SCHEMA_MISMATCH;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.quota.cli.commands;
+
+import dev.quota.cli.Output;
+import dev.quota.cli.QuotaCommand;
+import dev.quota.cli.TextTable;
+import dev.quota.core.QuotaDay;
+import dev.quota.core.demo.DemoSeeder;
+import dev.quota.core.demo.SeedPlan;
+import dev.quota.core.demo.SeedResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Demo data.", subcommands = DemoCommand.Seed.class)
+public final class DemoCommand {
+
+    @ParentCommand
+    QuotaCommand root;
+
+    @Command(name = "seed", mixinStandardHelpOptions = true,
+            description = {"Load a realistic synthetic data set with PostgreSQL COPY: plans, users, subscriptions,",
+                    "messages and counters over the last D days (today included), optionally with planted drift."})
+    static final class Seed implements Callable<Integer> {
+
+        @ParentCommand
+        DemoCommand demo;
+
+        @Option(names = "--users", defaultValue = "1000", paramLabel = "N", description = "Users (default: ${DEFAULT-VALUE})")
+        int users;
+
+        @Option(names = "--days", defaultValue = "7", paramLabel = "D", description = "Days of history, ending today (default: ${DEFAULT-VALUE})")
+        int days;
+
+        @Option(names = "--messages", defaultValue = "50000", paramLabel = "M", description = "User messages to aim for in total (default: ${DEFAULT-VALUE})")
+        long messages;
+
+        @Option(names = "--drift-rate", defaultValue = "0", paramLabel = "R", description = "Share of counters to corrupt on purpose, 0..1 (default: ${DEFAULT-VALUE})")
+        double driftRate;
+
+        @Option(names = "--seed", defaultValue = "42", paramLabel = "X", description = "Random seed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--replace", description = "Empty the quota tables first (required when the database already has users)")
+        boolean replace;
+
+        @Override
+        public Integer call() {
+            QuotaCommand root = demo.root;
+            var database = root.session().database();
+            SeedPlan plan = new SeedPlan(users, days, messages, driftRate, seed, QuotaDay.today(root.context().clock()));
+            Output output = root.output();
+            output.note("Seeding " + users + " users over " + days + " days into " + database.describe() + " ...");
+            SeedResult result = new DemoSeeder(database.dataSource()).seed(plan, replace);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("users", result.users());
+            data.put("days", result.days());
+            data.put("user_messages", result.userMessages());
+            data.put("assistant_messages", result.assistantMessages());
+            data.put("counters", result.counters());
+            data.put("grants", result.grants());
+            data.put("planted_drift", result.plantedDrift());
+            data.put("elapsed_seconds", result.elapsed().toMillis() / 1000.0);
+            output.result(data, root.requestId(), out -> {
+                List<String[]> lines = new ArrayList<>();
+                lines.add(new String[] {"Users", Integer.toString(result.users())});
+                lines.add(new String[] {"Days", result.days() + " (ending " + plan.lastDay() + ")"});
+                lines.add(new String[] {"User messages", Long.toString(result.userMessages())});
+                lines.add(new String[] {"Assistant replies", Long.toString(result.assistantMessages())});
+                lines.add(new String[] {"Counters", Long.toString(result.counters())});
+                lines.add(new String[] {"Grants", Long.toString(result.grants())});
+                lines.add(new String[] {"Planted drift", result.plantedTotal() + " " + result.plantedDrift()});
+                lines.add(new String[] {"Loaded in", String.format("%.1f s", result.elapsed().toMillis() / 1000.0)});
+                TextTable.keyValues(out, lines);
+            });
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.quota.cli.commands;
+
+import dev.quota.cli.QuotaCommand;
+import dev.quota.core.AdjustmentKind;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "grant", mixinStandardHelpOptions = true, description = "Grant extra messages for a day (raises the day's limit). Audited.")
+public final class GrantCommand implements Callable<Integer> {
+
+    @ParentCommand
+    QuotaCommand root;
+
+    @Parameters(index = "0", paramLabel = "USER", description = "User id or email")
+    String user;
+
+    @Parameters(index = "1", paramLabel = "N", description = "Units: units to add to the limit")
+    int amount;
+
+    @Mixin
+    AdjustmentOptions adjustment;
+
+    @Override
+    public Integer call() {
+        return adjustment.apply(root, AdjustmentKind.GRANT, user, amount, false);
+    }
+}

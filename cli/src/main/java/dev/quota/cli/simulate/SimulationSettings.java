@@ -1,0 +1,27 @@
+package dev.quota.cli.simulate;
+
+import dev.quota.core.QuotaException;
+
+/**
+ * @param requests total acceptMessage calls across all threads
+ * @param limit    every simulated user's daily limit
+ * @param keep     keep the throw-away schema afterwards, for inspection
+ */
+public record SimulationSettings(int users, long requests, int threads, int limit, Distribution distribution,
+                                 boolean chaos, long seed, boolean keep) {
+
+    public SimulationSettings {
+        if (users < 1 || users > 1_000_000) {
+            throw QuotaException.invalidInput("--users must be between 1 and 1000000, got " + users);
+        }
+        if (requests < 1 || requests > 100_000_000) {
+            throw QuotaException.invalidInput("--requests must be between 1 and 100000000, got " + requests);
+        }
+        if (threads < 1 || threads > 256) {
+            throw QuotaException.invalidInput("--threads must be between 1 and 256, got " + threads);
+        }
+        if (limit < 1) {
+            throw QuotaException.invalidInput("--limit must be positive, got " + limit);
+        }
+    }
+}

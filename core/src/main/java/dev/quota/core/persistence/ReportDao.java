@@ -1,0 +1,45 @@
+package dev.quota.core.persistence;
+
+import java.time.LocalDate;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** Read-only views for support and ops: a user's recent days, a day's heaviest users. */
+public interface ReportDao {
+
+    // every day of the range, with or without a counter, so that gaps show as zero
+    @SqlQuery("""
+            SELECT CAST(d AS date) AS quota_date,
+                   COALESCE(q.used_count, 0) AS used_count,
+                   (SELECT count(*) FROM chat_messages m
+                     WHERE m.user_id = :userId AND m.role = 'user'
+                       AND m.created_at >= d AND m.created_at < d + interval '1 day') AS messages,
+                   COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
+                     WHERE a.user_id = :userId AND a.quota_date = CAST(d AS date) AND a.kind = 'grant'), 0) AS granted,
+                   q.user_id IS NOT NULL AS counter_exists
+              FROM generate_series(CAST(:from AS date) AT TIME ZONE 'UTC', CAST(:to AS date) AT TIME ZONE 'UTC', interval '1 day') AS d
+              LEFT JOIN user_daily_quota_usages q ON q.user_id = :userId AND q.quota_date = CAST(d AS date)
+             ORDER BY d DESC
+            """)
+    @RegisterConstructorMapper(DayUsage.class)
+    List<DayUsage> history(@Bind("userId") long userId, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
+
+    @SqlQuery("""
+            SELECT q.user_id, u.email, p.code AS plan_code,
+                   p.daily_message_limit + COALESCE(g.granted, 0) AS "limit", q.used_count
+              FROM user_daily_quota_usages q
+              JOIN users u ON u.id = q.user_id
+              LEFT JOIN user_subscriptions s ON s.user_id = q.user_id AND s.status = 'active'
+              LEFT JOIN billing_plans p ON p.id = s.plan_id
+              LEFT JOIN LATERAL (SELECT sum(a.applied_delta) AS granted FROM quota_adjustments a
+                                  WHERE a.user_id = q.user_id AND a.quota_date = q.quota_date AND a.kind = 'grant') g ON true
+             WHERE q.quota_date = :day
+               AND (NOT :exhaustedOnly OR q.used_count >= p.daily_message_limit + COALESCE(g.granted, 0))
+             ORDER BY q.used_count DESC, q.user_id
+             LIMIT :limit
+            """)
+    @RegisterConstructorMapper(TopUser.class)
+    List<TopUser> top(@Bind("day") LocalDate day, @Bind("exhaustedOnly") boolean exhaustedOnly, @Bind("limit") int limit);
+}
