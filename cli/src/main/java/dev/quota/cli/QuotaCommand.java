@@ -151,7 +151,7 @@ public final class QuotaCommand implements AutoCloseable {
         // one catalog query, not Flyway: the chat backend's own migrations may own these tables
         Map<String, Boolean> present = database.jdbi().withHandle(handle -> {
             Map<String, Boolean> found = new java.util.LinkedHashMap<>();
-            for (String table : SchemaCheck.TABLES) {
+            for (String table : SchemaCheck.PRODUCT_TABLES) {
                 found.put(table, handle.createQuery("SELECT to_regclass(:t) IS NOT NULL").bind("t", table)
                         .mapTo(Boolean.class).one());
             }

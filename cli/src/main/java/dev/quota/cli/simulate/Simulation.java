@@ -74,7 +74,7 @@ public final class Simulation {
             long[] ids = new long[settings.users()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = accounts.insertUser("sim-user-" + (i + 1) + "@simulation.invalid");
-                accounts.subscribe(ids[i], planId);
+                accounts.subscribe(ids[i], planId, clock.instant().atOffset(java.time.ZoneOffset.UTC).minusDays(1));
             }
             return ids;
         });

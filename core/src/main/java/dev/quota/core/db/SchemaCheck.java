@@ -23,11 +23,15 @@ import org.jdbi.v3.core.Jdbi;
 public final class SchemaCheck {
 
     /** The migrations, in order; the check replays them into the scratch schema. */
-    public static final List<String> MIGRATIONS = List.of("V1__quota_schema.sql");
+    public static final List<String> MIGRATIONS = List.of("V1__quota_schema.sql", "V2__reconciliation.sql", "V3__spring_batch_6_0.sql");
 
-    /** The tables the toolkit reads and writes. */
-    public static final List<String> TABLES = List.of("users", "billing_plans", "user_subscriptions",
+    /** The chat product's tables, which every quota command needs. */
+    public static final List<String> PRODUCT_TABLES = List.of("users", "billing_plans", "user_subscriptions",
             "user_daily_quota_usages", "chat_messages", "quota_adjustments");
+
+    /** Every table the toolkit reads and writes: the product's and the reconciler's own. */
+    public static final List<String> TABLES = java.util.stream.Stream.concat(PRODUCT_TABLES.stream(),
+            java.util.stream.Stream.of("quota_reconciliation_runs", "quota_reconciliation_drifts")).toList();
 
     private SchemaCheck() {
     }

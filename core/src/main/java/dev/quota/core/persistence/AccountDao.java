@@ -28,9 +28,9 @@ public interface AccountDao {
 
     @SqlUpdate("""
             INSERT INTO user_subscriptions (user_id, plan_id, status, started_at)
-            VALUES (:userId, :planId, 'active', now() - interval '30 days')
+            VALUES (:userId, :planId, 'active', :startedAt)
             """)
-    void subscribe(@Bind("userId") long userId, @Bind("planId") long planId);
+    void subscribe(@Bind("userId") long userId, @Bind("planId") long planId, @Bind("startedAt") java.time.OffsetDateTime startedAt);
 
     @SqlUpdate("""
             UPDATE user_subscriptions SET status = 'canceled', ended_at = now()

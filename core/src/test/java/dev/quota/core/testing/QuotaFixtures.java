@@ -9,6 +9,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class QuotaFixtures {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** Before any day a test talks about, so the subscription covers them all. */
+    private static final java.time.OffsetDateTime SUBSCRIBED_SINCE = java.time.OffsetDateTime.parse("2020-01-01T00:00:00Z");
     private final Jdbi jdbi;
 
     public QuotaFixtures(Jdbi jdbi) {
@@ -29,7 +31,7 @@ public final class QuotaFixtures {
         return jdbi.inTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             long userId = dao.insertUser(email);
-            dao.subscribe(userId, planId);
+            dao.subscribe(userId, planId, SUBSCRIBED_SINCE);
             return userId;
         });
     }

@@ -1,0 +1,51 @@
+package dev.quota.reconciler;
+
+import dev.quota.core.drift.DayLedger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.List;
+import org.springframework.jdbc.core.RowMapper;
+
+/** The reconciliation's SQL, kept in resources beside this class, and its row mapping. */
+final class DayLedgerQuery {
+
+    static final String SQL = resource("day-ledgers.sql");
+    static final String DRIFT_COUNT_SQL = resource("drift-count.sql").formatted(SQL);
+
+    static final RowMapper<DayLedger> MAPPER = DayLedgerQuery::map;
+
+    private DayLedgerQuery() {
+    }
+
+    /** The positional arguments of {@link #SQL} for one day range and user range. */
+    static List<Object> arguments(LocalDate from, LocalDate to, long lowestUserId, long highestUserId) {
+        return List.of(from, to, lowestUserId, highestUserId,
+                from, to, lowestUserId, highestUserId,
+                from, to, lowestUserId, highestUserId);
+    }
+
+    private static DayLedger map(ResultSet rs, int row) throws SQLException {
+        int used = rs.getInt("used_count");
+        Integer usedCount = rs.wasNull() ? null : used;
+        int limit = rs.getInt("plan_limit");
+        Integer planLimit = rs.wasNull() ? null : limit;
+        return new DayLedger(rs.getLong("user_id"), rs.getObject("quota_date", LocalDate.class), usedCount,
+                rs.getInt("messages"), rs.getInt("usage_delta"), rs.getInt("granted"), rs.getBoolean("user_exists"), planLimit);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = DayLedgerQuery.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the reconciler's resources");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.quota.reconciler;
+
+import dev.quota.core.drift.CounterRepair;
+import dev.quota.core.drift.DayLedger;
+import dev.quota.core.drift.DriftKind;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+
+/**
+ * Records each drifting day of a chunk and, in repair mode, sets its counter back to the
+ * log first, all in the chunk's transaction: a chunk's findings and repairs commit together
+ * or not at all, which is what lets a restarted run pick up where it stopped.
+ */
+final class FindingWriter implements ItemWriter<DayLedger> {
+
+    static final String ACTOR = "reconciler";
+
+    private final Jdbi jdbi;
+    private final long runId;
+    private final ReconcileMode mode;
+    private final Consumer<DayLedger> beforeWrite;
+
+    FindingWriter(Jdbi jdbi, long runId, ReconcileMode mode, Consumer<DayLedger> beforeWrite) {
+        this.jdbi = jdbi;
+        this.runId = runId;
+        this.mode = mode;
+        this.beforeWrite = beforeWrite;
+    }
+
+    @Override
+    public void write(Chunk<? extends DayLedger> chunk) {
+        jdbi.useHandle(handle -> {
+            PreparedBatch batch = handle.prepareBatch("""
+                    INSERT INTO quota_reconciliation_drifts
+                        (run_id, user_id, quota_date, used_count, expected, messages, effective_limit, drift, kinds, repaired, unresolved)
+                    VALUES (:runId, :userId, :day, :used, :expected, :messages, :limit, :drift, CAST(:kinds AS text[]), :repaired, :unresolved)
+                    ON CONFLICT (run_id, user_id, quota_date) DO NOTHING
+                    """);
+            for (DayLedger ledger : chunk) {
+                beforeWrite.accept(ledger);
+                boolean repaired = false;
+                boolean unresolved = true;
+                if (mode == ReconcileMode.REPAIR && ledger.counterDrift()) {
+                    CounterRepair.repair(handle, ledger.userId(), ledger.quotaDate(), "reconciliation run " + runId, ACTOR,
+                            "reconcile-" + runId + "-" + ledger.userId() + "-" + ledger.quotaDate());
+                    repaired = true;
+                    DayLedger after = new DayLedger(ledger.userId(), ledger.quotaDate(), ledger.expected(), ledger.messages(),
+                            ledger.usageDelta(), ledger.granted(), ledger.userExists(), ledger.planLimit());
+                    unresolved = after.drifting();
+                }
+                batch.bind("runId", runId)
+                        .bind("userId", ledger.userId())
+                        .bind("day", ledger.quotaDate())
+                        .bind("used", ledger.usedCount())
+                        .bind("expected", ledger.expected())
+                        .bind("messages", ledger.messages())
+                        .bind("limit", ledger.effectiveLimit())
+                        .bind("drift", ledger.drift())
+                        .bind("kinds", ledger.kinds().stream().map(DriftKind::code).toArray(String[]::new))
+                        .bind("repaired", repaired)
+                        .bind("unresolved", unresolved)
+                        .add();
+            }
+            if (batch.size() > 0) {
+                batch.execute();
+            }
+        });
+    }
+}

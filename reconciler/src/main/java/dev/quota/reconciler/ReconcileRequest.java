@@ -1,0 +1,53 @@
+package dev.quota.reconciler;
+
+import dev.quota.core.QuotaDay;
+import dev.quota.core.QuotaException;
+import java.time.Clock;
+
+/**
+ * What to reconcile and how. Validated on construction: a bad range or setting is refused
+ * before anything runs.
+ *
+ * @param includeToday allow the current UTC day, which is still being consumed
+ * @param rerun        start a new run of days that already have a completed one
+ */
+public record ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, int chunkSize, int partitions,
+                               boolean includeToday, boolean rerun) {
+
+    public static final int DEFAULT_CHUNK_SIZE = 1000;
+    public static final int DEFAULT_PARTITIONS = 8;
+    public static final int MAX_DAYS = 366;
+
+    public ReconcileRequest {
+        if (from == null || to == null || mode == null) {
+            throw QuotaException.invalidInput("a day range and a mode are required");
+        }
+        if (from.compareTo(to) > 0) {
+            throw QuotaException.invalidInput("--from " + from + " is after --to " + to);
+        }
+        if (to.date().toEpochDay() - from.date().toEpochDay() >= MAX_DAYS) {
+            throw QuotaException.invalidInput("at most " + MAX_DAYS + " days per run, got " + from + ".." + to);
+        }
+        if (chunkSize < 1 || chunkSize > 100_000) {
+            throw QuotaException.invalidInput("chunk size must be between 1 and 100000, got " + chunkSize);
+        }
+        if (partitions < 1 || partitions > 256) {
+            throw QuotaException.invalidInput("partitions must be between 1 and 256, got " + partitions);
+        }
+    }
+
+    /** The finished day before today (UTC): what the nightly run reconciles. */
+    public static ReconcileRequest yesterday(Clock clock, ReconcileMode mode) {
+        QuotaDay yesterday = QuotaDay.today(clock).previous();
+        return new ReconcileRequest(yesterday, yesterday, mode, DEFAULT_CHUNK_SIZE, DEFAULT_PARTITIONS, false, false);
+    }
+
+    /** Refuses the current UTC day (or a future one) unless asked to include it. */
+    public void requireFinishedDays(Clock clock) {
+        QuotaDay today = QuotaDay.today(clock);
+        if (!includeToday && to.compareTo(today) >= 0) {
+            throw QuotaException.invalidInput("the range " + from + ".." + to + " includes today (" + today
+                    + ", UTC), which is still being consumed; pass --include-today to reconcile it anyway");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.quota.reconciler;
+
+import dev.quota.core.QuotaDay;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a run.
+ *
+ * @param status      Spring Batch's status of the execution (COMPLETED, FAILED, ...)
+ * @param driftsByKind findings per drift kind (a finding may count under several kinds)
+ * @param remaining   findings not repaired: all of them in report mode, those no counter change can fix in repair mode
+ */
+public record ReconcileResult(long runId, long jobExecutionId, String status, ReconcileMode mode, QuotaDay from, QuotaDay to,
+                              long rowsScanned, long drifts, Map<String, Long> driftsByKind, long repaired,
+                              long remaining, List<Finding> topDrifts, Duration duration, String failure) {
+
+    public boolean completed() {
+        return "COMPLETED".equals(status);
+    }
+
+    public double rowsPerSecond() {
+        double seconds = duration.toNanos() / 1e9;
+        return seconds == 0 ? 0 : rowsScanned / seconds;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.quota.reconciler;
+
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaException;
+import dev.quota.core.db.Database;
+import dev.quota.core.db.DatabaseConfig;
+import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.db.SqlStates;
+import dev.quota.core.drift.DayLedger;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Runs {@code quotaReconciliationJob}: the entry point of {@code quota reconcile} and
+ * {@code scripts/reconcile}. Starting a run with the parameters of one that failed or was
+ * killed resumes it from its last committed chunk; a completed range is only run again
+ * with {@code rerun}. One run at a time per database, guarded by an advisory lock.
+ */
+public final class Reconciler implements AutoCloseable {
+
+    /** The advisory lock key that keeps two reconciliations from running at once. */
+    private static final long RUN_LOCK = 0x71756f7461726563L;
+
+    private final Database database;
+    private final Clock clock;
+    private final Consumer<DayLedger> hook;
+
+    public Reconciler(DatabaseConfig config, Clock clock) {
+        this(config, clock, ledger -> { });
+    }
+
+    /** With a hook that sees each finding before it is written (tests use it to fail mid-step). */
+    public Reconciler(DatabaseConfig config, Clock clock, Consumer<DayLedger> hook) {
+        this.clock = clock;
+        this.hook = hook;
+        // each running partition holds a cursor connection and a chunk connection, plus the repository's
+        int concurrency = Runtime.getRuntime().availableProcessors();
+        this.database = Database.open(config.withPoolSize(Math.max(config.poolSize(), 2 * concurrency + 4))
+                .withTimeouts(config.connectTimeout(), config.lockTimeout(), Duration.ZERO));
+        try {
+            SchemaMigrator.migrateIfBehind(database.jdbi(), database.dataSource(), config.schema());
+        } catch (RuntimeException e) {
+            database.close();
+            throw SqlStates.translate(e);
+        }
+    }
+
+    /** The Spring context of one run: the job, its steps and the repository, tuned for the request. */
+    private AnnotationConfigApplicationContext contextFor(ReconcileRequest request) {
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        context.registerBean("dataSource", DataSource.class, database::dataSource);
+        context.registerBean(ReconciliationJobConfiguration.FindingHook.class, () -> hook::accept);
+        context.registerBean(ReconciliationJobConfiguration.RunSettings.class,
+                () -> new ReconciliationJobConfiguration.RunSettings(request.chunkSize(), request.partitions()));
+        context.register(ReconciliationJobConfiguration.class);
+        context.refresh();
+        return context;
+    }
+
+    public ReconcileResult run(ReconcileRequest request) {
+        request.requireFinishedDays(clock);
+        JobParametersBuilder parameters = new JobParametersBuilder()
+                .addLocalDate(ReconciliationJobConfiguration.FROM, request.from().date())
+                .addLocalDate(ReconciliationJobConfiguration.TO, request.to().date())
+                .addString(ReconciliationJobConfiguration.MODE, request.mode().code())
+                .addLong(ReconciliationJobConfiguration.CHUNK_SIZE, (long) request.chunkSize(), false)
+                .addLong(ReconciliationJobConfiguration.PARTITIONS, (long) request.partitions(), false);
+        if (request.rerun()) {
+            parameters.addString(ReconciliationJobConfiguration.RERUN, java.util.UUID.randomUUID().toString());
+        }
+        JobParameters jobParameters = parameters.toJobParameters();
+        long started = System.nanoTime();
+        try (Connection lock = database.dataSource().getConnection();
+             AnnotationConfigApplicationContext context = contextFor(request)) {
+            if (!tryLock(lock)) {
+                throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "another reconciliation is running on this database");
+            }
+            try {
+                recoverStaleExecution(context, jobParameters);
+                JobExecution execution = context.getBean(JobOperator.class).start(context.getBean(Job.class), jobParameters);
+                return summarize(execution, request, Duration.ofNanos(System.nanoTime() - started));
+            } catch (JobInstanceAlreadyCompleteException e) {
+                throw QuotaException.invalidInput("days " + request.from() + ".." + request.to() + " were already reconciled in "
+                        + request.mode().code() + " mode; pass --rerun to run them again");
+            } catch (QuotaException e) {
+                throw e;
+            } catch (Exception e) {
+                throw SqlStates.translate(e);
+            } finally {
+                unlock(lock);
+            }
+        } catch (SQLException e) {
+            throw SqlStates.translate(e);
+        }
+    }
+
+    private static void unlock(Connection connection) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            statement.setLong(1, RUN_LOCK);
+            statement.execute();
+        }
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            statement.setLong(1, RUN_LOCK);
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * An execution still marked running while we hold the run lock was killed with its
+     * process: mark it failed so that starting again resumes it.
+     */
+    private static void recoverStaleExecution(AnnotationConfigApplicationContext context, JobParameters parameters) {
+        JobRepository repository = context.getBean(JobRepository.class);
+        JobExecution last = repository.getLastJobExecution(ReconciliationJobConfiguration.JOB, parameters);
+        if (last != null && last.isRunning()) {
+            context.getBean(JobOperator.class).recover(last);
+        }
+    }
+
+    private ReconcileResult summarize(JobExecution execution, ReconcileRequest request, Duration duration) {
+        JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+        long runId = execution.getExecutionContext().containsKey(RunRecorder.RUN_ID)
+                ? execution.getExecutionContext().getLong(RunRecorder.RUN_ID) : 0;
+        Map<String, Long> byKind = new LinkedHashMap<>();
+        for (var kind : dev.quota.core.drift.DriftKind.values()) {
+            byKind.put(kind.code(), 0L);
+        }
+        jdbc.query("SELECT k, count(*) FROM quota_reconciliation_drifts, unnest(kinds) AS k WHERE run_id = ? GROUP BY k",
+                rs -> {
+                    byKind.put(rs.getString(1), rs.getLong(2));
+                }, runId);
+        Map<String, Object> run = jdbc.queryForMap(
+                "SELECT rows_scanned, drifts, repaired, (SELECT count(*) FROM quota_reconciliation_drifts WHERE run_id = r.id AND unresolved) AS remaining"
+                        + " FROM quota_reconciliation_runs r WHERE id = ?", runId);
+        String failure = execution.getAllFailureExceptions().stream().findFirst()
+                .map(e -> SqlStates.translate(e).getMessage()).orElse(null);
+        return new ReconcileResult(runId, execution.getId(), execution.getStatus().name(), request.mode(), request.from(), request.to(),
+                ((Number) run.get("rows_scanned")).longValue(), ((Number) run.get("drifts")).longValue(), byKind,
+                ((Number) run.get("repaired")).longValue(), ((Number) run.get("remaining")).longValue(),
+                findings(runId, 10), duration, failure);
+    }
+
+    /** A run's findings, the largest drifts first; {@code limit} 0 means all. */
+    public List<Finding> findings(long runId, int limit) {
+        return new JdbcTemplate(database.dataSource()).query("""
+                SELECT user_id, quota_date, used_count, expected, messages, effective_limit, drift, kinds, repaired
+                  FROM quota_reconciliation_drifts WHERE run_id = ?
+                 ORDER BY abs(drift) DESC, user_id, quota_date
+                 LIMIT CASE WHEN ? = 0 THEN NULL ELSE ? END
+                """, (rs, row) -> {
+                    int used = rs.getInt("used_count");
+                    Integer usedCount = rs.wasNull() ? null : used;
+                    int limitValue = rs.getInt("effective_limit");
+                    Integer effectiveLimit = rs.wasNull() ? null : limitValue;
+                    Array kinds = rs.getArray("kinds");
+                    return new Finding(rs.getLong("user_id"), rs.getObject("quota_date", java.time.LocalDate.class), usedCount,
+                            rs.getInt("expected"), rs.getInt("messages"), effectiveLimit, rs.getInt("drift"),
+                            Arrays.asList((String[]) kinds.getArray()), rs.getBoolean("repaired"));
+                }, runId, limit, limit);
+    }
+
+    /** The database's own time for the same drift set: one hand-written query, counted (the benchmark's ceiling). */
+    public long countDriftsInOneQuery(ReconcileRequest request) {
+        return new JdbcTemplate(database.dataSource()).queryForObject(DayLedgerQuery.DRIFT_COUNT_SQL, Long.class,
+                DayLedgerQuery.arguments(request.from().date(), request.to().date(), Long.MIN_VALUE, Long.MAX_VALUE).toArray());
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

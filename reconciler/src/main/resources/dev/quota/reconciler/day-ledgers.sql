@@ -1,0 +1,45 @@
+-- One row per (user, UTC day) of the range that has a counter, user messages or
+-- adjustments, for the users of one partition [lo, hi], in key order (the cursor's
+-- position is what a restart resumes from). Parameters, in order:
+-- 1-4 messages: from, to (dates), lo, hi; 5-8 counters; 9-12 adjustments.
+WITH messages AS (
+    SELECT user_id, CAST(created_at AT TIME ZONE 'UTC' AS date) AS quota_date, count(*) AS messages
+      FROM chat_messages
+     WHERE role = 'user'
+       AND created_at >= CAST(? AS date) AT TIME ZONE 'UTC'
+       AND created_at < (CAST(? AS date) + 1) AT TIME ZONE 'UTC'
+       AND user_id BETWEEN ? AND ?
+     GROUP BY 1, 2
+), counters AS (
+    SELECT user_id, quota_date, used_count
+      FROM user_daily_quota_usages
+     WHERE quota_date BETWEEN CAST(? AS date) AND CAST(? AS date)
+       AND user_id BETWEEN ? AND ?
+), adjustments AS (
+    SELECT user_id, quota_date,
+           COALESCE(sum(applied_delta) FILTER (WHERE kind IN ('refund', 'charge', 'reset', 'set')), 0) AS usage_delta,
+           COALESCE(sum(applied_delta) FILTER (WHERE kind = 'grant'), 0) AS granted
+      FROM quota_adjustments
+     WHERE quota_date BETWEEN CAST(? AS date) AND CAST(? AS date)
+       AND user_id BETWEEN ? AND ?
+     GROUP BY 1, 2
+), days AS (
+    SELECT COALESCE(c.user_id, m.user_id, a.user_id) AS user_id,
+           COALESCE(c.quota_date, m.quota_date, a.quota_date) AS quota_date,
+           c.used_count, COALESCE(m.messages, 0) AS messages,
+           COALESCE(a.usage_delta, 0) AS usage_delta, COALESCE(a.granted, 0) AS granted
+      FROM counters c
+      FULL JOIN messages m ON m.user_id = c.user_id AND m.quota_date = c.quota_date
+      FULL JOIN adjustments a ON a.user_id = COALESCE(c.user_id, m.user_id) AND a.quota_date = COALESCE(c.quota_date, m.quota_date)
+)
+SELECT d.user_id, d.quota_date, d.used_count, CAST(d.messages AS integer) AS messages,
+       CAST(d.usage_delta AS integer) AS usage_delta, CAST(d.granted AS integer) AS granted,
+       u.id IS NOT NULL AS user_exists,
+       (SELECT max(p.daily_message_limit)
+          FROM user_subscriptions s JOIN billing_plans p ON p.id = s.plan_id
+         WHERE s.user_id = d.user_id
+           AND s.started_at < (d.quota_date + 1) AT TIME ZONE 'UTC'
+           AND (s.ended_at IS NULL OR s.ended_at >= d.quota_date AT TIME ZONE 'UTC')) AS plan_limit
+  FROM days d
+  LEFT JOIN users u ON u.id = d.user_id
+ ORDER BY d.user_id, d.quota_date

@@ -1,0 +1,12 @@
+-- The database's ceiling for the reconciliation: the same drift set as the job finds,
+-- computed by one query over the whole user range, counted. Parameters as in
+-- day-ledgers.sql. The predicate mirrors DayLedger.kinds(); ReconciliationJobTest checks
+-- that both agree.
+SELECT count(*) FROM (
+%s
+) l
+WHERE (l.used_count IS NULL AND l.messages + l.usage_delta > 0)
+   OR (l.used_count IS NOT NULL AND (
+          l.used_count <> GREATEST(0, l.messages + l.usage_delta)
+       OR NOT l.user_exists OR l.plan_limit IS NULL
+       OR l.used_count > l.plan_limit + l.granted))

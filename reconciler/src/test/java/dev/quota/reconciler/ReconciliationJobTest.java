@@ -1,0 +1,272 @@
+package dev.quota.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quota.core.AdjustmentKind;
+import dev.quota.core.AdjustmentRequest;
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaDay;
+import dev.quota.core.QuotaException;
+import dev.quota.core.QuotaService;
+import dev.quota.core.check.QuotaInvariants;
+import dev.quota.core.strategy.Strategies;
+import dev.quota.core.testing.ConcurrentCalls;
+import dev.quota.core.testing.FreshDatabase;
+import dev.quota.core.testing.MutableClock;
+import dev.quota.core.testing.QuotaFixtures;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ReconciliationJobTest {
+
+    @RegisterExtension
+    final FreshDatabase db = new FreshDatabase();
+
+    private static final QuotaDay DAY = QuotaDay.parse("2026-07-01");
+    private final MutableClock clock = MutableClock.at("2026-07-01T10:00:00Z");
+    private final MutableClock nextMorning = MutableClock.at("2026-07-02T03:00:00Z");
+    private QuotaFixtures fixtures;
+    private QuotaService service;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = db.fixtures();
+        service = new QuotaService(db.jdbi(), Strategies.named("atomic"), clock);
+    }
+
+    private ReconcileRequest request(ReconcileMode mode) {
+        return new ReconcileRequest(DAY, DAY, mode, 2, 3, false, false);
+    }
+
+    private ReconcileResult reconcile(ReconcileRequest request) {
+        try (Reconciler reconciler = new Reconciler(db.config(), nextMorning)) {
+            return reconciler.run(request);
+        }
+    }
+
+    private long userWithMessages(int limit, int messages) {
+        long user = fixtures.subscribedUser(limit);
+        if (messages > 0) {
+            service.consume(Long.toString(user), messages, null);
+        }
+        return user;
+    }
+
+    private void sql(String statement, Object... args) {
+        db.jdbi().useHandle(h -> {
+            var update = h.createUpdate(statement);
+            for (int i = 0; i < args.length; i++) {
+                update.bind(i, args[i]);
+            }
+            update.execute();
+        });
+    }
+
+    private Map<Long, List<String>> kindsByUser(ReconcileResult result) {
+        try (Reconciler reconciler = new Reconciler(db.config(), nextMorning)) {
+            return reconciler.findings(result.runId(), 0).stream()
+                    .collect(Collectors.toMap(Finding::userId, finding -> finding.kinds().stream().sorted().toList()));
+        }
+    }
+
+    /** One user per drift kind, plus clean ones around them. */
+    private Map<String, Long> plantEveryKind() {
+        long clean = userWithMessages(10, 4);
+        long overCounted = userWithMessages(10, 3);
+        sql("UPDATE user_daily_quota_usages SET used_count = used_count + 2 WHERE user_id = ?", overCounted);
+        long underCounted = userWithMessages(10, 5);
+        sql("UPDATE user_daily_quota_usages SET used_count = used_count - 1 WHERE user_id = ?", underCounted);
+        long missing = userWithMessages(10, 2);
+        sql("DELETE FROM user_daily_quota_usages WHERE user_id = ?", missing);
+        long orphan = fixtures.unsubscribedUser("orphan@example.com");
+        sql("INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (?, ?, 0)", orphan, DAY.date());
+        long overLimit = userWithMessages(3, 3);
+        sql("INSERT INTO chat_messages (user_id, role, created_at, request_id) VALUES (?, 'user', ?, 'bypass-1'), (?, 'user', ?, 'bypass-2')",
+                overLimit, java.time.OffsetDateTime.parse("2026-07-01T11:00:00Z"), overLimit, java.time.OffsetDateTime.parse("2026-07-01T11:00:01Z"));
+        sql("UPDATE user_daily_quota_usages SET used_count = 5 WHERE user_id = ?", overLimit);
+        long anotherClean = userWithMessages(50, 20);
+        return Map.of("clean", clean, "over_counted", overCounted, "under_counted", underCounted, "missing_counter", missing,
+                "orphan_counter", orphan, "over_limit", overLimit, "another_clean", anotherClean);
+    }
+
+    @Test
+    void givenEveryDriftKindPlanted_whenReported_thenEachIsFoundExactlyAndCleanUsersAreNot() {
+        Map<String, Long> users = plantEveryKind();
+
+        ReconcileResult result = reconcile(request(ReconcileMode.REPORT));
+
+        assertThat(result.completed()).isTrue();
+        assertThat(kindsByUser(result)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                users.get("over_counted"), List.of("over_counted"),
+                users.get("under_counted"), List.of("under_counted"),
+                users.get("missing_counter"), List.of("missing_counter"),
+                users.get("orphan_counter"), List.of("orphan_counter"),
+                users.get("over_limit"), List.of("over_limit")));
+        assertThat(result.rowsScanned()).isEqualTo(7);
+        assertThat(result.remaining()).isEqualTo(5);
+        assertThat(fixtures.usedCount(users.get("over_counted"), DAY.date())).as("report mode changes nothing").isEqualTo(5);
+    }
+
+    @Test
+    void givenEveryDriftKindPlanted_whenTheOneQueryCeilingCounts_thenItAgreesWithTheJob() {
+        plantEveryKind();
+        try (Reconciler reconciler = new Reconciler(db.config(), nextMorning)) {
+            assertThat(reconciler.countDriftsInOneQuery(request(ReconcileMode.REPORT))).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void givenACleanDay_whenReported_thenNoFindings() {
+        userWithMessages(10, 3);
+        userWithMessages(20, 20);
+        service.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, Long.toString(userWithMessages(10, 6)), 2, "test", "ops").on(DAY));
+
+        ReconcileResult result = reconcile(request(ReconcileMode.REPORT));
+
+        assertThat(result.drifts()).isZero();
+        assertThat(result.rowsScanned()).isEqualTo(3);
+    }
+
+    @Test
+    void givenDrift_whenRepairedAndRunAgain_thenNoCounterDriftRemainsAndOnlyWhatNeedsAPersonIsReportedAgain() {
+        Map<String, Long> users = plantEveryKind();
+
+        ReconcileResult repair = reconcile(request(ReconcileMode.REPAIR));
+        ReconcileResult again = reconcile(new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 100, 2, false, false));
+
+        assertThat(repair.repaired()).isEqualTo(3);
+        assertThat(again.driftsByKind()).containsEntry("over_counted", 0L).containsEntry("under_counted", 0L)
+                .containsEntry("missing_counter", 0L).containsEntry("orphan_counter", 1L).containsEntry("over_limit", 1L);
+        assertThat(fixtures.usedCount(users.get("over_counted"), DAY.date())).isEqualTo(3);
+        assertThat(fixtures.usedCount(users.get("missing_counter"), DAY.date())).isEqualTo(2);
+        int reconcileRows = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM quota_adjustments WHERE kind = 'reconcile' AND actor = 'reconciler' AND reason LIKE 'reconciliation run %'")
+                .mapTo(Integer.class).one());
+        assertThat(reconcileRows).isEqualTo(3);
+    }
+
+    @Test
+    void givenLiveConsumption_whenRepairingTheSameCounters_thenNoIncrementIsLost() throws Exception {
+        clock.set(Instant.parse("2026-07-01T20:00:00Z"));
+        long[] users = new long[6];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = userWithMessages(100_000, 5);
+            sql("UPDATE user_daily_quota_usages SET used_count = used_count + 3 WHERE user_id = ?", users[i]);
+        }
+        AtomicBoolean repairing = new AtomicBoolean(true);
+        AtomicInteger repairs = new AtomicInteger();
+        Thread repairer = new Thread(() -> {
+            while (repairing.get()) {
+                reconcile(new ReconcileRequest(DAY, DAY, ReconcileMode.REPAIR, 1, 2, true, true));
+                repairs.incrementAndGet();
+            }
+        });
+        repairer.start();
+        ConcurrentCalls.Outcomes outcomes;
+        try {
+            outcomes = ConcurrentCalls.run(6, 60, (t, a) -> service.acceptMessage(Long.toString(users[t]), null));
+        } finally {
+            repairing.set(false);
+            repairer.join();
+        }
+        reconcile(new ReconcileRequest(DAY, DAY, ReconcileMode.REPAIR, 10, 2, true, true));
+
+        assertThat(outcomes.unexpected).isEmpty();
+        assertThat(repairs.get()).isPositive();
+        for (long user : users) {
+            assertThat(fixtures.usedCount(user, DAY.date())).isEqualTo(fixtures.messageCount(user, DAY.date()));
+        }
+        assertThat(QuotaInvariants.check(db.jdbi()).holds()).isTrue();
+    }
+
+    @Test
+    void givenAFailureInTheMiddleOfAStep_whenStartedAgain_thenItResumesAndEndsLikeAnUninterruptedRun() {
+        for (int i = 0; i < 12; i++) {
+            long user = userWithMessages(10, 2 + i % 5);
+            if (i % 2 == 0) {
+                sql("UPDATE user_daily_quota_usages SET used_count = used_count + 1 WHERE user_id = ?", user);
+            }
+        }
+        AtomicInteger seen = new AtomicInteger();
+        ReconcileRequest request = new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 2, 1, false, false);
+        ReconcileResult failed;
+        try (Reconciler crashing = new Reconciler(db.config(), nextMorning, ledger -> {
+            if (seen.incrementAndGet() == 4) {
+                throw new IllegalStateException("injected failure");
+            }
+        })) {
+            failed = crashing.run(request);
+        }
+        ReconcileResult resumed = reconcile(request);
+        ReconcileResult uninterrupted = reconcile(new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 50, 4, false, true));
+
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(resumed.status()).isEqualTo("COMPLETED");
+        assertThat(resumed.runId()).isEqualTo(failed.runId());
+        assertThat(kindsByUser(resumed)).isEqualTo(kindsByUser(uninterrupted)).hasSize(6);
+        assertThat(resumed.rowsScanned()).isEqualTo(uninterrupted.rowsScanned()).isEqualTo(12);
+    }
+
+    @Test
+    void givenACompletedDay_whenStartedAgainWithoutRerun_thenRefusedWithAHint() {
+        userWithMessages(10, 1);
+        reconcile(request(ReconcileMode.REPORT));
+
+        assertThatThrownBy(() -> reconcile(request(ReconcileMode.REPORT)))
+                .isInstanceOfSatisfying(QuotaException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.getMessage()).contains("--rerun");
+                });
+    }
+
+    @Test
+    void givenAnEmptyDay_whenReported_thenCompletedWithNothingScanned() {
+        ReconcileResult result = reconcile(request(ReconcileMode.REPORT));
+        assertThat(result.completed()).isTrue();
+        assertThat(result.rowsScanned()).isZero();
+        assertThat(result.drifts()).isZero();
+    }
+
+    @Test
+    void givenADayWithOnlyAdjustments_whenReported_thenAGrantIsCleanAndACounterlessChargeIsMissing() {
+        long granted = fixtures.subscribedUser(10);
+        service.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(granted), 5, "vip", "ops").on(DAY));
+        long charged = fixtures.subscribedUser(10);
+        service.adjust(AdjustmentRequest.of(AdjustmentKind.CHARGE, Long.toString(charged), 3, "api", "ops").on(DAY));
+        sql("DELETE FROM user_daily_quota_usages WHERE user_id = ?", charged);
+
+        ReconcileResult result = reconcile(request(ReconcileMode.REPORT));
+
+        assertThat(kindsByUser(result)).containsExactlyEntriesOf(Map.of(charged, List.of("missing_counter")));
+    }
+
+    @Test
+    void givenTodayWithoutIncludeToday_whenRun_thenRefused() {
+        QuotaDay today = QuotaDay.today(nextMorning);
+        assertThatThrownBy(() -> reconcile(new ReconcileRequest(today, today, ReconcileMode.REPORT, 10, 1, false, false)))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.getMessage()).contains("--include-today"));
+    }
+
+    @Test
+    void givenBadParameters_whenARequestIsMade_thenClearErrors() {
+        assertThatThrownBy(() -> new ReconcileRequest(DAY, DAY.previous(), ReconcileMode.REPORT, 10, 1, false, false))
+                .hasMessageContaining("after");
+        assertThatThrownBy(() -> ReconcileMode.fromCode("fix")).hasMessageContaining("unknown mode");
+        assertThatThrownBy(() -> new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 0, 1, false, false))
+                .hasMessageContaining("chunk size");
+    }
+
+    @Test
+    void givenYesterdayByDefault_whenBuilt_thenItIsThePreviousUtcDay() {
+        assertThat(ReconcileRequest.yesterday(nextMorning, ReconcileMode.REPORT).from().date()).isEqualTo(LocalDate.of(2026, 7, 1));
+    }
+}
