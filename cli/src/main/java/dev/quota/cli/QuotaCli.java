@@ -1,6 +1,7 @@
 package dev.quota.cli;
 
 import dev.quota.core.QuotaException;
+import dev.quota.core.db.SqlStates;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Map;
@@ -64,6 +65,9 @@ public final class QuotaCli {
         @Override
         public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
             Output output = root.output();
+            if (!(ex instanceof QuotaException) && causedByDatabase(ex)) {
+                ex = SqlStates.translate(ex);
+            }
             if (ex instanceof QuotaException quota) {
                 output.error(quota.code().code(), quota.getMessage(), quota.details(),
                         quota.requestId() != null ? quota.requestId() : root.requestId());
@@ -106,6 +110,15 @@ public final class QuotaCli {
             }
             return ExitCodes.USAGE;
         }
+    }
+
+    private static boolean causedByDatabase(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String firstLine(String message) {

@@ -6,6 +6,7 @@ import dev.quota.cli.commands.DbCommand;
 import dev.quota.cli.commands.DemoCommand;
 import dev.quota.cli.commands.GrantCommand;
 import dev.quota.cli.commands.HistoryCommand;
+import dev.quota.cli.commands.ReconcileCommand;
 import dev.quota.cli.commands.RefundCommand;
 import dev.quota.cli.commands.ResetCommand;
 import dev.quota.cli.commands.SetCommand;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 ShowCommand.class, ConsumeCommand.class, GrantCommand.class, RefundCommand.class,
                 ResetCommand.class, SetCommand.class, HistoryCommand.class, TopCommand.class,
-                DbCommand.class, DemoCommand.class, SimulateCommand.class, ShellCommand.class,
+                DbCommand.class, ReconcileCommand.class, DemoCommand.class, SimulateCommand.class, ShellCommand.class,
                 CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

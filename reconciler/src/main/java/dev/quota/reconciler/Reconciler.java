@@ -27,6 +27,7 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Runs {@code quotaReconciliationJob}: the entry point of {@code quota reconcile} and
@@ -66,7 +67,8 @@ public final class Reconciler implements AutoCloseable {
     /** The Spring context of one run: the job, its steps and the repository, tuned for the request. */
     private AnnotationConfigApplicationContext contextFor(ReconcileRequest request) {
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
-        context.registerBean("dataSource", DataSource.class, database::dataSource);
+        // a delegate, not the pool itself: closing the run's context must not close the pool
+        context.registerBean("dataSource", DataSource.class, () -> new DelegatingDataSource(database.dataSource()));
         context.registerBean(ReconciliationJobConfiguration.FindingHook.class, () -> hook::accept);
         context.registerBean(ReconciliationJobConfiguration.RunSettings.class,
                 () -> new ReconciliationJobConfiguration.RunSettings(request.chunkSize(), request.partitions()));

@@ -17,7 +17,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
-import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
 import org.springframework.beans.factory.annotation.Value;
@@ -87,7 +86,7 @@ public class ReconciliationJobConfiguration {
 
     @Bean
     public Step reconcileWorker(JobRepository jobRepository, JdbcTransactionManager transactionManager,
-                                JdbcCursorItemReader<DayLedger> ledgerReader, ItemWriter<DayLedger> findingWriter,
+                                JdbcCursorItemReader<DayLedger> ledgerReader, FindingWriter findingWriter,
                                 RunSettings settings) {
         ItemProcessor<DayLedger, DayLedger> onlyDrifting = ledger -> ledger.drifting() ? ledger : null;
         return new StepBuilder(WORKER_STEP, jobRepository)
@@ -121,7 +120,7 @@ public class ReconciliationJobConfiguration {
 
     @Bean
     @StepScope
-    public ItemWriter<DayLedger> findingWriter(DataSource dataSource, FindingHook hook,
+    public FindingWriter findingWriter(DataSource dataSource, FindingHook hook,
                                        @Value("#{jobExecutionContext['runId']}") Long runId,
                                        @Value("#{jobParameters['mode']}") String mode) {
         Jdbi jdbi = Jdbi.create(new SpringManagedConnections(dataSource))
