@@ -54,9 +54,9 @@ import picocli.CommandLine.Spec;
                 "10:drift found (reconcile, report mode)"},
         footerHeading = "%nDatabase:%n",
         footer = {
-                "--db-url, else QUOTA_DB_URL, else the PG* variables (PGHOST, PGPORT, PGUSER, PGDATABASE),",
-                "else the embedded PostgreSQL kept in $QUOTA_HOME (default ~/.quota). Passwords come from",
-                "the URL, PGPASSWORD or ~/.pgpass, never from a flag, and are never printed."})
+                "  --db-url, else QUOTA_DB_URL, else PGHOST/PGPORT/PGUSER/PGDATABASE, else the",
+                "  embedded PostgreSQL kept in $QUOTA_HOME (default ~/.quota). A password comes",
+                "  from the URL, PGPASSWORD or ~/.pgpass, never from a flag, and is never printed."})
 public final class QuotaCommand implements AutoCloseable {
 
     @Spec

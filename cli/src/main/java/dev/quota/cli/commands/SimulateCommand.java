@@ -54,13 +54,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the simulation schema afterwards (its name is printed)")
     boolean keep;
 
-    /** Tests inject a strategy here; otherwise --strategy names one. */
-    ConsumptionStrategy strategyOverride;
-
     @Override
     public Integer call() {
         SimulationSettings settings = new SimulationSettings(users, requests, threads, limit, distribution, chaos, seed, keep);
-        ConsumptionStrategy strategy = strategyOverride != null ? strategyOverride : Strategies.named(root.strategyName());
+        ConsumptionStrategy strategy = Strategies.named(root.strategyName());
         var database = root.session(false).database();
         Output output = root.output();
         output.note("Simulating " + requests + " messages from " + users + " users on " + threads + " threads with the "

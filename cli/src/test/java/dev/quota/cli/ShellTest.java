@@ -1,0 +1,41 @@
+package dev.quota.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quota.cli.commands.ShellAccess;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.jline.terminal.impl.DumbTerminal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The interactive shell driven through a JLine terminal with scripted input. */
+class ShellTest extends CliTestBase {
+
+    @AfterEach
+    void restoreTerminal() {
+        ShellAccess.useSystemTerminal();
+    }
+
+    @Test
+    void givenScriptedLines_whenTheShellRuns_thenEachCommandRunsOnTheSameConnection() throws Exception {
+        long user = fixtures.subscribedUser("shell@example.com", 9);
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        String input = "consume " + user + " --count 2\nshow shell@example.com\nhelp\nexit\n";
+        ShellAccess.useTerminal(() -> {
+            try {
+                return new DumbTerminal("test", "dumb", new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                        screen, StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        quota("shell").exits(0);
+
+        String output = screen.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("quota shell on", "2 messages accepted", "Remaining  7", "show");
+        assertThat(fixtures.usedCount(user, java.time.LocalDate.of(2026, 7, 1))).isEqualTo(2);
+    }
+}

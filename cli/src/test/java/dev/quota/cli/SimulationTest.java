@@ -1,0 +1,79 @@
+package dev.quota.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quota.cli.simulate.Distribution;
+import dev.quota.cli.simulate.Simulation;
+import dev.quota.cli.simulate.SimulationResult;
+import dev.quota.cli.simulate.SimulationSettings;
+import dev.quota.core.persistence.UsageDao;
+import dev.quota.core.strategy.ConsumptionStrategy;
+import dev.quota.core.strategy.CounterKey;
+import dev.quota.core.strategy.Decision;
+import dev.quota.core.strategy.Strategies;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest extends CliTestBase {
+
+    /** Read, check, write back a constant, with no lock: loses increments and over-accepts under concurrency. */
+    static final class UnlockedReadCheckWrite implements ConsumptionStrategy {
+        @Override
+        public String name() {
+            return "broken";
+        }
+
+        @Override
+        public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
+            UsageDao usage = handle.attach(UsageDao.class);
+            int used = usage.read(counter.userId(), counter.day().date()).orElse(0);
+            if (used + units > limit) {
+                return Decision.refused(used);
+            }
+            try {
+                Thread.sleep(1); // widen the race window the way a slow network would
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            usage.upsert(counter.userId(), counter.day().date(), used + units);
+            return Decision.accepted(used + units);
+        }
+    }
+
+    private SimulationResult simulate(ConsumptionStrategy strategy, Distribution distribution) {
+        SimulationSettings settings = new SimulationSettings(5, 600, 8, 40, distribution, false, 7, false);
+        return new Simulation(db.config(), strategy, settings, clock).run(done -> { });
+    }
+
+    @Test
+    void givenTheAtomicStrategy_whenSimulated_thenInvariantsHoldAndBlockedMatchesAttemptsBeyondLimits() {
+        SimulationResult result = simulate(Strategies.named("atomic"), Distribution.zipf);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.accepted() + result.blocked()).isEqualTo(600);
+        assertThat(result.blocked()).isEqualTo(result.expectedBlocked());
+        assertThat(result.latency().getTotalCount()).isEqualTo(600);
+    }
+
+    @Test
+    void givenABrokenStrategy_whenSimulated_thenTheInvariantCheckCatchesIt() {
+        SimulationResult result = simulate(new UnlockedReadCheckWrite(), Distribution.hot);
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.problems()).anyMatch(p -> p.contains("differ from their stored messages") || p.contains("above their limit"));
+    }
+
+    @Test
+    void givenTheCommand_whenRunSmall_thenExit0AndTheThrowAwaySchemaIsGone() {
+        CliRun run = quota("simulate", "--users", "5", "--requests", "300", "--threads", "4", "--limit", "20",
+                "--strategy", "row-lock", "-o", "json").exits(0);
+
+        assertThat(run.json().at("/data/invariants/passed").asBoolean()).isTrue();
+        assertThat(run.json().at("/data/strategy").asText()).isEqualTo("row-lock");
+        String schema = run.json().at("/data/schema").asText();
+        boolean exists = db.jdbi().withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = :s)")
+                .bind("s", schema).mapTo(Boolean.class).one());
+        assertThat(exists).isFalse();
+        assertThat(fixtures.totalMessages()).as("real tables untouched").isZero();
+    }
+}
