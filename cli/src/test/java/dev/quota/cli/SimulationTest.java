@@ -2,7 +2,7 @@ package dev.quota.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quota.cli.simulate.Distribution;
+import dev.quota.core.workload.Workload;
 import dev.quota.cli.simulate.Simulation;
 import dev.quota.cli.simulate.SimulationResult;
 import dev.quota.cli.simulate.SimulationSettings;
@@ -40,14 +40,14 @@ class SimulationTest extends CliTestBase {
         }
     }
 
-    private SimulationResult simulate(ConsumptionStrategy strategy, Distribution distribution) {
+    private SimulationResult simulate(ConsumptionStrategy strategy, Workload distribution) {
         SimulationSettings settings = new SimulationSettings(5, 600, 8, 40, distribution, false, 7, false);
         return new Simulation(db.config(), strategy, settings, clock).run(done -> { });
     }
 
     @Test
     void givenTheAtomicStrategy_whenSimulated_thenInvariantsHoldAndBlockedMatchesAttemptsBeyondLimits() {
-        SimulationResult result = simulate(Strategies.named("atomic"), Distribution.zipf);
+        SimulationResult result = simulate(Strategies.named("atomic"), Workload.zipf);
 
         assertThat(result.problems()).isEmpty();
         assertThat(result.accepted() + result.blocked()).isEqualTo(600);
@@ -57,7 +57,7 @@ class SimulationTest extends CliTestBase {
 
     @Test
     void givenABrokenStrategy_whenSimulated_thenTheInvariantCheckCatchesIt() {
-        SimulationResult result = simulate(new UnlockedReadCheckWrite(), Distribution.hot);
+        SimulationResult result = simulate(new UnlockedReadCheckWrite(), Workload.hot);
 
         assertThat(result.passed()).isFalse();
         assertThat(result.problems()).anyMatch(p -> p.contains("differ from their stored messages") || p.contains("above their limit"));

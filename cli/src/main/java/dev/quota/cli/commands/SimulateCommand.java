@@ -4,7 +4,7 @@ import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Output;
 import dev.quota.cli.QuotaCommand;
 import dev.quota.cli.TextTable;
-import dev.quota.cli.simulate.Distribution;
+import dev.quota.core.workload.Workload;
 import dev.quota.cli.simulate.Simulation;
 import dev.quota.cli.simulate.SimulationResult;
 import dev.quota.cli.simulate.SimulationSettings;
@@ -43,7 +43,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--distribution", defaultValue = "uniform", paramLabel = "D",
             description = "Traffic over users: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    Distribution distribution;
+    Workload distribution;
 
     @Option(names = "--chaos", description = "Terminate random database backends during the run")
     boolean chaos;

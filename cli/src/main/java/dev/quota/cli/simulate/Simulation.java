@@ -1,5 +1,7 @@
 package dev.quota.cli.simulate;
 
+import dev.quota.core.workload.Workload;
+
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaService;
@@ -83,7 +85,7 @@ public final class Simulation {
     private SimulationResult drive(Database database, DatabaseConfig config, String schema, long[] userIds,
                                    LongConsumer progress) {
         QuotaService service = new QuotaService(database.jdbi(), strategy, clock);
-        Distribution.Sampler sampler = settings.distribution().sampler(userIds.length);
+        Workload.Sampler sampler = settings.distribution().sampler(userIds.length);
         AtomicLong next = new AtomicLong();
         LongAdder accepted = new LongAdder();
         LongAdder blocked = new LongAdder();

@@ -1,5 +1,7 @@
 package dev.quota.cli.simulate;
 
+import dev.quota.core.workload.Workload;
+
 import dev.quota.core.QuotaException;
 
 /**
@@ -7,7 +9,7 @@ import dev.quota.core.QuotaException;
  * @param limit    every simulated user's daily limit
  * @param keep     keep the throw-away schema afterwards, for inspection
  */
-public record SimulationSettings(int users, long requests, int threads, int limit, Distribution distribution,
+public record SimulationSettings(int users, long requests, int threads, int limit, Workload distribution,
                                  boolean chaos, long seed, boolean keep) {
 
     public SimulationSettings {

@@ -51,9 +51,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         try {
             Files.createDirectories(dataDirectory);
+            // the user's data: durable commits, unlike the throw-away servers of tests
             EmbeddedPostgres server = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
             return new EmbeddedDatabase(server, server.getPort());
         } catch (IOException | RuntimeException e) {

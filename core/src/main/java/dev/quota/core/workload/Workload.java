@@ -1,9 +1,12 @@
-package dev.quota.cli.simulate;
+package dev.quota.core.workload;
 
 import java.util.SplittableRandom;
 
-/** How the simulated traffic spreads over users. */
-public enum Distribution {
+/**
+ * How simulated traffic spreads over users: the simulator and the benchmarks draw users
+ * the same way, so their numbers describe the same workloads.
+ */
+public enum Workload {
     /** Every user equally likely. */
     uniform,
     /** Every request on one user: the worst case for a per-counter lock. */
@@ -11,7 +14,8 @@ public enum Distribution {
     /** Zipf (s = 1.1): a few users get most of the traffic, as in real chat products. */
     zipf;
 
-    private static final double ZIPF_EXPONENT = 1.1;
+    /** Zipf's exponent: pgbench's {@code random_zipfian} is given the same value. */
+    public static final double ZIPF_EXPONENT = 1.1;
 
     /** A sampler of user indexes in {@code [0, users)}. */
     public Sampler sampler(int users) {

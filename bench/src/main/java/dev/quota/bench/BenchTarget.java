@@ -1,0 +1,84 @@
+package dev.quota.bench;
+
+import dev.quota.core.db.Database;
+import dev.quota.core.db.DatabaseConfig;
+import dev.quota.core.db.EmbeddedDatabase;
+import dev.quota.core.db.SchemaMigrator;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The database a benchmark trial runs against, in a schema of its own: the server named by
+ * {@code QUOTA_DB_URL} (or {@code -Dquota.db.url}), which {@code scripts/bench} shares with
+ * pgbench, or else a throw-away embedded PostgreSQL with durable commits.
+ */
+final class BenchTarget implements AutoCloseable {
+
+    /** Users of the uniform and zipf workloads. */
+    static final int MANY_USERS = 100_000;
+    /** "accept": a limit no run reaches. "refuse": one message a day, so nearly every call is refused. */
+    static final int ACCEPT_LIMIT = 1_000_000_000;
+    static final int REFUSE_LIMIT = 1;
+
+    private final EmbeddedDatabase server;
+    final Database database;
+    final String schema;
+
+    private BenchTarget(EmbeddedDatabase server, Database database, String schema) {
+        this.server = server;
+        this.database = database;
+        this.schema = schema;
+    }
+
+    static DatabaseConfig sharedConfig() {
+        String url = System.getProperty("quota.db.url", System.getenv(DatabaseConfig.URL_VARIABLE));
+        return url == null || url.isBlank() ? null : DatabaseConfig.parse(url);
+    }
+
+    /** Opens a fresh schema with {@code users} subscribed users whose daily limit is {@code limit}. */
+    static BenchTarget open(int poolSize, int users, int limit) {
+        DatabaseConfig shared = sharedConfig();
+        EmbeddedDatabase server = shared == null
+                ? EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on", "max_connections", "300"))
+                : null;
+        DatabaseConfig base = shared != null ? shared : server.config();
+        String schema = "bench_" + HexFormat.of().toHexDigits(new SplittableRandom().nextInt());
+        Database database = Database.open(base.withSchema(schema).withPoolSize(poolSize)
+                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        new SchemaMigrator(database.dataSource(), schema).migrate();
+        database.jdbi().useHandle(handle -> {
+            handle.createUpdate("INSERT INTO billing_plans (code, display_name, daily_message_limit) VALUES ('bench', 'Bench', :limit)")
+                    .bind("limit", limit).execute();
+            handle.createUpdate("INSERT INTO users (email) SELECT 'bench' || g || '@bench.invalid' FROM generate_series(1, :users) g")
+                    .bind("users", users).execute();
+            handle.execute("""
+                    INSERT INTO user_subscriptions (user_id, plan_id, status, started_at)
+                    SELECT u.id, p.id, 'active', now() - interval '1 day' FROM users u, billing_plans p
+                    """);
+            handle.execute("ANALYZE");
+        });
+        return new BenchTarget(server, database, schema);
+    }
+
+    static int users(String workload) {
+        return "hot".equals(workload) ? 1 : MANY_USERS;
+    }
+
+    static int limit(String limits) {
+        return "refuse".equals(limits) ? REFUSE_LIMIT : ACCEPT_LIMIT;
+    }
+
+    @Override
+    public void close() {
+        try {
+            database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+        } finally {
+            database.close();
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.quota.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.quota.core.check.QuotaInvariants;
+import dev.quota.core.db.DatabaseConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The database's own ceiling: pgbench runs the atomic strategy's exact chat-path SQL at
+ * the given client counts against the same server the JMH runs use ({@code QUOTA_DB_URL}),
+ * in a schema of its own, and the transactions per second are written as JSON.
+ *
+ * <p>Usage: {@code PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json>}
+ */
+public final class PgbenchCeiling {
+
+    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+
+    private PgbenchCeiling() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 4) {
+            System.err.println("usage: PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json>");
+            System.exit(2);
+        }
+        DatabaseConfig shared = BenchTarget.sharedConfig();
+        if (shared == null) {
+            System.err.println("PgbenchCeiling needs QUOTA_DB_URL: the server the benchmarks ran against");
+            System.exit(2);
+        }
+        Path script = Files.createTempFile("atomic-chat", ".sql");
+        try (InputStream in = PgbenchCeiling.class.getResourceAsStream("/pgbench/atomic-chat.sql")) {
+            Files.write(script, in.readAllBytes());
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        String serverVersion = null;
+        for (String workload : args[2].split(",")) {
+            int users = BenchTarget.users(workload);
+            for (String threadText : args[0].split(",")) {
+                int threads = Integer.parseInt(threadText.strip());
+                try (BenchTarget target = BenchTarget.open(2, users, BenchTarget.ACCEPT_LIMIT)) {
+                    if (serverVersion == null) {
+                        serverVersion = target.database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one());
+                    }
+                    double tps = run(shared, target.schema, script, threads, Integer.parseInt(args[1]), users, workload);
+                    if (!QuotaInvariants.check(target.database.jdbi()).holds()) {
+                        throw new IllegalStateException("INVARIANT BROKEN by the pgbench ceiling run on " + workload);
+                    }
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("workload", workload);
+                    row.put("threads", threads);
+                    row.put("tps", tps);
+                    results.add(row);
+                    System.err.printf("pgbench %s, %d clients: %.0f tps%n", workload, threads, tps);
+                }
+            }
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("server_version", serverVersion);
+        document.put("results", results);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(args[3]).toFile(), document);
+    }
+
+    private static double run(DatabaseConfig config, String schema, Path script, int clients, int seconds, int users, String workload)
+            throws IOException, InterruptedException {
+        URI uri = URI.create(config.jdbcUrl().substring("jdbc:".length()));
+        String database = uri.getPath().substring(1);
+        ProcessBuilder builder = new ProcessBuilder("pgbench", "-n", "-M", "prepared", "-c", Integer.toString(clients),
+                "-j", Integer.toString(clients), "-T", Integer.toString(seconds), "-f", script.toString(),
+                "-D", "users=" + users, "-D", "lim=" + BenchTarget.ACCEPT_LIMIT, "-D", "dist=" + ("zipf".equals(workload) ? 2 : 1),
+                database);
+        builder.environment().put("PGHOST", uri.getHost());
+        builder.environment().put("PGPORT", Integer.toString(uri.getPort() < 0 ? 5432 : uri.getPort()));
+        builder.environment().put("PGUSER", config.user() != null ? config.user() : userFrom(uri));
+        if (config.password() != null) {
+            builder.environment().put("PGPASSWORD", config.password());
+        }
+        builder.environment().put("PGOPTIONS", "-c search_path=" + schema);
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("pgbench failed:\n" + output);
+        }
+        Matcher matcher = TPS.matcher(output);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no tps in pgbench output:\n" + output);
+        }
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    private static String userFrom(URI uri) {
+        String query = uri.getQuery() == null ? "" : uri.getQuery();
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("user=")) {
+                return pair.substring(5);
+            }
+        }
+        return System.getProperty("user.name");
+    }
+}
