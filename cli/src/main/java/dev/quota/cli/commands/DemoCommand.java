@@ -33,7 +33,7 @@ public final class DemoCommand {
         @Option(names = "--users", defaultValue = "1000", paramLabel = "N", description = "Users (default: ${DEFAULT-VALUE})")
         int users;
 
-        @Option(names = "--days", defaultValue = "7", paramLabel = "D", description = "Days of history, ending today (default: ${DEFAULT-VALUE})")
+        @Option(names = "--days", defaultValue = "7", paramLabel = "D", description = "Days of history, ending with --last-day (default: ${DEFAULT-VALUE})")
         int days;
 
         @Option(names = "--messages", defaultValue = "50000", paramLabel = "M", description = "User messages to aim for in total (default: ${DEFAULT-VALUE})")
@@ -45,6 +45,9 @@ public final class DemoCommand {
         @Option(names = "--seed", defaultValue = "42", paramLabel = "X", description = "Random seed (default: ${DEFAULT-VALUE})")
         long seed;
 
+        @Option(names = "--last-day", paramLabel = "YYYY-MM-DD", description = "The last day of history (default: today, UTC)")
+        String lastDay;
+
         @Option(names = "--replace", description = "Empty the quota tables first (required when the database already has users)")
         boolean replace;
 
@@ -52,7 +55,8 @@ public final class DemoCommand {
         public Integer call() {
             QuotaCommand root = demo.root;
             var database = root.session().database();
-            SeedPlan plan = new SeedPlan(users, days, messages, driftRate, seed, QuotaDay.today(root.context().clock()));
+            QuotaDay last = lastDay == null ? QuotaDay.today(root.context().clock()) : QuotaDay.parse(lastDay);
+            SeedPlan plan = new SeedPlan(users, days, messages, driftRate, seed, last);
             Output output = root.output();
             output.note("Seeding " + users + " users over " + days + " days into " + database.describe() + " ...");
             SeedResult result = new DemoSeeder(database.dataSource()).seed(plan, replace);

@@ -42,12 +42,12 @@ public final class Database implements AutoCloseable {
     public static Database openDefault(String explicitUrl, Map<String, String> env) {
         var external = DatabaseConfig.resolve(explicitUrl, env);
         if (external.isPresent()) {
-            return open(external.get());
+            return open(external.get().tunedBy(env));
         }
         Path dataDirectory = EmbeddedDatabase.home(env).resolve("pgdata");
         EmbeddedDatabase server = EmbeddedDatabase.start(dataDirectory);
         try {
-            Database database = open(server.config(), server);
+            Database database = open(server.config().tunedBy(env), server);
             SchemaMigrator.migrateIfBehind(database.jdbi(), database.dataSource(), null);
             return database;
         } catch (RuntimeException e) {

@@ -132,6 +132,34 @@ public record DatabaseConfig(
         return URLDecoder.decode(text, StandardCharsets.UTF_8);
     }
 
+    /**
+     * This configuration with the pool and timeouts of the environment, when set:
+     * {@code QUOTA_POOL_SIZE}, {@code QUOTA_LOCK_TIMEOUT_MS}, {@code QUOTA_STATEMENT_TIMEOUT_MS}.
+     */
+    public DatabaseConfig tunedBy(Map<String, String> env) {
+        return new DatabaseConfig(jdbcUrl, user, password, schema,
+                (int) positive(env, "QUOTA_POOL_SIZE", poolSize),
+                connectTimeout,
+                Duration.ofMillis(positive(env, "QUOTA_LOCK_TIMEOUT_MS", lockTimeout.toMillis())),
+                Duration.ofMillis(positive(env, "QUOTA_STATEMENT_TIMEOUT_MS", statementTimeout.toMillis())));
+    }
+
+    private static long positive(Map<String, String> env, String name, long fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.strip());
+            if (parsed < 1 || parsed > Integer.MAX_VALUE) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw QuotaException.invalidInput(name + " must be a positive whole number, got '" + value + "'");
+        }
+    }
+
     public DatabaseConfig withSchema(String newSchema) {
         return new DatabaseConfig(jdbcUrl, user, password, newSchema, poolSize, connectTimeout, lockTimeout, statementTimeout);
     }

@@ -1,0 +1,56 @@
+package dev.quota.reconciler;
+
+import dev.quota.core.QuotaDay;
+import dev.quota.core.db.DatabaseConfig;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.Locale;
+
+/**
+ * Times the job in report mode against one hand-written query computing the same drift
+ * set, in the same run and on the same data, and prints the ratio. {@code scripts/bench-reconcile}
+ * runs it with {@code -Xmx256m} after seeding.
+ *
+ * <p>Usage: {@code ReconcileBenchmark <jdbc-url> <from> <to> <partitions>}
+ */
+public final class ReconcileBenchmark {
+
+    private ReconcileBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        DatabaseConfig config = DatabaseConfig.parse(args[0]);
+        QuotaDay from = QuotaDay.parse(args[1]);
+        QuotaDay to = QuotaDay.parse(args[2]);
+        int partitions = Integer.parseInt(args[3]);
+        ReconcileRequest request = new ReconcileRequest(from, to, ReconcileMode.REPORT, ReconcileRequest.DEFAULT_CHUNK_SIZE,
+                partitions, true, true);
+        try (Reconciler reconciler = new Reconciler(config, Clock.systemUTC())) {
+            // warm both paths once (plans, caches), then measure each once more
+            reconciler.countDriftsInOneQuery(request);
+            long queryStarted = System.nanoTime();
+            long queryDrifts = reconciler.countDriftsInOneQuery(request);
+            double querySeconds = (System.nanoTime() - queryStarted) / 1e9;
+
+            ReconcileResult job = reconciler.run(request);
+            if (!job.completed()) {
+                throw new IllegalStateException("the job failed: " + job.failure());
+            }
+            double jobSeconds = job.duration().toNanos() / 1e9;
+            long heapMax = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+            long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                    .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum() / (1024 * 1024);
+            System.out.printf(Locale.ROOT, "rows scanned        %,d%n", job.rowsScanned());
+            System.out.printf(Locale.ROOT, "drifts (job)        %,d %s%n", job.drifts(), job.driftsByKind());
+            System.out.printf(Locale.ROOT, "drifts (one query)  %,d%n", queryDrifts);
+            System.out.printf(Locale.ROOT, "job                 %.2f s (%,.0f rows/s, %d partitions)%n", jobSeconds, job.rowsPerSecond(), partitions);
+            System.out.printf(Locale.ROOT, "one query (ceiling) %.2f s%n", querySeconds);
+            System.out.printf(Locale.ROOT, "ratio job/query     %.2fx (target <= 1.50x)%n", jobSeconds / querySeconds);
+            System.out.printf(Locale.ROOT, "heap                max %d MiB, peak used %d MiB%n", heapMax, heapPeak);
+            if (queryDrifts != job.drifts()) {
+                throw new IllegalStateException("the job and the query disagree: " + job.drifts() + " vs " + queryDrifts);
+            }
+        }
+    }
+}
