@@ -3,6 +3,7 @@ package dev.quota.core;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.AdjustmentDao;
 import dev.quota.core.persistence.AdjustmentRow;
+import dev.quota.core.persistence.ChatOutcome;
 import dev.quota.core.persistence.DayUsage;
 import dev.quota.core.persistence.ReportDao;
 import dev.quota.core.persistence.TopUser;
@@ -14,6 +15,7 @@ import dev.quota.core.persistence.UsageDao;
 import dev.quota.core.strategy.ConsumptionStrategy;
 import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.Decision;
+import dev.quota.core.strategy.SingleStatementChatPath;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,7 +112,9 @@ public final class QuotaService {
         try {
             Consumption result;
             try {
-                result = strategy.inTransaction(jdbi, handle -> consumeInTransaction(handle, ref, units, rid, mayBeRetry, now, day));
+                result = strategy instanceof SingleStatementChatPath oneStatement && ref instanceof UserRef.ById byId
+                        ? strategy.inTransaction(jdbi, handle -> consumeInOneStatement(handle, oneStatement, byId, units, rid, mayBeRetry, now, day))
+                        : strategy.inTransaction(jdbi, handle -> consumeInTransaction(handle, ref, units, rid, mayBeRetry, now, day));
             } catch (AlreadyCommitted e) {
                 result = jdbi.withHandle(handle -> replay(handle, ref, units, rid));
             }
@@ -161,6 +165,34 @@ public final class QuotaService {
             throw new AlreadyCommitted();
         }
         return new Consumption(rid, units, false, before.withConsumed(decision.used()));
+    }
+
+    private Consumption consumeInOneStatement(Handle handle, SingleStatementChatPath path, UserRef.ById ref, int units,
+                                              String rid, boolean mayBeRetry, Instant now, QuotaDay day) {
+        Optional<ChatOutcome> outcome = path.acceptInOneStatement(handle, ref.id(), day, units,
+                RequestIds.forUnits(rid, units), now.atOffset(ZoneOffset.UTC));
+        if (outcome.isEmpty()) {
+            // the rare path: say precisely why (unknown user, or no active subscription)
+            requireSubscribed(context(handle, ref, day), ref);
+            throw new IllegalStateException("user " + ref + " vanished during the consumption");
+        }
+        ChatOutcome result = outcome.get();
+        QuotaStatus before = QuotaStatus.of(result.userId(), result.email(), day, result.planCode(), result.planLimit(),
+                result.granted(), result.consumedBefore());
+        if (!result.accepted()) {
+            if (mayBeRetry && handle.attach(MessageDao.class).requestCommitted(rid)) {
+                throw new AlreadyCommitted();
+            }
+            // a consumption committed after our snapshot filled the day: read what refused us (we hold the row lock)
+            QuotaStatus refused = (long) result.consumedBefore() + units <= before.limit()
+                    ? before.withConsumed(handle.attach(UsageDao.class).read(ref.id(), day.date()).orElse(0))
+                    : before;
+            throw exceeded(refused, units, rid);
+        }
+        if (result.stored() != units) {
+            throw new AlreadyCommitted();
+        }
+        return new Consumption(rid, units, false, before.withConsumed(result.usedAfter()));
     }
 
     private Consumption replay(Handle handle, UserRef ref, int units, String rid) {

@@ -149,6 +149,7 @@ public final class Simulation {
             if (chaos != null) {
                 chaos.close();
                 terminated = chaos.terminated();
+                database.evictConnections();
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);

@@ -116,6 +116,15 @@ public final class Database implements AutoCloseable {
         return new SchemaMigrator(dataSource, config.schema());
     }
 
+    /**
+     * Drops the pool's idle connections so that the next borrow opens fresh ones. Used after
+     * backends were terminated on purpose: a connection returned within the pool's
+     * validation window is not re-checked, and would report the old termination.
+     */
+    public void evictConnections() {
+        dataSource.getHikariPoolMXBean().softEvictConnections();
+    }
+
     /** A short description for people: where the data is, never a password. */
     public String describe() {
         return embedded != null ? "embedded PostgreSQL on port " + embedded.port() : config.redactedUrl();

@@ -1,14 +1,20 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.QuotaDay;
+import dev.quota.core.persistence.ChatOutcome;
+import dev.quota.core.persistence.ChatPathDao;
 import dev.quota.core.persistence.UsageDao;
+import java.time.OffsetDateTime;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
  * One statement: an upsert whose conflict branch re-checks the limit under the row lock.
- * The fastest correct choice and the default: one round trip, no retries, the row lock is
- * held only from the statement to commit.
+ * The fastest correct choice and the default: no retries, the row lock is held only from
+ * the statement to commit. For a user given by id the whole chat path (limit, counter,
+ * messages) is a single statement too.
  */
-public final class AtomicStrategy implements ConsumptionStrategy {
+public final class AtomicStrategy implements ConsumptionStrategy, SingleStatementChatPath {
 
     public static final String NAME = "atomic";
 
@@ -23,5 +29,11 @@ public final class AtomicStrategy implements ConsumptionStrategy {
                 .addWithinLimit(counter.userId(), counter.day().date(), units, limit)
                 .map(Decision::accepted)
                 .orElseGet(() -> Decision.refused(Decision.UNKNOWN));
+    }
+
+    @Override
+    public Optional<ChatOutcome> acceptInOneStatement(Handle handle, long userId, QuotaDay day, int units,
+                                                      String[] requestIds, OffsetDateTime createdAt) {
+        return handle.attach(ChatPathDao.class).accept(userId, day.date(), units, requestIds, createdAt);
     }
 }

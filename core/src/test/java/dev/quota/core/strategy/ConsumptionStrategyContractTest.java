@@ -220,6 +220,7 @@ class ConsumptionStrategyContractTest {
             outcomes = ConcurrentCalls.run(threads, perThread, call);
             assertThat(killer.terminated()).as("backends terminated").isPositive();
         }
+        db.database().evictConnections();
 
         assertOnlyCleanErrors(outcomes, ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.CONTENTION_TIMEOUT);
         assertThat(outcomes.errors(ErrorCode.DATABASE_UNAVAILABLE)).as("faults surfaced as database_unavailable").isPositive();

@@ -1,0 +1,19 @@
+package dev.quota.core.strategy;
+
+import dev.quota.core.QuotaDay;
+import dev.quota.core.persistence.ChatOutcome;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * A strategy that can run the whole chat path (limit, counter, messages) as one statement.
+ * Only the atomic strategy can: the others need to look at the counter between statements.
+ * The service uses it when the user is given by id, saving two round trips a message.
+ */
+public interface SingleStatementChatPath {
+
+    /** Empty when the user does not exist or has no active subscription. */
+    Optional<ChatOutcome> acceptInOneStatement(Handle handle, long userId, QuotaDay day, int units, String[] requestIds,
+                                               OffsetDateTime createdAt);
+}
