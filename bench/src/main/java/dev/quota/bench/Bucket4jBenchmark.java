@@ -1,5 +1,6 @@
 package dev.quota.bench;
 
+import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.workload.Workload;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -63,7 +64,7 @@ public class Bucket4jBenchmark {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
         int limit = BenchTarget.limit(limits);
-        target = BenchTarget.open(Math.max(2, params.getThreads()), 1, limit);
+        target = BenchTarget.open(DatabaseConfig.poolSizeForConcurrency(params.getThreads()), 1, limit);
         // Bucket4j's documented table for PostgreSQL
         target.database.jdbi().useHandle(handle -> handle.execute("CREATE TABLE bucket (id BIGINT PRIMARY KEY, state BYTEA)"));
         buckets = "advisory-lock".equals(manager)

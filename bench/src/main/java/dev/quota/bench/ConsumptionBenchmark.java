@@ -4,6 +4,7 @@ import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaService;
+import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.strategy.ConsumptionStrategy;
@@ -75,7 +76,7 @@ public class ConsumptionBenchmark {
     public void setUp(BenchmarkParams params) {
         int users = BenchTarget.users(workload);
         limit = BenchTarget.limit(limits);
-        target = BenchTarget.open(Math.max(2, params.getThreads()), users, limit);
+        target = BenchTarget.open(DatabaseConfig.poolSizeForConcurrency(params.getThreads()), users, limit);
         consumption = Strategies.named(strategy);
         service = new QuotaService(target.database.jdbi(), consumption, Clock.systemUTC());
         sampler = Workload.valueOf(workload).sampler(users);

@@ -54,7 +54,7 @@ public final class Simulation {
     /** Runs it; {@code progress} hears the number of completed calls now and then. */
     public SimulationResult run(LongConsumer progress) {
         String schema = "quota_sim_" + HexFormat.of().toHexDigits(new SplittableRandom().nextInt());
-        DatabaseConfig config = target.withSchema(schema).withPoolSize(Math.min(settings.threads(), 50));
+        DatabaseConfig config = target.withSchema(schema).withPoolSize(Math.max(2, DatabaseConfig.poolSizeForConcurrency(settings.threads())));
         try (Database database = Database.open(config)) {
             try {
                 new SchemaMigrator(database.dataSource(), schema).migrate();
