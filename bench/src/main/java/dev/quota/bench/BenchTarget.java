@@ -45,7 +45,8 @@ final class BenchTarget implements AutoCloseable {
                 : null;
         DatabaseConfig base = shared != null ? shared : server.config();
         String schema = "bench_" + HexFormat.of().toHexDigits(new SplittableRandom().nextInt());
-        Database database = Database.open(base.withSchema(schema).withPoolSize(poolSize)
+        // Flyway holds two connections while it migrates
+        Database database = Database.open(base.withSchema(schema).withPoolSize(Math.max(2, poolSize))
                 .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60)));
         new SchemaMigrator(database.dataSource(), schema).migrate();
         database.jdbi().useHandle(handle -> {

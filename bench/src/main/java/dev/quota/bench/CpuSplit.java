@@ -1,0 +1,110 @@
+package dev.quota.bench;
+
+import dev.quota.core.QuotaDay;
+import dev.quota.core.QuotaService;
+import dev.quota.core.db.Database;
+import dev.quota.core.db.EmbeddedDatabase;
+import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.strategy.ConsumptionStrategy;
+import dev.quota.core.strategy.CounterKey;
+import dev.quota.core.strategy.Strategies;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where the CPU goes: runs one strategy on a hot user for 10 s and reports this JVM's CPU
+ * per message next to the PostgreSQL server's (summed over its processes from /proc, so
+ * Linux only). On a small machine client and server share the cores, which is what caps
+ * throughput; docs/bench.md uses it to explain the benchmark's ratios.
+ *
+ * <p>Usage: {@code CpuSplit <threads> <pool> <strategy> [chat|counter]}
+ */
+public final class CpuSplit {
+
+    private CpuSplit() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.parseInt(args[0]);
+        int pool = Integer.parseInt(args[1]);
+        ConsumptionStrategy strategy = Strategies.named(args[2]);
+        boolean counterOnly = args.length > 3 && args[3].equals("counter");
+        try (EmbeddedDatabase server = EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on"));
+             Database db = Database.open(server.config().withPoolSize(Math.max(2, pool)))) {
+            new SchemaMigrator(db.dataSource(), null).migrate();
+            db.jdbi().useHandle(handle -> handle.execute("""
+                    INSERT INTO billing_plans (code, display_name, daily_message_limit) VALUES ('bench', 'Bench', 1000000000);
+                    INSERT INTO users (email) VALUES ('hot@bench.invalid');
+                    INSERT INTO user_subscriptions (user_id, plan_id, status) VALUES (1, 1, 'active');
+                    """));
+            QuotaService service = new QuotaService(db.jdbi(), strategy, Clock.systemUTC());
+            Runnable call = counterOnly
+                    ? () -> strategy.inTransaction(db.jdbi(), handle -> strategy.consume(handle,
+                            new CounterKey(1, QuotaDay.today(Clock.systemUTC())), 1, 1_000_000_000))
+                    : () -> service.acceptMessage("1", null);
+            for (int i = 0; i < 2_000; i++) {
+                call.run();
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            AtomicLong calls = new AtomicLong();
+            AtomicBoolean running = new AtomicBoolean(true);
+            long clientCpu = os.getProcessCpuTime();
+            long serverTicks = serverTicks();
+            long started = System.nanoTime();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread worker = new Thread(() -> {
+                    while (running.get()) {
+                        call.run();
+                        calls.incrementAndGet();
+                    }
+                });
+                worker.start();
+                workers.add(worker);
+            }
+            Thread.sleep(10_000);
+            running.set(false);
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            double wall = System.nanoTime() - started;
+            double client = os.getProcessCpuTime() - clientCpu;
+            double serverCpu = (serverTicks() - serverTicks) * 10_000_000.0; // USER_HZ = 100
+            double n = calls.get();
+            System.out.printf(Locale.ROOT,
+                    "%s %s, %d threads, pool %d: %.0f ops/s; CPU per call: client JVM %.0f us, PostgreSQL %.0f us; %.0f%% of %d cores busy%n",
+                    strategy.name(), counterOnly ? "counter" : "chat", threads, pool, n / (wall / 1e9), client / 1e3 / n,
+                    serverCpu / 1e3 / n, 100 * (client + serverCpu) / wall / Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /** utime + stime of every postgres process, in clock ticks. */
+    private static long serverTicks() throws IOException {
+        long ticks = 0;
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                try {
+                    if (!Files.readString(process.resolve("cmdline")).contains("postgres")) {
+                        continue;
+                    }
+                    String[] fields = Files.readString(process.resolve("stat")).split("\\) ", 2)[1].split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return ticks;
+    }
+}
