@@ -6,8 +6,6 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.time.Duration;
-import java.util.SplittableRandom;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,16 +48,6 @@ public class Bucket4jBenchmark {
     private ProxyManager<Long> buckets;
     private BucketConfiguration daily;
     private Workload.Sampler sampler;
-
-    @State(Scope.Thread)
-    public static class Caller {
-        SplittableRandom random;
-
-        @Setup
-        public void setUp() {
-            random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
-        }
-    }
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {

@@ -12,8 +12,6 @@ import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.workload.Workload;
 import java.time.Clock;
-import java.util.SplittableRandom;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,16 +59,6 @@ public class ConsumptionBenchmark {
     private ConsumptionStrategy consumption;
     private Workload.Sampler sampler;
     private int limit;
-
-    @State(Scope.Thread)
-    public static class Caller {
-        SplittableRandom random;
-
-        @Setup
-        public void setUp() {
-            random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
-        }
-    }
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {

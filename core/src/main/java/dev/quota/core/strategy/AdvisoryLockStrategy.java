@@ -27,10 +27,6 @@ public final class AdvisoryLockStrategy implements ConsumptionStrategy {
         LocalDate day = counter.day().date();
         counter.lockAdvisory(handle);
         int used = usage.read(userId, day).orElse(0);
-        if ((long) used + units > limit) {
-            return Decision.refused(used);
-        }
-        usage.upsert(userId, day, used + units);
-        return Decision.accepted(used + units);
+        return Decision.ifWithinLimit(used, units, limit, after -> usage.upsert(userId, day, after));
     }
 }

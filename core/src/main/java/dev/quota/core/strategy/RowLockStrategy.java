@@ -28,10 +28,6 @@ public final class RowLockStrategy implements ConsumptionStrategy {
             usage.insertIfAbsent(userId, day, 0);
             return usage.readForUpdate(userId, day).orElseThrow();
         });
-        if ((long) used + units > limit) {
-            return Decision.refused(used);
-        }
-        usage.write(userId, day, used + units);
-        return Decision.accepted(used + units);
+        return Decision.ifWithinLimit(used, units, limit, after -> usage.write(userId, day, after));
     }
 }

@@ -35,11 +35,7 @@ public final class SerializableStrategy implements ConsumptionStrategy {
         long userId = counter.userId();
         LocalDate day = counter.day().date();
         int used = usage.read(userId, day).orElse(0);
-        if ((long) used + units > limit) {
-            return Decision.refused(used);
-        }
-        usage.upsert(userId, day, used + units);
-        return Decision.accepted(used + units);
+        return Decision.ifWithinLimit(used, units, limit, after -> usage.upsert(userId, day, after));
     }
 
     @Override
