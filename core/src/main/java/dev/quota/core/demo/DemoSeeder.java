@@ -52,6 +52,8 @@ public final class DemoSeeder {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                // a bulk load runs for minutes: the per-statement bound for interactive calls does not apply
+                statement.execute("SET LOCAL statement_timeout = 0");
                 if (replace) {
                     statement.execute("TRUNCATE quota_adjustments, chat_messages, user_daily_quota_usages, "
                             + "user_subscriptions, users, billing_plans RESTART IDENTITY CASCADE");
