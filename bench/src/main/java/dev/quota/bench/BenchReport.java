@@ -79,6 +79,27 @@ public final class BenchReport {
                 find(rows, "atomic", "counter", "hot", 16).map(Row::opsPerSecond).orElse(null),
                 bestBucket4j(rows, "hot", "accept", 16).orElse(null));
 
+        target(md, rows, ceiling, "coalescing chat path on `hot` at 16 threads vs atomic's", 4.0,
+                find(rows, "coalescing", "chat", "hot", 16).map(Row::opsPerSecond).orElse(null),
+                find(rows, "atomic", "chat", "hot", 16).map(Row::opsPerSecond).orElse(null));
+        Optional<Row> coalescingHot = find(rows, "coalescing", "chat", "hot", 16);
+        Optional<Row> atomicHot = find(rows, "atomic", "chat", "hot", 16);
+        if (coalescingHot.isPresent() && atomicHot.isPresent() && coalescingHot.get().p99Millis != null && atomicHot.get().p99Millis != null) {
+            boolean noWorse = coalescingHot.get().p99Millis <= atomicHot.get().p99Millis;
+            md.append(String.format(Locale.ROOT, "- coalescing p99 on `hot` at 16 threads: %.2f ms vs atomic's %.2f ms, target no worse: %s%n",
+                    coalescingHot.get().p99Millis, atomicHot.get().p99Millis, noWorse ? "met" : "**missed**"));
+        }
+
+        List<Row> lingerRows = rows.stream().filter(r -> r.kind.equals("linger")).sorted(Comparator.comparing(Row::subject)).toList();
+        if (!lingerRows.isEmpty()) {
+            md.append("\n## Coalescing: throughput against linger (hot user, chat path)\n\n");
+            md.append("| settings | threads | ops/s | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|\n");
+            lingerRows.forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %s | %s |\n", r.subject, r.threads,
+                    r.opsPerSecond, millis(r.p50Millis), millis(r.p99Millis))));
+            md.append("\nThe strategy table above runs coalescing with its defaults: linger 0 (a batch takes whatever queued while "
+                    + "the previous one ran), at most 128 messages a batch.\n");
+        }
+
         Path chart = dir.resolve("throughput.png");
         chart(rows, ceiling, chart);
         md.append("\n## Throughput against threads (hot user, chat path)\n\n![throughput](throughput.png)\n");
@@ -125,12 +146,17 @@ public final class BenchReport {
                 for (JsonNode result : json.readTree(file.toFile())) {
                     JsonNode params = result.path("params");
                     boolean bucket4j = result.path("benchmark").asText().contains("Bucket4j");
-                    String subject = bucket4j ? "bucket4j " + params.path("manager").asText() : params.path("strategy").asText();
-                    String path = bucket4j ? "counter" : params.path("path").asText();
+                    boolean linger = result.path("benchmark").asText().contains("CoalescingLinger");
+                    String subject = bucket4j ? "bucket4j " + params.path("manager").asText()
+                            : linger ? "coalescing, linger " + params.path("lingerMicros").asText() + " us, batch <= " + params.path("maxBatch").asText()
+                            : params.path("strategy").asText();
+                    String path = bucket4j ? "counter" : linger ? "chat" : params.path("path").asText();
+                    String workload = linger ? "hot" : params.path("workload").asText();
+                    String limits = linger ? "accept" : params.path("limits").asText();
                     int threads = result.path("threads").asInt();
-                    String key = subject + "|" + params.path("workload").asText() + "|" + params.path("limits").asText() + "|" + path + "|" + threads;
-                    identity.put(key, new String[] {subject, bucket4j ? "bucket4j" : "strategy", params.path("workload").asText(),
-                            params.path("limits").asText(), path, Integer.toString(threads)});
+                    String key = subject + "|" + workload + "|" + limits + "|" + path + "|" + threads;
+                    identity.put(key, new String[] {subject, bucket4j ? "bucket4j" : linger ? "linger" : "strategy", workload,
+                            limits, path, Integer.toString(threads)});
                     JsonNode metric = result.path("primaryMetric");
                     if ("thrpt".equals(result.path("mode").asText())) {
                         throughput.put(key, new double[] {metric.path("score").asDouble()});

@@ -12,6 +12,7 @@ import dev.quota.core.persistence.QuotaContext;
 import dev.quota.core.persistence.QuotaContextDao;
 import dev.quota.core.persistence.StoredMessage;
 import dev.quota.core.persistence.UsageDao;
+import dev.quota.core.strategy.BatchedChatPath;
 import dev.quota.core.strategy.ConsumptionStrategy;
 import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.Decision;
@@ -25,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -112,7 +117,9 @@ public final class QuotaService {
         try {
             Consumption result;
             try {
-                result = strategy instanceof SingleStatementChatPath oneStatement && ref instanceof UserRef.ById byId
+                result = strategy instanceof BatchedChatPath batched
+                        ? consumeInBatch(batched, ref, units, rid, mayBeRetry, now, day)
+                        : strategy instanceof SingleStatementChatPath oneStatement && ref instanceof UserRef.ById byId
                         ? strategy.inTransaction(jdbi, handle -> consumeInOneStatement(handle, oneStatement, byId, units, rid, mayBeRetry, now, day))
                         : strategy.inTransaction(jdbi, handle -> consumeInTransaction(handle, ref, units, rid, mayBeRetry, now, day));
             } catch (AlreadyCommitted e) {
@@ -193,6 +200,37 @@ public final class QuotaService {
             throw new AlreadyCommitted();
         }
         return new Consumption(rid, units, false, before.withConsumed(result.usedAfter()));
+    }
+
+    /** How long a caller waits for its batch: past every lock and statement bound of the batch's transaction. */
+    private static final Duration BATCH_WAIT = Duration.ofSeconds(90);
+
+    private Consumption consumeInBatch(BatchedChatPath batched, UserRef ref, int units, String rid, boolean mayBeRetry,
+                                       Instant now, QuotaDay day) {
+        long userId = ref.knownId().orElseGet(() -> jdbi.withHandle(handle -> context(handle, ref, day).userId()));
+        var pending = new BatchedChatPath.Pending(userId, day, units, rid, mayBeRetry, now, new CompletableFuture<>());
+        BatchedChatPath.Outcome outcome;
+        try {
+            outcome = batched.submit(jdbi, pending).get(BATCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw SqlStates.translate(e.getCause());
+        } catch (TimeoutException e) {
+            throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "no batch served this message within " + BATCH_WAIT.toSeconds()
+                    + " s; retry with the same request_id to learn whether it was stored");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "interrupted while waiting for a batch");
+        }
+        if (outcome.replayed()) {
+            // answered like any retry, which also checks that the id belongs to this user
+            return jdbi.withHandle(handle -> replay(handle, ref, units, rid));
+        }
+        QuotaStatus status = QuotaStatus.of(userId, outcome.email(), day, outcome.planCode(), outcome.planLimit(),
+                outcome.granted(), outcome.consumed());
+        if (!outcome.accepted()) {
+            throw exceeded(status, units, rid);
+        }
+        return new Consumption(rid, units, false, status);
     }
 
     private Consumption replay(Handle handle, UserRef ref, int units, String rid) {

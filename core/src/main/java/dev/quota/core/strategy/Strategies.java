@@ -15,7 +15,8 @@ public final class Strategies {
             RowLockStrategy.NAME,
             OptimisticStrategy.NAME,
             AdvisoryLockStrategy.NAME,
-            SerializableStrategy.NAME);
+            SerializableStrategy.NAME,
+            CoalescingStrategy.NAME);
 
     private Strategies() {
     }
@@ -32,6 +33,7 @@ public final class Strategies {
             case OptimisticStrategy.NAME -> new OptimisticStrategy(retries);
             case AdvisoryLockStrategy.NAME -> new AdvisoryLockStrategy();
             case SerializableStrategy.NAME -> new SerializableStrategy(retries);
+            case CoalescingStrategy.NAME -> new CoalescingStrategy(CoalescingStrategy.DEFAULT_MAX_BATCH, java.time.Duration.ZERO);
             default -> throw QuotaException.invalidInput(
                     "unknown strategy '" + name + "' (choose one of " + String.join(", ", NAMES) + ")");
         };
