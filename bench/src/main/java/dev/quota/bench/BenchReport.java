@@ -90,7 +90,9 @@ public final class BenchReport {
                     coalescingHot.get().p99Millis, atomicHot.get().p99Millis, noWorse ? "met" : "**missed**"));
         }
 
-        List<Row> lingerRows = rows.stream().filter(r -> r.kind.equals("linger")).sorted(Comparator.comparing(Row::subject)).toList();
+        List<Row> lingerRows = rows.stream().filter(r -> r.kind.equals("linger"))
+                .sorted(Comparator.comparingInt(Row::threads).thenComparingInt(r -> Integer.parseInt(r.subject.replaceAll("\\D*(\\d+) us.*", "$1"))))
+                .toList();
         if (!lingerRows.isEmpty()) {
             md.append("\n## Coalescing: throughput against linger (hot user, chat path)\n\n");
             md.append("| settings | threads | ops/s | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|\n");

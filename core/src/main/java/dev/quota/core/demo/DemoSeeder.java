@@ -1,6 +1,5 @@
 package dev.quota.core.demo;
 
-import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.db.SqlStates;
 import java.io.IOException;

@@ -18,7 +18,6 @@ import dev.quota.core.testing.ConcurrentCalls;
 import dev.quota.core.testing.ConcurrentCalls.Outcomes;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
-import dev.quota.core.testing.QuotaFixtures;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
