@@ -12,20 +12,11 @@ import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.workload.Workload;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
@@ -34,13 +25,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * comparison with Bucket4j). After every trial the invariants are checked against the
  * database and a broken one fails the run: a fast wrong strategy never wins.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode({Mode.Throughput, Mode.SampleTime})
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 3, time = 5)
-public class ConsumptionBenchmark {
+public class ConsumptionBenchmark extends DatabaseBenchmark {
 
     @Param({"atomic", "row-lock", "optimistic", "advisory", "serializable", "coalescing"})
     public String strategy;
