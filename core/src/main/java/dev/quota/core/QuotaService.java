@@ -176,22 +176,15 @@ public final class QuotaService {
 
     private Consumption consumeInOneStatement(Handle handle, SingleStatementChatPath path, UserRef.ById ref, int units,
                                               String rid, boolean mayBeRetry, Instant now, QuotaDay day) {
-        Optional<ChatOutcome> outcome = path.acceptInOneStatement(handle, ref.id(), day, units,
-                RequestIds.forUnits(rid, units), now.atOffset(ZoneOffset.UTC));
-        if (outcome.isEmpty()) {
-            // the rare path: say precisely why (unknown user, or no active subscription)
-            requireSubscribed(context(handle, ref, day), ref);
-            throw new IllegalStateException("user " + ref + " vanished during the consumption");
-        }
-        ChatOutcome result = outcome.get();
-        QuotaStatus before = QuotaStatus.of(result.userId(), result.email(), day, result.planCode(), result.planLimit(),
-                result.granted(), result.consumedBefore());
+        ChatOutcome result = path.acceptInOneStatement(handle, ref.id(), day, units, RequestIds.forUnits(rid, units),
+                now.atOffset(ZoneOffset.UTC)).orElseThrow(() -> userNotFound(ref));
+        QuotaStatus before = statusOf(requireSubscribed(result.context(), ref), day);
         if (!result.accepted()) {
             if (mayBeRetry && handle.attach(MessageDao.class).requestCommitted(rid)) {
                 throw new AlreadyCommitted();
             }
             // a consumption committed after our snapshot filled the day: read what refused us (we hold the row lock)
-            QuotaStatus refused = (long) result.consumedBefore() + units <= before.limit()
+            QuotaStatus refused = (long) result.consumed() + units <= before.limit()
                     ? before.withConsumed(handle.attach(UsageDao.class).read(ref.id(), day.date()).orElse(0))
                     : before;
             throw exceeded(refused, units, rid);
@@ -359,9 +352,11 @@ public final class QuotaService {
     private static QuotaContext context(Handle handle, UserRef ref, QuotaDay day) {
         QuotaContextDao dao = handle.attach(QuotaContextDao.class);
         Optional<Long> userId = ref.knownId().or(() -> dao.userIdByEmail(((UserRef.ByEmail) ref).email()));
-        return userId.flatMap(id -> dao.context(id, day.date()))
-                .orElseThrow(() -> new QuotaException(ErrorCode.USER_NOT_FOUND, "no user " + ref,
-                        Map.of("user", ref.toString())));
+        return userId.flatMap(id -> dao.context(id, day.date())).orElseThrow(() -> userNotFound(ref));
+    }
+
+    private static QuotaException userNotFound(UserRef ref) {
+        return new QuotaException(ErrorCode.USER_NOT_FOUND, "no user " + ref, Map.of("user", ref.toString()));
     }
 
     private static QuotaContext requireSubscribed(QuotaContext context, UserRef ref) {

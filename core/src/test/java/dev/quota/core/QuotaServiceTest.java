@@ -58,6 +58,23 @@ class QuotaServiceTest {
     }
 
     @Test
+    void givenAUserWithoutSubscriptionById_whenConsuming_thenNoActiveSubscriptionAndNothingStored() {
+        long user = fixtures.unsubscribedUser("nosub@example.com");
+
+        assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), null))
+                .isInstanceOfSatisfying(QuotaException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
+        assertThat(fixtures.usedCount(user, TODAY)).isZero();
+        assertThat(fixtures.totalMessages()).isZero();
+    }
+
+    @Test
+    void givenAnUnknownId_whenConsuming_thenUserNotFound() {
+        assertThatThrownBy(() -> service.acceptMessage("424242", null))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_NOT_FOUND));
+    }
+
+    @Test
     void givenAnUnknownId_whenStatusIsAsked_thenUserNotFound() {
         assertThatThrownBy(() -> service.status("987654"))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_NOT_FOUND));

@@ -7,25 +7,16 @@ import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
-/** The atomic strategy's chat path as one statement: read the limit, consume, store the messages. */
+/**
+ * The atomic strategy's chat path as one statement, for one round trip: read the limit
+ * (the context query), consume (the counter upsert re-checks the limit under the row lock,
+ * as UsageDao.addWithinLimit does), and store the messages only if the counter moved. No
+ * plan (a null limit) never consumes; no row back means no such user.
+ */
 @RegisterConstructorMapper(ChatOutcome.class)
 public interface ChatPathDao {
 
-    // One round trip for the whole chat path. The limit is read in the same statement; the
-    // counter upsert re-checks it under the row lock exactly as UsageDao.addWithinLimit does;
-    // the messages are inserted only if the counter moved. No row back means no such user or
-    // no active subscription: the caller then asks which, on that rare path only.
-    @SqlQuery("""
-            WITH context AS (
-                SELECT u.id AS user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
-                       COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
-                                  WHERE a.user_id = u.id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
-                       COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
-                                  WHERE q.user_id = u.id AND q.quota_date = :day), 0) AS consumed_before
-                  FROM users u
-                  JOIN user_subscriptions s ON s.user_id = u.id AND s.status = 'active'
-                  JOIN billing_plans p ON p.id = s.plan_id
-                 WHERE u.id = :userId
+    @SqlQuery("WITH context AS (" + QuotaContextDao.CONTEXT + """
             ), counter AS (
                 INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
                 SELECT c.user_id, :day, :units, now() FROM context c WHERE :units <= c.plan_limit + c.granted
@@ -42,7 +33,7 @@ public interface ChatPathDao {
                 RETURNING id
             )
             SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted,
-                   c.consumed_before, (SELECT used_count FROM counter) AS used_after,
+                   c.consumed, (SELECT used_count FROM counter) AS used_after,
                    CAST((SELECT count(*) FROM stored) AS integer) AS stored
               FROM context c
             """)

@@ -13,10 +13,13 @@ public interface QuotaContextDao {
     @SqlQuery("SELECT id FROM users WHERE lower(email) = lower(:email)")
     Optional<Long> userIdByEmail(@Bind("email") String email);
 
-    // One round trip on the chat path: the user, the plan of the active subscription, the
-    // day's grants and the counter. Grants are summed here rather than kept on the counter
-    // row so that the audit trail is the single source of truth for the limit.
-    @SqlQuery("""
+    /**
+     * The user, the plan of the active subscription, the day's grants and the counter, in
+     * one read. Grants are summed here rather than kept on the counter row so that the audit
+     * trail is the single source of truth for the limit. The atomic strategy's one-statement
+     * chat path ({@link ChatPathDao}) starts from this same query.
+     */
+    String CONTEXT = """
             SELECT u.id AS user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
                    COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
                               WHERE a.user_id = u.id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
@@ -26,6 +29,8 @@ public interface QuotaContextDao {
               LEFT JOIN user_subscriptions s ON s.user_id = u.id AND s.status = 'active'
               LEFT JOIN billing_plans p ON p.id = s.plan_id
              WHERE u.id = :userId
-            """)
+            """;
+
+    @SqlQuery(CONTEXT)
     Optional<QuotaContext> context(@Bind("userId") long userId, @Bind("day") LocalDate day);
 }

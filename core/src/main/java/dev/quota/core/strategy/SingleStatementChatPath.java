@@ -13,7 +13,7 @@ import org.jdbi.v3.core.Handle;
  */
 public interface SingleStatementChatPath {
 
-    /** Empty when the user does not exist or has no active subscription. */
+    /** Empty when the user does not exist; without an active subscription nothing is consumed and the limit is null. */
     Optional<ChatOutcome> acceptInOneStatement(Handle handle, long userId, QuotaDay day, int units, String[] requestIds,
                                                OffsetDateTime createdAt);
 }
