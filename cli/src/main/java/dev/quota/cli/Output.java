@@ -88,8 +88,13 @@ public final class Output {
     }
 
     private void write(Object document) {
+        out.println(json(document));
+    }
+
+    /** A document as the CLI writes JSON everywhere: ISO-8601 instants, indented. */
+    public static String json(Object document) {
         try {
-            out.println(JSON.writeValueAsString(document));
+            return JSON.writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,7 +21,7 @@ import dev.quota.core.db.Database;
 import dev.quota.core.db.SchemaCheck;
 import dev.quota.core.strategy.Strategies;
 import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -150,17 +150,11 @@ public final class QuotaCommand implements AutoCloseable {
 
     private static void requireQuotaTables(Database database) {
         // one catalog query, not Flyway: the chat backend's own migrations may own these tables
-        Map<String, Boolean> present = database.jdbi().withHandle(handle -> {
-            Map<String, Boolean> found = new java.util.LinkedHashMap<>();
-            for (String table : SchemaCheck.PRODUCT_TABLES) {
-                found.put(table, handle.createQuery("SELECT to_regclass(:t) IS NOT NULL").bind("t", table)
-                        .mapTo(Boolean.class).one());
-            }
-            return found;
-        });
-        Iterator<Map.Entry<String, Boolean>> missing = present.entrySet().stream().filter(e -> !e.getValue()).iterator();
-        if (missing.hasNext()) {
-            throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "the database has no table " + missing.next().getKey()
+        List<String> missing = database.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT t FROM unnest(CAST(:tables AS text[])) WITH ORDINALITY AS x(t, n) WHERE to_regclass(t) IS NULL ORDER BY n")
+                .bind("tables", SchemaCheck.PRODUCT_TABLES.toArray(String[]::new)).mapTo(String.class).list());
+        if (!missing.isEmpty()) {
+            throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "the database has no table " + missing.get(0)
                     + "; run 'quota db migrate' to create the quota schema, or 'quota db check' for details");
         }
     }

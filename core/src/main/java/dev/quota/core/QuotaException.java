@@ -34,6 +34,10 @@ public class QuotaException extends RuntimeException {
         return new QuotaException(ErrorCode.INVALID_INPUT, message);
     }
 
+    public static QuotaException userNotFound(Object user) {
+        return new QuotaException(ErrorCode.USER_NOT_FOUND, "no user " + user, Map.of("user", user.toString()));
+    }
+
     public ErrorCode code() {
         return code;
     }

@@ -86,7 +86,7 @@ public final class QuotaService {
     public QuotaStatus status(String userRef, QuotaDay day) {
         UserRef ref = UserRef.parse(userRef);
         Objects.requireNonNull(day, "day");
-        return call(() -> jdbi.withHandle(handle -> statusOf(requireSubscribed(context(handle, ref, day), ref), day)));
+        return call(() -> jdbi.withHandle(handle -> statusOf(context(handle, ref, day).requireSubscribed(ref), day)));
     }
 
     /** The chat path: one unit consumed and one user message stored, in one transaction. */
@@ -153,17 +153,12 @@ public final class QuotaService {
 
     private Consumption consumeInTransaction(Handle handle, UserRef ref, int units, String rid, boolean mayBeRetry,
                                              Instant now, QuotaDay day) {
-        QuotaContext context = requireSubscribed(context(handle, ref, day), ref);
+        QuotaContext context = context(handle, ref, day).requireSubscribed(ref);
         QuotaStatus before = statusOf(context, day);
         Decision decision = strategy.consume(handle, new CounterKey(context.userId(), day), units, before.limit());
         if (!decision.accepted()) {
-            // A retry whose first attempt committed must get that outcome, even once the day is full.
-            if (mayBeRetry && handle.attach(MessageDao.class).requestCommitted(rid)) {
-                throw new AlreadyCommitted();
-            }
-            int used = decision.used() != Decision.UNKNOWN ? decision.used()
-                    : handle.attach(UsageDao.class).read(context.userId(), day.date()).orElse(0);
-            throw exceeded(before.withConsumed(used), units, rid);
+            throw refusal(handle, units, rid, mayBeRetry, () -> before.withConsumed(decision.used() != Decision.UNKNOWN
+                    ? decision.used() : handle.attach(UsageDao.class).read(context.userId(), day.date()).orElse(0)));
         }
         List<Long> stored = handle.attach(MessageDao.class)
                 .insertUserMessages(context.userId(), null, now.atOffset(ZoneOffset.UTC), RequestIds.forUnits(rid, units));
@@ -177,17 +172,13 @@ public final class QuotaService {
     private Consumption consumeInOneStatement(Handle handle, SingleStatementChatPath path, UserRef.ById ref, int units,
                                               String rid, boolean mayBeRetry, Instant now, QuotaDay day) {
         ChatOutcome result = path.acceptInOneStatement(handle, ref.id(), day, units, RequestIds.forUnits(rid, units),
-                now.atOffset(ZoneOffset.UTC)).orElseThrow(() -> userNotFound(ref));
-        QuotaStatus before = statusOf(requireSubscribed(result.context(), ref), day);
+                now.atOffset(ZoneOffset.UTC)).orElseThrow(() -> QuotaException.userNotFound(ref));
+        QuotaStatus before = statusOf(result.context().requireSubscribed(ref), day);
         if (!result.accepted()) {
-            if (mayBeRetry && handle.attach(MessageDao.class).requestCommitted(rid)) {
-                throw new AlreadyCommitted();
-            }
-            // a consumption committed after our snapshot filled the day: read what refused us (we hold the row lock)
-            QuotaStatus refused = (long) result.consumed() + units <= before.limit()
+            // when a consumption committed after our snapshot filled the day, read what refused us (we hold the row lock)
+            throw refusal(handle, units, rid, mayBeRetry, () -> (long) result.consumed() + units <= before.limit()
                     ? before.withConsumed(handle.attach(UsageDao.class).read(ref.id(), day.date()).orElse(0))
-                    : before;
-            throw exceeded(refused, units, rid);
+                    : before);
         }
         if (result.stored() != units) {
             throw new AlreadyCommitted();
@@ -233,8 +224,21 @@ public final class QuotaService {
             throw QuotaException.invalidInput("request_id '" + rid + "' was already used by a different request");
         }
         QuotaDay day = QuotaDay.of(messages.get(0).createdAt());
-        QuotaStatus status = statusOf(requireSubscribed(context(handle, ref, day), ref), day);
+        QuotaStatus status = statusOf(context(handle, ref, day).requireSubscribed(ref), day);
         return new Consumption(rid, units, true, status);
+    }
+
+    /**
+     * The answer to a refused consumption: {@code quota_exceeded} with the day as it refused
+     * us, unless this is a retry whose first attempt committed, which must get that outcome
+     * back even once the day is full.
+     */
+    private static QuotaException refusal(Handle handle, int units, String rid, boolean mayBeRetry,
+                                          java.util.function.Supplier<QuotaStatus> refusedAt) {
+        if (mayBeRetry && handle.attach(MessageDao.class).requestCommitted(rid)) {
+            throw new AlreadyCommitted();
+        }
+        return exceeded(refusedAt.get(), units, rid);
     }
 
     private static QuotaException exceeded(QuotaStatus status, int units, String rid) {
@@ -275,7 +279,7 @@ public final class QuotaService {
     }
 
     private Adjustment adjustInTransaction(Handle handle, AdjustmentRequest request, UserRef ref, QuotaDay day, String rid) {
-        QuotaContext context = requireSubscribed(context(handle, ref, day), ref);
+        QuotaContext context = context(handle, ref, day).requireSubscribed(ref);
         AdjustmentDao audit = handle.attach(AdjustmentDao.class);
         if (audit.findByRequestId(rid).isPresent()) {
             throw new AlreadyCommitted();
@@ -317,7 +321,7 @@ public final class QuotaService {
         if (row.userId() != caller.userId() || !row.kind().equals(request.kind().code()) || row.requested() != request.amount()) {
             throw QuotaException.invalidInput("request_id '" + rid + "' was already used by a different adjustment");
         }
-        QuotaStatus now = statusOf(requireSubscribed(caller, ref), QuotaDay.of(row.quotaDate()));
+        QuotaStatus now = statusOf(caller.requireSubscribed(ref), QuotaDay.of(row.quotaDate()));
         return new Adjustment(row.id(), request.kind(), row.requested(), row.appliedDelta(), row.reason(), row.actor(), rid,
                 row.createdAt(), false, true, now, now);
     }
@@ -352,20 +356,7 @@ public final class QuotaService {
     private static QuotaContext context(Handle handle, UserRef ref, QuotaDay day) {
         QuotaContextDao dao = handle.attach(QuotaContextDao.class);
         Optional<Long> userId = ref.knownId().or(() -> dao.userIdByEmail(((UserRef.ByEmail) ref).email()));
-        return userId.flatMap(id -> dao.context(id, day.date())).orElseThrow(() -> userNotFound(ref));
-    }
-
-    private static QuotaException userNotFound(UserRef ref) {
-        return new QuotaException(ErrorCode.USER_NOT_FOUND, "no user " + ref, Map.of("user", ref.toString()));
-    }
-
-    private static QuotaContext requireSubscribed(QuotaContext context, UserRef ref) {
-        if (!context.subscribed()) {
-            throw new QuotaException(ErrorCode.NO_ACTIVE_SUBSCRIPTION,
-                    "user " + ref + " has no active subscription, so no daily message limit",
-                    Map.of("user_id", context.userId()));
-        }
-        return context;
+        return userId.flatMap(id -> dao.context(id, day.date())).orElseThrow(() -> QuotaException.userNotFound(ref));
     }
 
     private static QuotaStatus statusOf(QuotaContext context, QuotaDay day) {

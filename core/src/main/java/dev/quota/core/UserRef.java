@@ -46,13 +46,6 @@ public sealed interface UserRef {
         throw QuotaException.invalidInput("'" + ref + "' is neither a user id nor an email address");
     }
 
-    static UserRef of(long id) {
-        if (id <= 0) {
-            throw QuotaException.invalidInput("user id must be positive, got " + id);
-        }
-        return new ById(id);
-    }
-
     default Optional<Long> knownId() {
         return this instanceof ById byId ? Optional.of(byId.id()) : Optional.empty();
     }

@@ -1,8 +1,5 @@
 package dev.quota.cli.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Output;
 import dev.quota.cli.QuotaCommand;
@@ -15,7 +12,6 @@ import dev.quota.reconciler.ReconcileRequest;
 import dev.quota.reconciler.ReconcileResult;
 import dev.quota.reconciler.Reconciler;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,13 +198,7 @@ public final class ReconcileCommand implements Callable<Integer> {
     }
 
     private static String json(List<Finding> findings) {
-        try {
-            return new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                    .enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(findings.stream().map(ReconcileCommand::finding).toList()) + "\n";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Output.json(findings.stream().map(ReconcileCommand::finding).toList()) + "\n";
     }
 
     /** Prometheus text exposition, for node_exporter's textfile collector. */

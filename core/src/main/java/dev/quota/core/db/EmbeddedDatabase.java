@@ -110,11 +110,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return port;
     }
 
-    /** Whether this process started the server (and so stops it on close). */
-    public boolean owned() {
-        return server != null;
-    }
-
     @Override
     public void close() {
         if (server != null) {

@@ -61,8 +61,4 @@ public final class SchemaMigrator {
         }
     }
 
-    /** The number of migrations this build knows but the database has not applied. */
-    public int pendingCount() {
-        return flyway.info().pending().length;
-    }
 }

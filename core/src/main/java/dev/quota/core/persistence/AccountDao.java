@@ -1,6 +1,6 @@
 package dev.quota.core.persistence;
 
-import java.util.Optional;
+import java.time.OffsetDateTime;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -23,18 +23,9 @@ public interface AccountDao {
     @SqlQuery("INSERT INTO users (email, role) VALUES (:email, 'user') RETURNING id")
     long insertUser(@Bind("email") String email);
 
-    @SqlQuery("SELECT id FROM billing_plans WHERE code = :code")
-    Optional<Long> planId(@Bind("code") String code);
-
     @SqlUpdate("""
             INSERT INTO user_subscriptions (user_id, plan_id, status, started_at)
             VALUES (:userId, :planId, 'active', :startedAt)
             """)
-    void subscribe(@Bind("userId") long userId, @Bind("planId") long planId, @Bind("startedAt") java.time.OffsetDateTime startedAt);
-
-    @SqlUpdate("""
-            UPDATE user_subscriptions SET status = 'canceled', ended_at = now()
-             WHERE user_id = :userId AND status = 'active'
-            """)
-    int cancelSubscription(@Bind("userId") long userId);
+    void subscribe(@Bind("userId") long userId, @Bind("planId") long planId, @Bind("startedAt") OffsetDateTime startedAt);
 }

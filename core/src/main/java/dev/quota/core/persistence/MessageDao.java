@@ -49,10 +49,4 @@ public interface MessageDao {
 
     @SqlQuery("SELECT EXISTS (SELECT 1 FROM chat_messages WHERE role = 'user' AND request_id = :requestId)")
     boolean requestCommitted(@Bind("requestId") String requestId);
-
-    @SqlQuery("""
-            SELECT count(*) FROM chat_messages
-             WHERE user_id = :userId AND role = 'user' AND created_at >= :from AND created_at < :to
-            """)
-    int countUserMessages(@Bind("userId") long userId, @Bind("from") OffsetDateTime from, @Bind("to") OffsetDateTime to);
 }

@@ -45,6 +45,7 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
     public static final String NAME = "coalescing";
     public static final int DEFAULT_MAX_BATCH = 128;
 
+    private final AtomicStrategy outsideChatPath = new AtomicStrategy();
     private final int maxBatch;
     private final Duration linger;
     private final ConcurrentHashMap<CounterKey, Lane> lanes = new ConcurrentHashMap<>();
@@ -73,7 +74,7 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
     /** Outside the chat path (a caller's own transaction) there is nothing to batch with: one guarded upsert. */
     @Override
     public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
-        return new AtomicStrategy().consume(handle, counter, units, limit);
+        return outsideChatPath.consume(handle, counter, units, limit);
     }
 
     @Override
@@ -165,11 +166,8 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
 
         private Map<Pending, Outcome> serve(Handle handle, List<Pending> batch) {
             QuotaContext context = handle.attach(QuotaContextDao.class).context(key.userId(), key.day().date())
-                    .orElseThrow(() -> new QuotaException(ErrorCode.USER_NOT_FOUND, "no user " + key.userId()));
-            if (!context.subscribed()) {
-                throw new QuotaException(ErrorCode.NO_ACTIVE_SUBSCRIPTION,
-                        "user " + key.userId() + " has no active subscription, so no daily message limit");
-            }
+                    .orElseThrow(() -> QuotaException.userNotFound(key.userId()))
+                    .requireSubscribed(key.userId());
             int limit = QuotaStatus.effectiveLimit(context.planLimit(), context.granted());
             MessageDao messages = handle.attach(MessageDao.class);
             String[] retryIds = batch.stream().filter(Pending::mayBeRetry).map(Pending::requestId).distinct().toArray(String[]::new);

@@ -41,10 +41,6 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             this.deadline = System.nanoTime() + budget.toNanos();
         }
 
-        public int attempt() {
-            return attempt;
-        }
-
         /** Sleeps before the next attempt, or fails with {@code contention_timeout} when the budget is spent. */
         public void backOff() {
             long now = System.nanoTime();
