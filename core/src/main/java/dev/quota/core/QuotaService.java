@@ -350,13 +350,19 @@ public final class QuotaService {
         if (limit < 1 || limit > 10_000) {
             throw QuotaException.invalidInput("limit must be between 1 and 10000, got " + limit);
         }
-        return call(() -> jdbi.withExtension(ReportDao.class, dao -> dao.top(day.date(), exhaustedOnly, limit)));
+        return call(() -> jdbi.withExtension(ReportDao.class, dao -> dao.top(day.date(), isFinished(day), exhaustedOnly, limit)));
     }
 
-    private static QuotaContext context(Handle handle, UserRef ref, QuotaDay day) {
+    /** Today and later days take the active plan; a finished day the plan that covered it. */
+    private QuotaContext context(Handle handle, UserRef ref, QuotaDay day) {
         QuotaContextDao dao = handle.attach(QuotaContextDao.class);
         Optional<Long> userId = ref.knownId().or(() -> dao.userIdByEmail(((UserRef.ByEmail) ref).email()));
-        return userId.flatMap(id -> dao.context(id, day.date())).orElseThrow(() -> QuotaException.userNotFound(ref));
+        return userId.flatMap(id -> isFinished(day) ? dao.finishedDayContext(id, day.date()) : dao.context(id, day.date()))
+                .orElseThrow(() -> QuotaException.userNotFound(ref));
+    }
+
+    private boolean isFinished(QuotaDay day) {
+        return day.compareTo(QuotaDay.today(clock)) < 0;
     }
 
     private static QuotaStatus statusOf(QuotaContext context, QuotaDay day) {

@@ -2,8 +2,10 @@ package dev.quota.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.quota.core.persistence.AdjustmentRow;
+import dev.quota.core.persistence.TopUser;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
@@ -41,6 +43,39 @@ class QuotaServiceTest {
         assertThat(status.remaining()).isEqualTo(20);
         assertThat(status.planCode()).isEqualTo("limit-20");
         assertThat(status.resetAt()).hasToString("2026-05-21T00:00:00Z");
+    }
+
+    @Test
+    void givenAPlanChangedToday_whenAFinishedDayIsAsked_thenItKeepsTheLimitOfThePlanThatCoveredIt() {
+        long user = fixtures.subscribedUser("upgrade@example.com", 10);
+        fixtures.changePlan(user, 50, clock.instant());
+
+        QuotaStatus yesterday = service.status(Long.toString(user), QuotaDay.of(TODAY.minusDays(1)));
+
+        assertThat(yesterday.limit()).isEqualTo(10);
+        assertThat(yesterday.planCode()).isEqualTo("limit-10");
+        assertThat(service.status(Long.toString(user)).limit()).isEqualTo(50);
+    }
+
+    @Test
+    void givenAnUpgradeAfterAFullDay_whenThatDaysBlockedUsersAreListed_thenTheUserStillShowsAsBlocked() {
+        long user = fixtures.subscribedUser("blocked-yesterday@example.com", 3);
+        QuotaDay yesterday = QuotaDay.of(TODAY).previous();
+        service.adjust(AdjustmentRequest.of(AdjustmentKind.SET, Long.toString(user), 3, "backfill", "ops").on(yesterday));
+        fixtures.changePlan(user, 50, clock.instant());
+
+        List<TopUser> blocked = service.top(yesterday, true, 10);
+
+        assertThat(blocked).extracting(TopUser::userId, TopUser::limit).containsExactly(tuple(user, 3));
+    }
+
+    @Test
+    void givenASubscriptionStartedToday_whenYesterdayIsAsked_thenNoActiveSubscription() {
+        long user = fixtures.subscribedUser("newcomer@example.com", 10, clock.instant());
+
+        assertThatThrownBy(() -> service.status(Long.toString(user), QuotaDay.of(TODAY.minusDays(1))))
+                .isInstanceOfSatisfying(QuotaException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
     }
 
     @Test

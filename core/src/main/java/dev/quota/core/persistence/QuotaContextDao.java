@@ -19,18 +19,30 @@ public interface QuotaContextDao {
      * trail is the single source of truth for the limit. The atomic strategy's one-statement
      * chat path ({@link ChatPathDao}) starts from this same query.
      */
-    String CONTEXT = """
-            SELECT u.id AS user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
-                   COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
-                              WHERE a.user_id = u.id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
-                   COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
-                              WHERE q.user_id = u.id AND q.quota_date = :day), 0) AS consumed
-              FROM users u
-              LEFT JOIN user_subscriptions s ON s.user_id = u.id AND s.status = 'active'
-              LEFT JOIN billing_plans p ON p.id = s.plan_id
-             WHERE u.id = :userId
-            """;
+    String CONTEXT = Facts.SELECT + PlanOfDay.ACTIVE + Facts.WHERE;
+
+    /** As {@link #CONTEXT}, for a finished day: with the plan that covered it ({@link PlanOfDay}). */
+    String FINISHED_DAY_CONTEXT = Facts.SELECT + PlanOfDay.COVERING + Facts.WHERE;
 
     @SqlQuery(CONTEXT)
     Optional<QuotaContext> context(@Bind("userId") long userId, @Bind("day") LocalDate day);
+
+    @SqlQuery(FINISHED_DAY_CONTEXT)
+    Optional<QuotaContext> finishedDayContext(@Bind("userId") long userId, @Bind("day") LocalDate day);
+
+    /** What both context reads select; they differ only in how the plan is found. */
+    final class Facts {
+        static final String SELECT = """
+                SELECT u.id AS user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
+                       COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
+                                  WHERE a.user_id = u.id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
+                       COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
+                                  WHERE q.user_id = u.id AND q.quota_date = :day), 0) AS consumed
+                  FROM users u
+                """;
+        static final String WHERE = " WHERE u.id = :userId\n";
+
+        private Facts() {
+        }
+    }
 }

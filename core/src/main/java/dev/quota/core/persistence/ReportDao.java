@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Read-only views for support and ops: a user's recent days, a day's heaviest users. */
@@ -26,13 +27,18 @@ public interface ReportDao {
     @RegisterConstructorMapper(DayUsage.class)
     List<DayUsage> history(@Bind("userId") long userId, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
 
+    /** The heaviest users of a day, with the day's plan as {@link PlanOfDay} finds it. */
+    default List<TopUser> top(LocalDate day, boolean finishedDay, boolean exhaustedOnly, int limit) {
+        return top(PlanOfDay.of(finishedDay), day, exhaustedOnly, limit);
+    }
+
+    // <planOfDay> is one of PlanOfDay's constants, never caller text
     @SqlQuery("""
             SELECT q.user_id, u.email, p.code AS plan_code,
                    p.daily_message_limit + COALESCE(g.granted, 0) AS "limit", q.used_count
               FROM user_daily_quota_usages q
               JOIN users u ON u.id = q.user_id
-              LEFT JOIN user_subscriptions s ON s.user_id = q.user_id AND s.status = 'active'
-              LEFT JOIN billing_plans p ON p.id = s.plan_id
+            <planOfDay>
               LEFT JOIN LATERAL (SELECT sum(a.applied_delta) AS granted FROM quota_adjustments a
                                   WHERE a.user_id = q.user_id AND a.quota_date = q.quota_date AND a.kind = 'grant') g ON true
              WHERE q.quota_date = :day
@@ -41,5 +47,6 @@ public interface ReportDao {
              LIMIT :limit
             """)
     @RegisterConstructorMapper(TopUser.class)
-    List<TopUser> top(@Bind("day") LocalDate day, @Bind("exhaustedOnly") boolean exhaustedOnly, @Bind("limit") int limit);
+    List<TopUser> top(@Define("planOfDay") String planOfDay, @Bind("day") LocalDate day,
+                      @Bind("exhaustedOnly") boolean exhaustedOnly, @Bind("limit") int limit);
 }

@@ -1,7 +1,9 @@
 package dev.quota.core.testing;
 
 import dev.quota.core.persistence.AccountDao;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 
@@ -27,12 +29,29 @@ public final class QuotaFixtures {
     }
 
     public long subscribedUser(String email, int dailyLimit) {
+        return subscribedUser(email, dailyLimit, SUBSCRIBED_SINCE.toInstant());
+    }
+
+    public long subscribedUser(String email, int dailyLimit, Instant since) {
         long planId = plan("limit-" + dailyLimit, dailyLimit);
         return jdbi.inTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             long userId = dao.insertUser(email);
-            dao.subscribe(userId, planId, SUBSCRIBED_SINCE);
+            dao.subscribe(userId, planId, since.atOffset(ZoneOffset.UTC));
             return userId;
+        });
+    }
+
+    /** Cancels the user's active subscription at {@code at} and starts one on a plan with this limit. */
+    public void changePlan(long userId, int dailyLimit, Instant at) {
+        long planId = plan("limit-" + dailyLimit, dailyLimit);
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("""
+                            UPDATE user_subscriptions SET status = 'canceled', ended_at = :at
+                             WHERE user_id = :u AND status = 'active'
+                            """)
+                    .bind("u", userId).bind("at", at.atOffset(ZoneOffset.UTC)).execute();
+            handle.attach(AccountDao.class).subscribe(userId, planId, at.atOffset(ZoneOffset.UTC));
         });
     }
 
