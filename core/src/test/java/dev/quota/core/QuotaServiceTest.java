@@ -70,6 +70,18 @@ class QuotaServiceTest {
     }
 
     @Test
+    void givenASubscriptionEndedAtMidnight_whenTheDayThatMidnightStartsIsAsked_thenItIsNotCovered() {
+        long user = fixtures.subscribedUser("leaver@example.com", 10);
+        QuotaDay yesterday = QuotaDay.of(TODAY).previous();
+        fixtures.cancelSubscription(user, yesterday.startsAt());
+
+        assertThatThrownBy(() -> service.status(Long.toString(user), yesterday))
+                .isInstanceOfSatisfying(QuotaException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
+        assertThat(service.status(Long.toString(user), yesterday.previous()).limit()).isEqualTo(10);
+    }
+
+    @Test
     void givenASubscriptionStartedToday_whenYesterdayIsAsked_thenNoActiveSubscription() {
         long user = fixtures.subscribedUser("newcomer@example.com", 10, clock.instant());
 

@@ -39,7 +39,7 @@ SELECT d.user_id, d.quota_date, d.used_count, CAST(d.messages AS integer) AS mes
           FROM user_subscriptions s JOIN billing_plans p ON p.id = s.plan_id
          WHERE s.user_id = d.user_id
            AND s.started_at < (d.quota_date + 1) AT TIME ZONE 'UTC'
-           AND (s.ended_at IS NULL OR s.ended_at >= d.quota_date AT TIME ZONE 'UTC')) AS plan_limit
+           AND (s.ended_at IS NULL OR s.ended_at > d.quota_date AT TIME ZONE 'UTC')) AS plan_limit
   FROM days d
   LEFT JOIN users u ON u.id = d.user_id
  ORDER BY d.user_id, d.quota_date

@@ -125,6 +125,16 @@ class ReconciliationJobTest {
     }
 
     @Test
+    void givenASubscriptionEndedAtTheDaysFirstInstant_whenReported_thenTheDaysCounterIsAnOrphan() {
+        long leaver = userWithMessages(10, 2);
+        fixtures.cancelSubscription(leaver, DAY.startsAt());
+
+        ReconcileResult result = reconcile(request(ReconcileMode.REPORT));
+
+        assertThat(kindsByUser(result)).containsExactly(Map.entry(leaver, List.of("orphan_counter")));
+    }
+
+    @Test
     void givenACleanDay_whenReported_thenNoFindings() {
         userWithMessages(10, 3);
         userWithMessages(20, 20);

@@ -19,7 +19,7 @@ final class PlanOfDay {
                                    FROM user_subscriptions c JOIN billing_plans cp ON cp.id = c.plan_id
                                   WHERE c.user_id = u.id
                                     AND c.started_at < (CAST(:day AS date) + 1) AT TIME ZONE 'UTC'
-                                    AND (c.ended_at IS NULL OR c.ended_at >= CAST(:day AS date) AT TIME ZONE 'UTC')
+                                    AND (c.ended_at IS NULL OR c.ended_at > CAST(:day AS date) AT TIME ZONE 'UTC')
                                   ORDER BY cp.daily_message_limit DESC
                                   LIMIT 1) s ON true
               LEFT JOIN billing_plans p ON p.id = s.plan_id

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** Builds the users, plans and subscriptions a test talks about. */
@@ -46,13 +47,19 @@ public final class QuotaFixtures {
     public void changePlan(long userId, int dailyLimit, Instant at) {
         long planId = plan("limit-" + dailyLimit, dailyLimit);
         jdbi.useTransaction(handle -> {
-            handle.createUpdate("""
-                            UPDATE user_subscriptions SET status = 'canceled', ended_at = :at
-                             WHERE user_id = :u AND status = 'active'
-                            """)
-                    .bind("u", userId).bind("at", at.atOffset(ZoneOffset.UTC)).execute();
+            cancelSubscription(handle, userId, at);
             handle.attach(AccountDao.class).subscribe(userId, planId, at.atOffset(ZoneOffset.UTC));
         });
+    }
+
+    /** Ends the user's active subscription at {@code at}: the subscription covers up to, not including, that instant. */
+    public void cancelSubscription(long userId, Instant at) {
+        jdbi.useHandle(handle -> cancelSubscription(handle, userId, at));
+    }
+
+    private static void cancelSubscription(Handle handle, long userId, Instant at) {
+        handle.createUpdate("UPDATE user_subscriptions SET status = 'canceled', ended_at = :at WHERE user_id = :u AND status = 'active'")
+                .bind("u", userId).bind("at", at.atOffset(ZoneOffset.UTC)).execute();
     }
 
     public long unsubscribedUser(String email) {
