@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.DatabaseConfig;
+import dev.quota.core.persistence.ChatPathStatement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -43,7 +44,7 @@ public final class PgbenchCeiling {
         }
         Path script = Files.createTempFile("atomic-chat", ".sql");
         try (InputStream in = PgbenchCeiling.class.getResourceAsStream("/pgbench/atomic-chat.sql")) {
-            Files.write(script, in.readAllBytes());
+            Files.writeString(script, new String(in.readAllBytes(), StandardCharsets.UTF_8) + chatPathStatement());
         }
         List<Map<String, Object>> results = new ArrayList<>();
         String serverVersion = null;
@@ -74,13 +75,30 @@ public final class PgbenchCeiling {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(args[3]).toFile(), document);
     }
 
+    /**
+     * The JVM's chat-path transaction with pgbench's values for its parameters; {@code :userId}
+     * stays a variable (set by the script's header), every other parameter becomes SQL.
+     */
+    static String chatPathStatement() {
+        String statement = ChatPathStatement.SQL
+                .replace(":day", "CAST(now() AT TIME ZONE 'UTC' AS date)")
+                .replace(":units", "1")
+                .replace(":createdAt", "now()")
+                .replace("CAST(:requestIds AS text[])", "ARRAY[CAST(gen_random_uuid() AS text)]");
+        Matcher leftover = Pattern.compile(":(?!userId\\b)[A-Za-z]\\w*").matcher(statement);
+        if (leftover.find()) {
+            throw new IllegalStateException("the chat path has a parameter pgbench gets no value for: " + leftover.group());
+        }
+        return "BEGIN;\n" + statement.strip() + ";\nCOMMIT;\n";
+    }
+
     private static double run(DatabaseConfig config, String schema, Path script, int clients, int seconds, int users, String workload)
             throws IOException, InterruptedException {
         URI uri = URI.create(config.jdbcUrl().substring("jdbc:".length()));
         String database = uri.getPath().substring(1);
         ProcessBuilder builder = new ProcessBuilder("pgbench", "-n", "-M", "prepared", "-c", Integer.toString(clients),
                 "-j", Integer.toString(clients), "-T", Integer.toString(seconds), "-f", script.toString(),
-                "-D", "users=" + users, "-D", "lim=" + BenchTarget.ACCEPT_LIMIT, "-D", "dist=" + ("zipf".equals(workload) ? 2 : 1),
+                "-D", "users=" + users, "-D", "dist=" + ("zipf".equals(workload) ? 2 : 1),
                 database);
         builder.environment().put("PGHOST", uri.getHost());
         builder.environment().put("PGPORT", Integer.toString(uri.getPort() < 0 ? 5432 : uri.getPort()));

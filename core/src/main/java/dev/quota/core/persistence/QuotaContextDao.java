@@ -17,7 +17,7 @@ public interface QuotaContextDao {
      * The user, the plan of the active subscription, the day's grants and the counter, in
      * one read. Grants are summed here rather than kept on the counter row so that the audit
      * trail is the single source of truth for the limit. The atomic strategy's one-statement
-     * chat path ({@link ChatPathDao}) starts from this same query.
+     * chat path ({@link ChatPathStatement}) starts from this same query.
      */
     String CONTEXT = Facts.SELECT + PlanOfDay.ACTIVE + Facts.WHERE;
 

@@ -2,8 +2,10 @@ package dev.quota.core.strategy;
 
 import dev.quota.core.QuotaDay;
 import dev.quota.core.persistence.ChatOutcome;
-import dev.quota.core.persistence.ChatPathDao;
+import dev.quota.core.db.SqlStates;
+import dev.quota.core.persistence.ChatPathStatement;
 import dev.quota.core.persistence.UsageDao;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -34,6 +36,10 @@ public final class AtomicStrategy implements ConsumptionStrategy, SingleStatemen
     @Override
     public Optional<ChatOutcome> acceptInOneStatement(Handle handle, long userId, QuotaDay day, int units,
                                                       String[] requestIds, OffsetDateTime createdAt) {
-        return handle.attach(ChatPathDao.class).accept(userId, day.date(), units, requestIds, createdAt);
+        try {
+            return ChatPathStatement.accept(handle.getConnection(), userId, day.date(), units, requestIds, createdAt);
+        } catch (SQLException e) {
+            throw SqlStates.translate(e);
+        }
     }
 }
