@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * the given client counts against the same server the JMH runs use ({@code QUOTA_DB_URL}),
  * in a schema of its own, and the transactions per second are written as JSON.
  *
- * <p>Usage: {@code PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json>}
+ * <p>Usage: {@code PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json>}, or
+ * {@code PgbenchCeiling --script} to print the script for a pgbench run by hand.
  */
 public final class PgbenchCeiling {
 
@@ -33,8 +34,13 @@ public final class PgbenchCeiling {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--script")) {
+            System.out.print(script());
+            return;
+        }
         if (args.length != 4) {
             System.err.println("usage: PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json>");
+            System.err.println("       PgbenchCeiling --script   (print the pgbench script, to run it by hand: -D users=N -D dist=1|2)");
             System.exit(2);
         }
         DatabaseConfig shared = BenchTarget.sharedConfig();
@@ -43,9 +49,7 @@ public final class PgbenchCeiling {
             System.exit(2);
         }
         Path script = Files.createTempFile("atomic-chat", ".sql");
-        try (InputStream in = PgbenchCeiling.class.getResourceAsStream("/pgbench/atomic-chat.sql")) {
-            Files.writeString(script, new String(in.readAllBytes(), StandardCharsets.UTF_8) + chatPathStatement());
-        }
+        Files.writeString(script, script());
         List<Map<String, Object>> results = new ArrayList<>();
         String serverVersion = null;
         for (String workload : args[2].split(",")) {
@@ -73,6 +77,13 @@ public final class PgbenchCeiling {
         document.put("server_version", serverVersion);
         document.put("results", results);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(args[3]).toFile(), document);
+    }
+
+    /** The header that draws the user, then the chat path's transaction. */
+    static String script() throws IOException {
+        try (InputStream in = PgbenchCeiling.class.getResourceAsStream("/pgbench/atomic-chat.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8) + chatPathStatement();
+        }
     }
 
     /**
