@@ -1,28 +1,20 @@
 package dev.quota.core.persistence;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
-import org.jdbi.v3.core.statement.ParsedSql;
 
 /**
  * The atomic strategy's chat path as one statement, for one round trip: read the limit
  * (the context query), consume (the counter upsert re-checks the limit under the row lock,
- * as UsageDao.addWithinLimit does), and store the messages only if the counter moved. No
- * plan (a null limit) never consumes; no row back means no such user.
- *
- * <p>It runs as plain JDBC rather than through a SqlObject: it is the chat's hot path, and
- * profiling (docs/bench.md) found Jdbi's per-call argument binding and row-mapper lookup
- * costing the client more CPU than pgjdbc's own work, CPU that PostgreSQL needs when both
- * share a small machine. The SQL is still written once, with named parameters, and
- * translated to positional ones when the class loads.
+ * as {@link UsageDao#ADD_WITHIN_LIMIT} does), and store the messages only if the counter
+ * moved. No plan (a null limit) never consumes; no row back means no such user. It is the
+ * chat's hot path, so it runs as a {@link PlainStatement}.
  */
 public final class ChatPathStatement {
 
@@ -48,7 +40,7 @@ public final class ChatPathStatement {
               FROM context c
             """;
 
-    private static final ParsedSql PARSED = new ColonPrefixSqlParser().parse(SQL, null);
+    private static final PlainStatement STATEMENT = new PlainStatement(SQL);
 
     private ChatPathStatement() {
     }
@@ -56,28 +48,16 @@ public final class ChatPathStatement {
     /** Runs the chat path on {@code connection}, inside the caller's transaction. */
     public static Optional<ChatOutcome> accept(Connection connection, long userId, LocalDate day, int units,
                                                String[] requestIds, OffsetDateTime createdAt) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(PARSED.getSql())) {
-            Array ids = connection.createArrayOf("text", requestIds);
-            List<String> names = PARSED.getParameters().getParameterNames();
-            for (int i = 0; i < names.size(); i++) {
-                int index = i + 1;
-                switch (names.get(i)) {
-                    case "userId" -> statement.setLong(index, userId);
-                    case "day" -> statement.setObject(index, day);
-                    case "units" -> statement.setInt(index, units);
-                    case "requestIds" -> statement.setArray(index, ids);
-                    case "createdAt" -> statement.setObject(index, createdAt);
-                    default -> throw new IllegalStateException("the chat path has no value for :" + names.get(i));
-                }
+        Map<String, Object> values = Map.of("userId", userId, "day", day, "units", units,
+                "requestIds", connection.createArrayOf("text", requestIds), "createdAt", createdAt);
+        try (PreparedStatement statement = STATEMENT.prepare(connection, values);
+             ResultSet row = statement.executeQuery()) {
+            if (!row.next()) {
+                return Optional.empty();
             }
-            try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new ChatOutcome(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
-                        row.getObject("plan_limit", Integer.class), row.getInt("granted"), row.getInt("consumed"),
-                        row.getObject("used_after", Integer.class), row.getInt("stored")));
-            }
+            return Optional.of(new ChatOutcome(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
+                    row.getObject("plan_limit", Integer.class), row.getInt("granted"), row.getInt("consumed"),
+                    row.getObject("used_after", Integer.class), row.getInt("stored")));
         }
     }
 }

@@ -6,7 +6,10 @@ import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
-/** Every statement on {@code chat_messages}. */
+/**
+ * The statements on {@code chat_messages}, but for the hot paths' fused ones
+ * ({@link ChatPathStatement}, {@link CoalescedBatchStatements}).
+ */
 @RegisterConstructorMapper(StoredMessage.class)
 public interface MessageDao {
 
@@ -23,21 +26,6 @@ public interface MessageDao {
             """)
     List<Long> insertUserMessages(@Bind("userId") long userId, @Bind("conversationId") Long conversationId,
                                   @Bind("createdAt") OffsetDateTime createdAt, @Bind("requestIds") String[] requestIds);
-
-    // The coalescing strategy's insert: each message keeps the instant its caller sent it,
-    // so that a batch flushed just after midnight still stores yesterday's messages as such.
-    @SqlQuery("""
-            INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
-            SELECT :userId, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
-              FROM unnest(CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(request_id, sent_at)
-            ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
-            RETURNING id
-            """)
-    List<Long> insertUserMessagesSentAt(@Bind("userId") long userId, @Bind("requestIds") String[] requestIds,
-                                        @Bind("sentAt") String[] sentAt);
-
-    @SqlQuery("SELECT request_id FROM chat_messages WHERE role = 'user' AND request_id = ANY(CAST(:requestIds AS text[]))")
-    List<String> committedRequestIds(@Bind("requestIds") String[] requestIds);
 
     // role = 'user' lets the planner use the partial unique index: one index probe per id
     @SqlQuery("""

@@ -7,16 +7,20 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * Every statement on {@code user_daily_quota_usages}. The consumption strategies compose
- * these; none of them formats a value into SQL.
+ * The statements on {@code user_daily_quota_usages}, but for the hot paths' fused ones
+ * ({@link ChatPathStatement}, {@link CoalescedBatchStatements}). The consumption strategies
+ * compose these; none of them formats a value into SQL.
  */
 public interface UsageDao {
 
-    // The whole of the atomic strategy. The INSERT branch only fires for the day's first
-    // consumption and is itself guarded by the limit; the DO UPDATE branch re-checks the
-    // limit against the latest committed row under its row lock, so concurrent callers
-    // serialize on the row and none can push it past the limit. No row back = refused.
-    @SqlQuery("""
+    /**
+     * The whole of the atomic strategy, run as a {@link PlainStatement}. The INSERT branch only
+     * fires for the day's first consumption and is itself guarded by the limit; the DO UPDATE
+     * branch re-checks the limit against the latest committed row under its row lock, so
+     * concurrent callers serialize on the row and none can push it past the limit. No row
+     * back = refused.
+     */
+    String ADD_WITHIN_LIMIT = """
             INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
             SELECT :userId, :day, :units, now()
              WHERE :units <= :limit
@@ -24,9 +28,7 @@ public interface UsageDao {
                SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
              WHERE q.used_count + EXCLUDED.used_count <= :limit
             RETURNING used_count
-            """)
-    Optional<Integer> addWithinLimit(@Bind("userId") long userId, @Bind("day") LocalDate day,
-                                     @Bind("units") int units, @Bind("limit") int limit);
+            """;
 
     @SqlQuery("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :userId AND quota_date = :day")
     Optional<Integer> read(@Bind("userId") long userId, @Bind("day") LocalDate day);

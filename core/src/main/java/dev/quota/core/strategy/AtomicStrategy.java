@@ -4,9 +4,13 @@ import dev.quota.core.QuotaDay;
 import dev.quota.core.persistence.ChatOutcome;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.ChatPathStatement;
+import dev.quota.core.persistence.PlainStatement;
 import dev.quota.core.persistence.UsageDao;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -25,12 +29,17 @@ public final class AtomicStrategy implements ConsumptionStrategy, SingleStatemen
         return NAME;
     }
 
+    private static final PlainStatement ADD_WITHIN_LIMIT = new PlainStatement(UsageDao.ADD_WITHIN_LIMIT);
+
     @Override
     public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
-        return handle.attach(UsageDao.class)
-                .addWithinLimit(counter.userId(), counter.day().date(), units, limit)
-                .map(Decision::accepted)
-                .orElseGet(() -> Decision.refused(Decision.UNKNOWN));
+        Map<String, Object> values = Map.of("userId", counter.userId(), "day", counter.day().date(), "units", units, "limit", limit);
+        try (PreparedStatement statement = ADD_WITHIN_LIMIT.prepare(handle.getConnection(), values);
+             ResultSet row = statement.executeQuery()) {
+            return row.next() ? Decision.accepted(row.getInt(1)) : Decision.refused(Decision.UNKNOWN);
+        } catch (SQLException e) {
+            throw SqlStates.translate(e);
+        }
     }
 
     @Override

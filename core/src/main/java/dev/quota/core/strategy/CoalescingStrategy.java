@@ -5,10 +5,11 @@ import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.RequestIds;
 import dev.quota.core.db.SqlStates;
-import dev.quota.core.persistence.MessageDao;
+import dev.quota.core.persistence.CoalescedBatchStatements;
 import dev.quota.core.persistence.QuotaContext;
-import dev.quota.core.persistence.QuotaContextDao;
 import dev.quota.core.persistence.UsageDao;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -165,17 +166,28 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
         }
 
         private Map<Pending, Outcome> serve(Handle handle, List<Pending> batch) {
-            QuotaContext context = handle.attach(QuotaContextDao.class).context(key.userId(), key.day().date())
-                    .orElseThrow(() -> QuotaException.userNotFound(key.userId()))
-                    .requireSubscribed(key.userId());
-            int limit = QuotaStatus.effectiveLimit(context.planLimit(), context.granted());
-            MessageDao messages = handle.attach(MessageDao.class);
-            String[] retryIds = batch.stream().filter(Pending::mayBeRetry).map(Pending::requestId).distinct().toArray(String[]::new);
-            Set<String> committed = retryIds.length == 0 ? Set.of() : new HashSet<>(messages.committedRequestIds(retryIds));
+            try {
+                return serve(handle, handle.getConnection(), batch);
+            } catch (SQLException e) {
+                throw SqlStates.translate(e);
+            }
+        }
 
-            UsageDao usage = handle.attach(UsageDao.class);
-            usage.insertIfAbsent(key.userId(), key.day().date(), 0);
-            int used = usage.readForUpdate(key.userId(), key.day().date()).orElseThrow();
+        private Map<Pending, Outcome> serve(Handle handle, Connection connection, List<Pending> batch) throws SQLException {
+            String[] retryIds = batch.stream().filter(Pending::mayBeRetry).map(Pending::requestId).distinct().toArray(String[]::new);
+            CoalescedBatchStatements.Opened opened = CoalescedBatchStatements.open(connection, key.userId(), key.day().date(), retryIds)
+                    .orElseThrow(() -> QuotaException.userNotFound(key.userId()));
+            QuotaContext context = opened.context().requireSubscribed(key.userId());
+            int limit = QuotaStatus.effectiveLimit(context.planLimit(), context.granted());
+            Set<String> committed = opened.committed();
+            Integer locked = opened.lockedCount();
+            if (locked == null) {
+                // the day's first batch: create the counter (or use the one a concurrent writer just made) and lock it
+                UsageDao usage = handle.attach(UsageDao.class);
+                usage.insertIfAbsent(key.userId(), key.day().date(), 0);
+                locked = usage.readForUpdate(key.userId(), key.day().date()).orElseThrow();
+            }
+            int used = locked;
             int before = used;
             Map<Pending, Boolean> decisions = new HashMap<>();
             Set<String> chargedInBatch = new HashSet<>();
@@ -199,9 +211,9 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
                 }
             }
             if (used != before) {
-                usage.write(key.userId(), key.day().date(), used);
-                List<Long> stored = messages.insertUserMessagesSentAt(key.userId(), ids.toArray(String[]::new), sentAt.toArray(String[]::new));
-                if (stored.size() != ids.size()) {
+                int stored = CoalescedBatchStatements.commit(connection, key.userId(), key.day().date(), used,
+                        ids.toArray(String[]::new), sentAt.toArray(String[]::new));
+                if (stored != ids.size()) {
                     // another process committed one of these request ids meanwhile: undo, and serve
                     // the batch again, when the replay check will see it
                     throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT,

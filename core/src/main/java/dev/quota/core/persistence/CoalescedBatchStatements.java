@@ -1,0 +1,94 @@
+package dev.quota.core.persistence;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The coalescing strategy's batch transaction in two statements, one round trip each, because
+ * a hot user's lane holds its counter row for as long as the batch takes: {@link #open} reads
+ * the context, locks the counter and finds which retried request ids are already committed;
+ * {@link #commit} moves the counter and stores the accepted messages. Both are hot-path
+ * {@link PlainStatement}s.
+ */
+public final class CoalescedBatchStatements {
+
+    static final String OPEN = """
+            WITH locked AS (
+                SELECT used_count FROM user_daily_quota_usages
+                 WHERE user_id = :userId AND quota_date = :day
+                   FOR UPDATE
+            )
+            SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted,
+                   (SELECT used_count FROM locked) AS locked_count,
+                   ARRAY(SELECT m.request_id FROM chat_messages m
+                          WHERE m.role = 'user' AND m.request_id = ANY(CAST(:retryIds AS text[]))) AS committed
+              FROM (""" + QuotaContextDao.CONTEXT + ") AS c";
+
+    // Each message keeps the instant its caller sent it, so that a batch flushed just after
+    // midnight still stores yesterday's messages as such.
+    static final String COMMIT = """
+            WITH counter AS (
+                UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now()
+                 WHERE user_id = :userId AND quota_date = :day
+            ), stored AS (
+                INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
+                SELECT :userId, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
+                  FROM unnest(CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(request_id, sent_at)
+                ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
+                RETURNING id
+            )
+            SELECT CAST(count(*) AS integer) FROM stored
+            """;
+
+    private static final PlainStatement OPEN_STATEMENT = new PlainStatement(OPEN);
+    private static final PlainStatement COMMIT_STATEMENT = new PlainStatement(COMMIT);
+
+    private CoalescedBatchStatements() {
+    }
+
+    /**
+     * What a batch starts from.
+     *
+     * @param lockedCount the counter, now locked by this transaction; null when the day has no counter row yet
+     * @param committed   those of the retried request ids that are already committed
+     */
+    public record Opened(QuotaContext context, Integer lockedCount, Set<String> committed) {
+    }
+
+    /** Empty when the user does not exist. */
+    public static Optional<Opened> open(Connection connection, long userId, LocalDate day, String[] retryIds)
+            throws SQLException {
+        Map<String, Object> values = Map.of("userId", userId, "day", day, "retryIds", connection.createArrayOf("text", retryIds));
+        try (PreparedStatement statement = OPEN_STATEMENT.prepare(connection, values);
+             ResultSet row = statement.executeQuery()) {
+            if (!row.next()) {
+                return Optional.empty();
+            }
+            Integer locked = row.getObject("locked_count", Integer.class);
+            QuotaContext context = new QuotaContext(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
+                    row.getObject("plan_limit", Integer.class), row.getInt("granted"), locked == null ? 0 : locked);
+            Array committed = row.getArray("committed");
+            return Optional.of(new Opened(context, locked, Set.copyOf(Arrays.asList((String[]) committed.getArray()))));
+        }
+    }
+
+    /** Sets the locked counter to {@code used} and stores the messages; returns how many were new. */
+    public static int commit(Connection connection, long userId, LocalDate day, int used, String[] requestIds,
+                             String[] sentAt) throws SQLException {
+        Map<String, Object> values = Map.of("userId", userId, "day", day, "used", used,
+                "requestIds", connection.createArrayOf("text", requestIds), "sentAt", connection.createArrayOf("text", sentAt));
+        try (PreparedStatement statement = COMMIT_STATEMENT.prepare(connection, values);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+}
