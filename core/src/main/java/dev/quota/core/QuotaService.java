@@ -86,7 +86,7 @@ public final class QuotaService {
     public QuotaStatus status(String userRef, QuotaDay day) {
         UserRef ref = UserRef.parse(userRef);
         Objects.requireNonNull(day, "day");
-        return call(() -> jdbi.withHandle(handle -> statusOf(context(handle, ref, day).requireSubscribed(ref), day)));
+        return call(() -> jdbi.withHandle(handle -> statusOf(subscribedContext(handle, ref, day), day)));
     }
 
     /** The chat path: one unit consumed and one user message stored, in one transaction. */
@@ -153,7 +153,7 @@ public final class QuotaService {
 
     private Consumption consumeInTransaction(Handle handle, UserRef ref, int units, String rid, boolean mayBeRetry,
                                              Instant now, QuotaDay day) {
-        QuotaContext context = context(handle, ref, day).requireSubscribed(ref);
+        QuotaContext context = subscribedContext(handle, ref, day);
         QuotaStatus before = statusOf(context, day);
         Decision decision = strategy.consume(handle, new CounterKey(context.userId(), day), units, before.limit());
         if (!decision.accepted()) {
@@ -224,7 +224,7 @@ public final class QuotaService {
             throw QuotaException.invalidInput("request_id '" + rid + "' was already used by a different request");
         }
         QuotaDay day = QuotaDay.of(messages.get(0).createdAt());
-        QuotaStatus status = statusOf(context(handle, ref, day).requireSubscribed(ref), day);
+        QuotaStatus status = statusOf(subscribedContext(handle, ref, day), day);
         return new Consumption(rid, units, true, status);
     }
 
@@ -279,7 +279,7 @@ public final class QuotaService {
     }
 
     private Adjustment adjustInTransaction(Handle handle, AdjustmentRequest request, UserRef ref, QuotaDay day, String rid) {
-        QuotaContext context = context(handle, ref, day).requireSubscribed(ref);
+        QuotaContext context = subscribedContext(handle, ref, day);
         AdjustmentDao audit = handle.attach(AdjustmentDao.class);
         if (audit.findByRequestId(rid).isPresent()) {
             throw new AlreadyCommitted();
@@ -359,6 +359,17 @@ public final class QuotaService {
         Optional<Long> userId = ref.knownId().or(() -> dao.userIdByEmail(((UserRef.ByEmail) ref).email()));
         return userId.flatMap(id -> isFinished(day) ? dao.finishedDayContext(id, day.date()) : dao.context(id, day.date()))
                 .orElseThrow(() -> QuotaException.userNotFound(ref));
+    }
+
+    /** The context of a user who has a plan that day, else {@code no_active_subscription}. */
+    private QuotaContext subscribedContext(Handle handle, UserRef ref, QuotaDay day) {
+        QuotaContext context = context(handle, ref, day);
+        if (!context.subscribed() && isFinished(day)) {
+            throw new QuotaException(ErrorCode.NO_ACTIVE_SUBSCRIPTION,
+                    "user " + ref + " had no subscription on " + day + ", so no daily message limit that day",
+                    Map.of("user_id", context.userId(), "date", day.toString()));
+        }
+        return context.requireSubscribed(ref);
     }
 
     private boolean isFinished(QuotaDay day) {

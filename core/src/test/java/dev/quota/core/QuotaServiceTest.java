@@ -86,8 +86,10 @@ class QuotaServiceTest {
         long user = fixtures.subscribedUser("newcomer@example.com", 10, clock.instant());
 
         assertThatThrownBy(() -> service.status(Long.toString(user), QuotaDay.of(TODAY.minusDays(1))))
-                .isInstanceOfSatisfying(QuotaException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
+                .isInstanceOfSatisfying(QuotaException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION);
+                    assertThat(e.getMessage()).contains("had no subscription on 2026-05-19");
+                });
     }
 
     @Test
