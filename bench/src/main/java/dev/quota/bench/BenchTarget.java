@@ -58,6 +58,17 @@ final class BenchTarget implements AutoCloseable {
                     INSERT INTO user_subscriptions (user_id, plan_id, status, started_at)
                     SELECT u.id, p.id, 'active', now() - interval '1 day' FROM users u, billing_plans p
                     """);
+            // A day of history, as a deployed database has: without it the statistics say the
+            // counter and message tables are empty, the statements' cached generic plans scan
+            // them sequentially, and a trial slows down as they fill, which no real server does.
+            handle.execute("""
+                    INSERT INTO chat_messages (user_id, role, created_at, request_id)
+                    SELECT id, 'user', (CAST(now() AT TIME ZONE 'UTC' AS date) - 1 + time '12:00') AT TIME ZONE 'UTC', 'history-' || id FROM users
+                    """);
+            handle.execute("""
+                    INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count)
+                    SELECT id, CAST(now() AT TIME ZONE 'UTC' AS date) - 1, 1 FROM users
+                    """);
             handle.execute("ANALYZE");
         });
         return new BenchTarget(server, database, schema);
