@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 /**
  * The database a benchmark trial runs against, in a schema of its own: the server named by
  * {@code QUOTA_DB_URL} (or {@code -Dquota.db.url}), which {@code scripts/bench} shares with
- * pgbench, or else a throw-away embedded PostgreSQL with durable commits.
+ * pgbench, or else a throw-away embedded PostgreSQL with synchronous commits.
  */
 final class BenchTarget implements AutoCloseable {
 

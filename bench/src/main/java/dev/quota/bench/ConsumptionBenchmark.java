@@ -49,7 +49,9 @@ public class ConsumptionBenchmark extends DatabaseBenchmark {
     public void setUp(BenchmarkParams params) {
         int users = BenchTarget.users(workload);
         limit = BenchTarget.limit(limits);
-        target = BenchTarget.open(DatabaseConfig.poolSizeForConcurrency(params.getThreads()), users, limit);
+        // -jvmArgsAppend -Dquota.bench.pool=N tries another pool size than the toolkit's advice
+        int pool = Integer.getInteger("quota.bench.pool", DatabaseConfig.poolSizeForConcurrency(params.getThreads()));
+        target = BenchTarget.open(pool, users, limit);
         consumption = Strategies.named(strategy);
         service = new QuotaService(target.database.jdbi(), consumption, Clock.systemUTC());
         sampler = Workload.valueOf(workload).sampler(users);

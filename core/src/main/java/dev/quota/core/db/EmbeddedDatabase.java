@@ -51,11 +51,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         try {
             Files.createDirectories(dataDirectory);
-            // the user's data: durable commits, unlike the throw-away servers of tests
+            // the user's data: durable commits, unlike the throw-away servers of tests (embedded
+            // PostgreSQL turns fsync off by default, which an OS crash could turn into lost commits)
             EmbeddedPostgres server = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", "on")
                     .start();
             return new EmbeddedDatabase(server, server.getPort());
         } catch (IOException | RuntimeException e) {
