@@ -1,9 +1,6 @@
 package dev.quota.core.persistence;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -47,17 +44,11 @@ public final class ChatPathStatement {
 
     /** Runs the chat path on {@code connection}, inside the caller's transaction. */
     public static Optional<ChatOutcome> accept(Connection connection, long userId, LocalDate day, int units,
-                                               String[] requestIds, OffsetDateTime createdAt) throws SQLException {
+                                               String[] requestIds, OffsetDateTime createdAt) {
         Map<String, Object> values = Map.of("userId", userId, "day", day, "units", units,
-                "requestIds", connection.createArrayOf("text", requestIds), "createdAt", createdAt);
-        try (PreparedStatement statement = STATEMENT.prepare(connection, values);
-             ResultSet row = statement.executeQuery()) {
-            if (!row.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new ChatOutcome(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
-                    row.getObject("plan_limit", Integer.class), row.getInt("granted"), row.getInt("consumed"),
-                    row.getObject("used_after", Integer.class), row.getInt("stored")));
-        }
+                "requestIds", requestIds, "createdAt", createdAt);
+        return STATEMENT.queryFirst(connection, values, row -> new ChatOutcome(row.getLong("user_id"), row.getString("email"),
+                row.getString("plan_code"), row.getObject("plan_limit", Integer.class), row.getInt("granted"),
+                row.getInt("consumed"), row.getObject("used_after", Integer.class), row.getInt("stored")));
     }
 }

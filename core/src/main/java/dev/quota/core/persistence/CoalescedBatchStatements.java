@@ -1,10 +1,6 @@
 package dev.quota.core.persistence;
 
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Map;
@@ -67,31 +63,19 @@ public final class CoalescedBatchStatements {
     }
 
     /** Empty when the user does not exist. */
-    public static Optional<Opened> open(Connection connection, long userId, LocalDate day, String[] retryIds)
-            throws SQLException {
-        Map<String, Object> values = Map.of("userId", userId, "day", day, "retryIds", connection.createArrayOf("text", retryIds));
-        try (PreparedStatement statement = OPEN_STATEMENT.prepare(connection, values);
-             ResultSet row = statement.executeQuery()) {
-            if (!row.next()) {
-                return Optional.empty();
-            }
+    public static Optional<Opened> open(Connection connection, long userId, LocalDate day, String[] retryIds) {
+        Map<String, Object> values = Map.of("userId", userId, "day", day, "retryIds", retryIds);
+        return OPEN_STATEMENT.queryFirst(connection, values, row -> {
             Integer locked = row.getObject("locked_count", Integer.class);
             QuotaContext context = new QuotaContext(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
                     row.getObject("plan_limit", Integer.class), row.getInt("granted"), locked == null ? 0 : locked);
-            Array committed = row.getArray("committed");
-            return Optional.of(new Opened(context, locked, Set.copyOf(Arrays.asList((String[]) committed.getArray()))));
-        }
+            return new Opened(context, locked, Set.copyOf(Arrays.asList((String[]) row.getArray("committed").getArray())));
+        });
     }
 
     /** Sets the locked counter to {@code used} and stores the messages; returns how many were new. */
-    public static int commit(Connection connection, long userId, LocalDate day, int used, String[] requestIds,
-                             String[] sentAt) throws SQLException {
-        Map<String, Object> values = Map.of("userId", userId, "day", day, "used", used,
-                "requestIds", connection.createArrayOf("text", requestIds), "sentAt", connection.createArrayOf("text", sentAt));
-        try (PreparedStatement statement = COMMIT_STATEMENT.prepare(connection, values);
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getInt(1);
-        }
+    public static int commit(Connection connection, long userId, LocalDate day, int used, String[] requestIds, String[] sentAt) {
+        Map<String, Object> values = Map.of("userId", userId, "day", day, "used", used, "requestIds", requestIds, "sentAt", sentAt);
+        return COMMIT_STATEMENT.queryFirst(connection, values, row -> row.getInt(1)).orElseThrow();
     }
 }

@@ -1,10 +1,13 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.db.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
 import org.jdbi.v3.core.statement.ParsedSql;
 
@@ -17,6 +20,12 @@ import org.jdbi.v3.core.statement.ParsedSql;
  */
 public final class PlainStatement {
 
+    /** Reads one result row into a value. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
     private final String sql;
     private final List<String> names;
 
@@ -26,21 +35,26 @@ public final class PlainStatement {
         this.names = parsed.getParameters().getParameterNames();
     }
 
-    /** A prepared statement with every named parameter bound from {@code values}; the caller closes it. */
-    public PreparedStatement prepare(Connection connection, Map<String, ?> values) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        try {
+    /**
+     * Runs the statement with every named parameter bound from {@code values} ({@code String[]}
+     * as a SQL text array) and reads its first row; empty when it returns none. A database
+     * failure comes out as the toolkit's error ({@link SqlStates#translate}).
+     */
+    public <T> Optional<T> queryFirst(Connection connection, Map<String, ?> values, RowReader<T> reader) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 if (!values.containsKey(name)) {
                     throw new IllegalArgumentException("no value for :" + name);
                 }
-                statement.setObject(i + 1, values.get(name));
+                Object value = values.get(name);
+                statement.setObject(i + 1, value instanceof String[] texts ? connection.createArrayOf("text", texts) : value);
             }
-            return statement;
-        } catch (SQLException | RuntimeException e) {
-            statement.close();
-            throw e;
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(reader.read(row)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlStates.translate(e);
         }
     }
 }

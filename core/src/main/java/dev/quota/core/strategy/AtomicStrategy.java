@@ -2,13 +2,9 @@ package dev.quota.core.strategy;
 
 import dev.quota.core.QuotaDay;
 import dev.quota.core.persistence.ChatOutcome;
-import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.ChatPathStatement;
 import dev.quota.core.persistence.PlainStatement;
 import dev.quota.core.persistence.UsageDao;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
@@ -34,21 +30,14 @@ public final class AtomicStrategy implements ConsumptionStrategy, SingleStatemen
     @Override
     public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
         Map<String, Object> values = Map.of("userId", counter.userId(), "day", counter.day().date(), "units", units, "limit", limit);
-        try (PreparedStatement statement = ADD_WITHIN_LIMIT.prepare(handle.getConnection(), values);
-             ResultSet row = statement.executeQuery()) {
-            return row.next() ? Decision.accepted(row.getInt(1)) : Decision.refused(Decision.UNKNOWN);
-        } catch (SQLException e) {
-            throw SqlStates.translate(e);
-        }
+        return ADD_WITHIN_LIMIT.queryFirst(handle.getConnection(), values, row -> row.getInt(1))
+                .map(Decision::accepted)
+                .orElseGet(() -> Decision.refused(Decision.UNKNOWN));
     }
 
     @Override
     public Optional<ChatOutcome> acceptInOneStatement(Handle handle, long userId, QuotaDay day, int units,
                                                       String[] requestIds, OffsetDateTime createdAt) {
-        try {
-            return ChatPathStatement.accept(handle.getConnection(), userId, day.date(), units, requestIds, createdAt);
-        } catch (SQLException e) {
-            throw SqlStates.translate(e);
-        }
+        return ChatPathStatement.accept(handle.getConnection(), userId, day.date(), units, requestIds, createdAt);
     }
 }

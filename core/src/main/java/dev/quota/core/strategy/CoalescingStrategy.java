@@ -9,7 +9,6 @@ import dev.quota.core.persistence.CoalescedBatchStatements;
 import dev.quota.core.persistence.QuotaContext;
 import dev.quota.core.persistence.UsageDao;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -166,14 +165,7 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
         }
 
         private Map<Pending, Outcome> serve(Handle handle, List<Pending> batch) {
-            try {
-                return serve(handle, handle.getConnection(), batch);
-            } catch (SQLException e) {
-                throw SqlStates.translate(e);
-            }
-        }
-
-        private Map<Pending, Outcome> serve(Handle handle, Connection connection, List<Pending> batch) throws SQLException {
+            Connection connection = handle.getConnection();
             String[] retryIds = batch.stream().filter(Pending::mayBeRetry).map(Pending::requestId).distinct().toArray(String[]::new);
             CoalescedBatchStatements.Opened opened = CoalescedBatchStatements.open(connection, key.userId(), key.day().date(), retryIds)
                     .orElseThrow(() -> QuotaException.userNotFound(key.userId()));
