@@ -4,6 +4,7 @@ import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.EmbeddedDatabase;
 import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.workload.Workload;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
@@ -18,9 +19,6 @@ final class BenchTarget implements AutoCloseable {
 
     /** Users of the uniform and zipf workloads. */
     static final int MANY_USERS = 100_000;
-    /** "accept": a limit no run reaches. "refuse": one message a day, so nearly every call is refused. */
-    static final int ACCEPT_LIMIT = 1_000_000_000;
-    static final int REFUSE_LIMIT = 1;
 
     private final EmbeddedDatabase server;
     final Database database;
@@ -74,12 +72,8 @@ final class BenchTarget implements AutoCloseable {
         return new BenchTarget(server, database, schema);
     }
 
-    static int users(String workload) {
-        return "hot".equals(workload) ? 1 : MANY_USERS;
-    }
-
-    static int limit(String limits) {
-        return "refuse".equals(limits) ? REFUSE_LIMIT : ACCEPT_LIMIT;
+    static int users(Workload workload) {
+        return workload == Workload.hot ? 1 : MANY_USERS;
     }
 
     @Override

@@ -1,17 +1,12 @@
 package dev.quota.bench;
 
-import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.workload.Workload;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.time.Duration;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The peer: Bucket4j's PostgreSQL proxy managers holding the same daily limit per user (a
@@ -24,34 +19,47 @@ public class Bucket4jBenchmark extends DatabaseBenchmark {
     public String manager;
 
     @Param({"hot", "uniform", "zipf"})
-    public String workload;
+    public Workload workload;
 
     @Param({"accept", "refuse"})
-    public String limits;
+    public Limits limits;
 
-    private BenchTarget target;
     private ProxyManager<Long> buckets;
     private BucketConfiguration daily;
     private Workload.Sampler sampler;
 
-    @Setup(Level.Trial)
-    public void setUp(BenchmarkParams params) {
-        int limit = BenchTarget.limit(limits);
-        target = BenchTarget.open(DatabaseConfig.poolSizeForConcurrency(params.getThreads()), 1, limit);
-        // Bucket4j's documented table for PostgreSQL
-        target.database.jdbi().useHandle(handle -> handle.execute("CREATE TABLE bucket (id BIGINT PRIMARY KEY, state BYTEA)"));
-        buckets = "advisory-lock".equals(manager)
-                ? Bucket4jPostgreSQL.advisoryLockBasedBuilder(target.database.dataSource()).build()
-                : Bucket4jPostgreSQL.selectForUpdateBasedBuilder(target.database.dataSource()).build();
-        daily = BucketConfiguration.builder()
-                .addLimit(bandwidth -> bandwidth.capacity(limit).refillIntervally(limit, Duration.ofDays(1)))
-                .build();
-        sampler = Workload.valueOf(workload).sampler(BenchTarget.users(workload));
+    /** One user row: the peer keeps its own buckets, whatever the workload's number of users. */
+    @Override
+    int users() {
+        return 1;
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        target.close();
+    @Override
+    int limit() {
+        return limits.limit;
+    }
+
+    @Override
+    boolean storesMessages() {
+        return false;
+    }
+
+    @Override
+    String describe() {
+        return "Bucket4j " + manager + " on " + workload;
+    }
+
+    @Override
+    void prepare(BenchTarget trial) {
+        // Bucket4j's documented table for PostgreSQL
+        trial.database.jdbi().useHandle(handle -> handle.execute("CREATE TABLE bucket (id BIGINT PRIMARY KEY, state BYTEA)"));
+        buckets = "advisory-lock".equals(manager)
+                ? Bucket4jPostgreSQL.advisoryLockBasedBuilder(trial.database.dataSource()).build()
+                : Bucket4jPostgreSQL.selectForUpdateBasedBuilder(trial.database.dataSource()).build();
+        daily = BucketConfiguration.builder()
+                .addLimit(bandwidth -> bandwidth.capacity(limits.limit).refillIntervally(limits.limit, Duration.ofDays(1)))
+                .build();
+        sampler = workload.sampler(BenchTarget.users(workload));
     }
 
     @Benchmark

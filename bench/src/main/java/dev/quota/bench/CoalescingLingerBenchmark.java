@@ -2,17 +2,12 @@ package dev.quota.bench;
 
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
-import dev.quota.core.QuotaService;
-import dev.quota.core.db.DatabaseConfig;
-import dev.quota.core.strategy.CoalescingStrategy;
-import java.time.Clock;
+import dev.quota.core.strategy.ChatPath;
+import dev.quota.core.strategy.CoalescingChatPath;
 import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The coalescing strategy's settings: throughput and latency of the hot user's chat path
@@ -26,31 +21,30 @@ public class CoalescingLingerBenchmark extends DatabaseBenchmark {
     @Param({"128"})
     public int maxBatch;
 
-    private BenchTarget target;
-    private CoalescingStrategy coalescing;
-    private QuotaService service;
-
-    @Setup(Level.Trial)
-    public void setUp(BenchmarkParams params) {
-        target = BenchTarget.open(DatabaseConfig.poolSizeForConcurrency(params.getThreads()), 1, BenchTarget.ACCEPT_LIMIT);
-        coalescing = new CoalescingStrategy(maxBatch, Duration.ofNanos(lingerMicros * 1_000L));
-        service = new QuotaService(target.database.jdbi(), coalescing, Clock.systemUTC());
+    @Override
+    int users() {
+        return 1;
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        try {
-            ConsumptionBenchmark.requireInvariants(target, "coalescing (linger " + lingerMicros + " us)", true);
-        } finally {
-            coalescing.close();
-            target.close();
-        }
+    @Override
+    int limit() {
+        return Limits.accept.limit;
+    }
+
+    @Override
+    ChatPath openChatPath(Jdbi jdbi) {
+        return new CoalescingChatPath(jdbi, maxBatch, Duration.ofNanos(lingerMicros * 1_000L));
+    }
+
+    @Override
+    String describe() {
+        return "coalescing (linger " + lingerMicros + " us)";
     }
 
     @Benchmark
     public Object acceptMessage() {
         try {
-            return service.acceptMessage("1", null);
+            return chat.acceptMessage("1", null);
         } catch (QuotaException e) {
             if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
                 throw e;

@@ -3,96 +3,78 @@ package dev.quota.bench;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.QuotaService;
-import dev.quota.core.db.DatabaseConfig;
-import dev.quota.core.check.InvariantReport;
-import dev.quota.core.check.QuotaInvariants;
-import dev.quota.core.strategy.ConsumptionStrategy;
+import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.CounterKey;
+import dev.quota.core.strategy.CounterStep;
+import dev.quota.core.strategy.RetryPolicy;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.workload.Workload;
 import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Each strategy on each workload: the chat path (counter + message in one transaction, as
  * the backend runs it) and the counter alone (what a rate-limit library does, for the
- * comparison with Bucket4j). After every trial the invariants are checked against the
- * database and a broken one fails the run: a fast wrong strategy never wins.
+ * comparison with Bucket4j).
  */
 public class ConsumptionBenchmark extends DatabaseBenchmark {
+
+    /** The chat path, or the strategy's counter step alone. */
+    public enum Route { chat, counter }
 
     @Param({"atomic", "row-lock", "optimistic", "advisory", "serializable", "coalescing"})
     public String strategy;
 
     @Param({"hot", "uniform", "zipf"})
-    public String workload;
+    public Workload workload;
 
     @Param({"accept", "refuse"})
-    public String limits;
+    public Limits limits;
 
     @Param({"chat", "counter"})
-    public String path;
+    public Route path;
 
-    private BenchTarget target;
-    private QuotaService service;
-    private ConsumptionStrategy consumption;
+    private CounterStep counterStep;
     private Workload.Sampler sampler;
-    private int limit;
 
-    @Setup(Level.Trial)
-    public void setUp(BenchmarkParams params) {
-        int users = BenchTarget.users(workload);
-        limit = BenchTarget.limit(limits);
-        // -jvmArgsAppend -Dquota.bench.pool=N tries another pool size than the toolkit's advice
-        int pool = Integer.getInteger("quota.bench.pool", DatabaseConfig.poolSizeForConcurrency(params.getThreads()));
-        target = BenchTarget.open(pool, users, limit);
-        consumption = Strategies.named(strategy);
-        service = new QuotaService(target.database.jdbi(), consumption, Clock.systemUTC());
-        sampler = Workload.valueOf(workload).sampler(users);
+    @Override
+    int users() {
+        return BenchTarget.users(workload);
     }
 
-    @TearDown(Level.Trial)
-    public void checkInvariants() {
-        try {
-            requireInvariants(target, strategy + " on " + workload, "chat".equals(path));
-        } finally {
-            if (consumption instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            target.close();
-        }
+    @Override
+    int limit() {
+        return limits.limit;
     }
 
-    /** Fails the run when a trial broke an invariant: a fast wrong strategy must never win. */
-    static void requireInvariants(BenchTarget target, String what, boolean messagesStored) {
-        InvariantReport report = QuotaInvariants.check(target.database.jdbi());
-        // the counter-only path stores no messages, so only the limit invariant applies to it
-        boolean broken = messagesStored ? !report.holds() : report.aboveLimit() > 0;
-        if (broken) {
-            throw new IllegalStateException("INVARIANT BROKEN by " + what + ": " + report.aboveLimit()
-                    + " counters above their limit, " + report.offLog() + " off the message log " + report.samples());
-        }
+    @Override
+    ChatPath openChatPath(Jdbi jdbi) {
+        sampler = workload.sampler(users());
+        counterStep = Strategies.counterStep(strategy, RetryPolicy.DEFAULT);
+        return path == Route.chat ? Strategies.open(strategy, jdbi) : null;
+    }
+
+    @Override
+    boolean storesMessages() {
+        return path == Route.chat;
+    }
+
+    @Override
+    String describe() {
+        return strategy + " on " + workload;
     }
 
     @Benchmark
     public Object consume(Caller caller) {
         long userId = 1L + sampler.next(caller.random);
         try {
-            if ("chat".equals(path)) {
-                return service.acceptMessage(Long.toString(userId), null);
+            if (path == Route.chat) {
+                return chat.acceptMessage(Long.toString(userId), null);
             }
-            CounterKey key = new CounterKey(userId, QuotaDay.today(service.clock()));
-            return consumption.inTransaction(target.database.jdbi(), handle -> consumption.consume(handle, key, 1, limit));
+            CounterKey key = new CounterKey(userId, QuotaDay.today(Clock.systemUTC()));
+            return counterStep.inTransaction(target.database.jdbi(), handle -> counterStep.consume(handle, key, 1, limits.limit));
         } catch (QuotaException e) {
             if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
                 throw e;

@@ -1,11 +1,13 @@
 package dev.quota.bench;
 
 import dev.quota.core.QuotaDay;
-import dev.quota.core.QuotaService;
+import dev.quota.core.ChatService;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.EmbeddedDatabase;
 import dev.quota.core.db.SchemaMigrator;
-import dev.quota.core.strategy.ConsumptionStrategy;
+import dev.quota.core.strategy.ChatPath;
+import dev.quota.core.strategy.CounterStep;
+import dev.quota.core.strategy.RetryPolicy;
 import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.Strategies;
 import java.io.IOException;
@@ -37,17 +39,18 @@ public final class CpuSplit {
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[0]);
         int pool = Integer.parseInt(args[1]);
-        ConsumptionStrategy strategy = Strategies.named(args[2]);
+        CounterStep strategy = Strategies.counterStep(args[2], RetryPolicy.DEFAULT);
         boolean counterOnly = args.length > 3 && args[3].equals("counter");
         try (EmbeddedDatabase server = EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on"));
-             Database db = Database.open(server.config().withPoolSize(Math.max(2, pool)))) {
+             Database db = Database.open(server.config().withPoolSize(Math.max(2, pool)));
+             ChatPath path = Strategies.open(args[2], db.jdbi())) {
             new SchemaMigrator(db.dataSource(), null).migrate();
             db.jdbi().useHandle(handle -> handle.execute("""
                     INSERT INTO billing_plans (code, display_name, daily_message_limit) VALUES ('bench', 'Bench', 1000000000);
                     INSERT INTO users (email) VALUES ('hot@bench.invalid');
                     INSERT INTO user_subscriptions (user_id, plan_id, status) VALUES (1, 1, 'active');
                     """));
-            QuotaService service = new QuotaService(db.jdbi(), strategy, Clock.systemUTC());
+            ChatService service = new ChatService(db.jdbi(), path, Clock.systemUTC());
             Runnable call = counterOnly
                     ? () -> strategy.inTransaction(db.jdbi(), handle -> strategy.consume(handle,
                             new CounterKey(1, QuotaDay.today(Clock.systemUTC())), 1, 1_000_000_000))
@@ -83,7 +86,7 @@ public final class CpuSplit {
             double n = calls.get();
             System.out.printf(Locale.ROOT,
                     "%s %s, %d threads, pool %d: %.0f ops/s; CPU per call: client JVM %.0f us, PostgreSQL %.0f us; %.0f%% of %d cores busy%n",
-                    strategy.name(), counterOnly ? "counter" : "chat", threads, pool, n / (wall / 1e9), client / 1e3 / n,
+                    path.name(), counterOnly ? "counter" : "chat", threads, pool, n / (wall / 1e9), client / 1e3 / n,
                     serverCpu / 1e3 / n, 100 * (client + serverCpu) / wall / Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().availableProcessors());
         }

@@ -1,19 +1,34 @@
 package dev.quota.bench;
 
+import dev.quota.core.ChatService;
+import dev.quota.core.check.InvariantReport;
+import dev.quota.core.check.QuotaInvariants;
+import dev.quota.core.db.DatabaseConfig;
+import dev.quota.core.strategy.ChatPath;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * The run settings every database benchmark shares (JMH reads them from the superclass):
- * throughput and sample-time modes in seconds, one fork with a fixed heap, and the
- * default warmup and measurement that {@code scripts/bench} shortens for {@code --quick}.
+ * What every database benchmark shares: the run settings (JMH reads them from this
+ * superclass: throughput and sample-time modes in seconds, one fork with a fixed heap, the
+ * default warmup and measurement that {@code scripts/bench} shortens for {@code --quick}),
+ * and one trial's life: a fresh target database sized for the threads, the chat path under
+ * test with its service, and one teardown that checks the invariants and closes everything.
+ * A broken invariant fails the run: a fast wrong strategy never wins. Benchmarks say what
+ * they need through the hooks below and hold only their {@code @Benchmark} methods.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
@@ -22,4 +37,73 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
 public abstract class DatabaseBenchmark {
+
+    /** The daily limit of every user: one no run reaches, or one message so nearly every call is refused. */
+    public enum Limits {
+        accept(1_000_000_000), refuse(1);
+
+        final int limit;
+
+        Limits(int limit) {
+            this.limit = limit;
+        }
+    }
+
+    BenchTarget target;
+    /** The service on the chat path under test; null for a benchmark without one. */
+    ChatService chat;
+    private ChatPath chatPath;
+
+    /** Subscribed users of the trial's database. */
+    abstract int users();
+
+    /** Their daily limit. */
+    abstract int limit();
+
+    /** The chat path under test, opened on the trial's database; none by default. */
+    ChatPath openChatPath(Jdbi jdbi) {
+        return null;
+    }
+
+    /** Whether the trial stores messages, so that counters must match them (not on a counter-only path). */
+    boolean storesMessages() {
+        return true;
+    }
+
+    /** Anything else the trial's database needs (a peer's own table). */
+    void prepare(BenchTarget trial) {
+    }
+
+    /** What a broken invariant names. */
+    abstract String describe();
+
+    @Setup(Level.Trial)
+    public final void openTrial(BenchmarkParams params) {
+        // -jvmArgsAppend -Dquota.bench.pool=N tries another pool size than the toolkit's advice
+        int pool = Integer.getInteger("quota.bench.pool", DatabaseConfig.poolSizeForConcurrency(params.getThreads()));
+        target = BenchTarget.open(pool, users(), limit());
+        prepare(target);
+        chatPath = openChatPath(target.database.jdbi());
+        chat = chatPath == null ? null : new ChatService(target.database.jdbi(), chatPath, Clock.systemUTC());
+    }
+
+    @TearDown(Level.Trial)
+    public final void checkInvariantsAndClose() {
+        try {
+            InvariantReport report = QuotaInvariants.check(target.database.jdbi());
+            boolean broken = storesMessages() ? !report.holds() : report.aboveLimit() > 0;
+            if (broken) {
+                throw new IllegalStateException("INVARIANT BROKEN by " + describe() + ": " + report.aboveLimit()
+                        + " counters above their limit, " + report.offLog() + " off the message log " + report.samples());
+            }
+        } finally {
+            try {
+                if (chatPath != null) {
+                    chatPath.close();
+                }
+            } finally {
+                target.close();
+            }
+        }
+    }
 }

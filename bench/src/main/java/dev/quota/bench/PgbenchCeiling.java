@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import dev.quota.core.workload.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,10 +54,10 @@ public final class PgbenchCeiling {
         List<Map<String, Object>> results = new ArrayList<>();
         String serverVersion = null;
         for (String workload : args[2].split(",")) {
-            int users = BenchTarget.users(workload);
+            int users = BenchTarget.users(Workload.valueOf(workload.strip()));
             for (String threadText : args[0].split(",")) {
                 int threads = Integer.parseInt(threadText.strip());
-                try (BenchTarget target = BenchTarget.open(2, users, BenchTarget.ACCEPT_LIMIT)) {
+                try (BenchTarget target = BenchTarget.open(2, users, DatabaseBenchmark.Limits.accept.limit)) {
                     if (serverVersion == null) {
                         serverVersion = target.database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one());
                     }
@@ -94,7 +95,7 @@ public final class PgbenchCeiling {
         String statement = ChatPathStatement.SQL
                 .replace(":day", "CAST(now() AT TIME ZONE 'UTC' AS date)")
                 .replace(":units", "1")
-                .replace(":createdAt", "now()")
+                .replace("CAST(:sentAt AS text[])", "ARRAY[CAST(now() AS text)]")
                 .replace("CAST(:requestIds AS text[])", "ARRAY[CAST(gen_random_uuid() AS text)]");
         Matcher leftover = Pattern.compile(":(?!userId\\b)[A-Za-z]\\w*").matcher(statement);
         if (leftover.find()) {

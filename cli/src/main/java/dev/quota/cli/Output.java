@@ -2,11 +2,11 @@ package dev.quota.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Help.Ansi;
@@ -20,8 +20,10 @@ public final class Output {
 
     public enum Format { table, json }
 
+    /** Views are records; their components come out in snake_case, in declaration order. */
     static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -49,13 +51,23 @@ public final class Output {
         return err;
     }
 
+    /** The two JSON envelopes: {@code {data, meta}} and {@code {error}}. */
+    record DataDocument(Object data, Meta meta) {
+    }
+
+    record Meta(String requestId) {
+    }
+
+    record ErrorDocument(ErrorBody error) {
+    }
+
+    record ErrorBody(String code, String message, Map<String, ?> details, String requestId) {
+    }
+
     /** Emits a result: the data document with {@code -o json}, else what {@code table} prints. */
-    public void result(Map<String, ?> data, String requestId, Consumer<PrintWriter> table) {
+    public void result(Object data, String requestId, Consumer<PrintWriter> table) {
         if (json()) {
-            Map<String, Object> document = new LinkedHashMap<>();
-            document.put("data", data);
-            document.put("meta", Map.of("request_id", requestId));
-            write(document);
+            write(new DataDocument(data, new Meta(requestId)));
         } else {
             table.accept(out);
         }
@@ -64,12 +76,7 @@ public final class Output {
 
     public void error(String code, String message, Map<String, ?> details, String requestId) {
         if (json()) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("code", code);
-            error.put("message", message);
-            error.put("details", details == null ? Map.of() : details);
-            error.put("request_id", requestId);
-            write(Map.of("error", error));
+            write(new ErrorDocument(new ErrorBody(code, message, details == null ? Map.of() : details, requestId)));
             out.flush();
         } else {
             err.println(style("bold,red", "error") + " [" + code + "]: " + message);

@@ -32,23 +32,34 @@ public final class QuotaCli {
 
     /** Runs one command line and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, CliContext context, String... args) {
-        try (QuotaCommand root = new QuotaCommand(context)) {
-            return commandLine(root, out, err).execute(args);
+        try (Invocation invocation = new Invocation(context, out, err)) {
+            return commandLine(invocation).execute(args);
         }
     }
 
-    /** The configured command tree around a root (also used by the interactive shell). */
-    public static CommandLine commandLine(QuotaCommand root, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(root, new Factory(root));
-        commandLine.setOut(out);
-        commandLine.setErr(err);
+    /** The configured command tree on an invocation (also used by the interactive shell). */
+    public static CommandLine commandLine(Invocation invocation) {
+        CommandLine commandLine = new CommandLine(QuotaCommand.class, new CommandFactory(invocation));
+        Output output = invocation.output();
+        commandLine.setOut(output.out());
+        commandLine.setErr(output.err());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setAbbreviatedOptionsAllowed(false);
-        commandLine.setExecutionExceptionHandler(new ExecutionErrors(root));
-        commandLine.setParameterExceptionHandler(new UsageErrors(root));
+        commandLine.setExecutionExceptionHandler(new ExecutionErrors(invocation));
+        commandLine.setParameterExceptionHandler(new UsageErrors(invocation));
         commandLine.setExecutionStrategy(parseResult -> {
-            root.startCommand();
-            Logging.configure(root.verbose());
+            ParseResult command = parseResult;
+            while (command.hasSubcommand()) {
+                command = command.subcommand();
+            }
+            invocation.startCommand(command.matchedOptionValue(RequestIdOption.NAME, null));
+            Logging.configure(invocation.verbose());
+            try {
+                // a malformed --request-id is refused before the command does anything
+                invocation.requestId();
+            } catch (QuotaException invalid) {
+                throw new CommandLine.ExecutionException(command.commandSpec().commandLine(), invalid.getMessage(), invalid);
+            }
             return new CommandLine.RunLast().execute(parseResult);
         });
         return commandLine;
@@ -56,32 +67,32 @@ public final class QuotaCli {
 
     /** Business and database errors: one clear line (or a JSON error document) and the mapped exit code. */
     static final class ExecutionErrors implements IExecutionExceptionHandler {
-        private final QuotaCommand root;
+        private final Invocation invocation;
 
-        ExecutionErrors(QuotaCommand root) {
-            this.root = root;
+        ExecutionErrors(Invocation invocation) {
+            this.invocation = invocation;
         }
 
         @Override
         public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
-            Output output = root.output();
+            Output output = invocation.output();
             if (!(ex instanceof QuotaException) && causedByDatabase(ex)) {
                 ex = SqlStates.translate(ex);
             }
             if (ex instanceof QuotaException quota) {
                 output.error(quota.code().code(), quota.getMessage(), quota.details(),
-                        quota.requestId() != null ? quota.requestId() : root.requestId());
-                if (root.verbose()) {
+                        quota.requestId() != null ? quota.requestId() : invocation.requestIdForErrors());
+                if (invocation.verbose()) {
                     ex.printStackTrace(commandLine.getErr());
                 }
                 return ExitCodes.of(quota.code());
             }
             if (ex instanceof ParameterException usage) {
-                return new UsageErrors(root).handleParseException(usage, new String[0]);
+                return new UsageErrors(invocation).handleParseException(usage, new String[0]);
             }
             output.error("unexpected_error", ex.getClass().getSimpleName() + ": " + firstLine(ex.getMessage())
-                    + (root.verbose() ? "" : " (run with -v for details)"), Map.of(), root.requestId());
-            if (root.verbose()) {
+                    + (invocation.verbose() ? "" : " (run with -v for details)"), Map.of(), invocation.requestIdForErrors());
+            if (invocation.verbose()) {
                 ex.printStackTrace(commandLine.getErr());
             }
             return ExitCodes.FAILURE;
@@ -90,18 +101,20 @@ public final class QuotaCli {
 
     /** Usage errors: what was wrong and where to look, exit 2. */
     static final class UsageErrors implements IParameterExceptionHandler {
-        private final QuotaCommand root;
+        private final Invocation invocation;
 
-        UsageErrors(QuotaCommand root) {
-            this.root = root;
+        UsageErrors(Invocation invocation) {
+            this.invocation = invocation;
         }
 
         @Override
         public int handleParseException(ParameterException ex, String[] args) {
+            invocation.startCommand(null);
             CommandLine failed = ex.getCommandLine();
             String hint = "see '" + failed.getCommandSpec().qualifiedName() + " --help'";
-            if (root.format == Output.Format.json) {
-                root.output().error("usage_error", firstLine(ex.getMessage()) + " (" + hint + ")", Map.of(), root.requestId());
+            Output output = invocation.output();
+            if (output.json()) {
+                output.error("usage_error", firstLine(ex.getMessage()) + " (" + hint + ")", Map.of(), invocation.requestIdForErrors());
             } else {
                 PrintWriter err = failed.getErr();
                 err.println("quota: " + firstLine(ex.getMessage()));
@@ -123,23 +136,5 @@ public final class QuotaCli {
 
     static String firstLine(String message) {
         return message == null ? "" : message.lines().findFirst().orElse("").strip();
-    }
-
-    /** Gives every command object the root, so that commands need no static state. */
-    private static final class Factory implements CommandLine.IFactory {
-        private final QuotaCommand root;
-        private final CommandLine.IFactory fallback = CommandLine.defaultFactory();
-
-        Factory(QuotaCommand root) {
-            this.root = root;
-        }
-
-        @Override
-        public <K> K create(Class<K> type) throws Exception {
-            if (type == QuotaCommand.class) {
-                return type.cast(root);
-            }
-            return fallback.create(type);
-        }
     }
 }

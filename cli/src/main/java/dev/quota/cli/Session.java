@@ -1,21 +1,28 @@
 package dev.quota.cli;
 
+import dev.quota.core.AdjustmentService;
+import dev.quota.core.ChatService;
 import dev.quota.core.QuotaMetrics;
-import dev.quota.core.QuotaService;
+import dev.quota.core.ReportService;
 import dev.quota.core.db.Database;
-import dev.quota.core.strategy.ConsumptionStrategy;
+import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.Strategies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
 
-/** An open database with a service on it; the shell keeps one across commands. */
+/**
+ * An open database with the use cases on it; the shell keeps one across commands. It owns
+ * the chat path it opened (a strategy may own threads) and closes it with itself, or when a
+ * command asks for another strategy.
+ */
 public final class Session implements AutoCloseable {
 
     private final String dbUrl;
     private final Database database;
     private final Clock clock;
-    private QuotaService service;
+    private ChatPath path;
+    private ChatService chat;
 
     Session(String dbUrl, Database database, Clock clock) {
         this.dbUrl = dbUrl;
@@ -31,17 +38,39 @@ public final class Session implements AutoCloseable {
         return database;
     }
 
-    public QuotaService service(String strategyName) {
-        if (service == null || !service.strategy().name().equals(strategyName)) {
-            ConsumptionStrategy strategy = Strategies.named(strategyName);
-            service = new QuotaService(database.jdbi(), strategy, clock,
-                    new QuotaMetrics(new SimpleMeterRegistry(), strategy.name()));
+    /** The chat path of the named strategy; only {@code consume} needs one. */
+    public ChatService chat(String strategyName) {
+        String name = Strategies.canonical(strategyName);
+        if (chat == null || !chat.strategy().equals(name)) {
+            closePath();
+            path = Strategies.open(name, database.jdbi());
+            chat = new ChatService(database.jdbi(), path, clock, new QuotaMetrics(new SimpleMeterRegistry(), name));
         }
-        return service;
+        return chat;
+    }
+
+    public AdjustmentService adjustments() {
+        return new AdjustmentService(database.jdbi(), clock);
+    }
+
+    public ReportService reports() {
+        return new ReportService(database.jdbi(), clock);
+    }
+
+    private void closePath() {
+        if (path != null) {
+            path.close();
+            path = null;
+            chat = null;
+        }
     }
 
     @Override
     public void close() {
-        database.close();
+        try {
+            closePath();
+        } finally {
+            database.close();
+        }
     }
 }

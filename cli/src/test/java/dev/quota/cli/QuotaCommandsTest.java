@@ -33,6 +33,21 @@ class QuotaCommandsTest extends CliTestBase {
     }
 
     @Test
+    void givenAStrategyOnACommandThatRunsNoChatPath_whenParsed_thenAUsageError() {
+        CliRun run = quota("db", "migrate", "--strategy", "coalescing").exits(ExitCodes.USAGE);
+
+        assertThat(run.err()).startsWith("quota: Unknown option").contains("'--strategy'");
+    }
+
+    @Test
+    void givenARequestIdTooLong_whenShownAsJson_thenACleanInvalidInputErrorWithAFreshRequestId() {
+        JsonNode json = quota("show", "1", "-o", "json", "--request-id", "x".repeat(5000)).exits(ExitCodes.INVALID).json();
+
+        assertThat(json.at("/error/code").asText()).isEqualTo("invalid_input");
+        assertThat(json.at("/error/request_id").asText()).hasSizeLessThan(129);
+    }
+
+    @Test
     void givenAnUnknownUser_whenShown_thenExit5AndAnErrorEnvelope() {
         JsonNode json = quota("show", "ghost@example.com", "-o", "json", "--request-id", "req-1").exits(5).json();
 

@@ -7,7 +7,11 @@ import dev.quota.cli.simulate.Simulation;
 import dev.quota.cli.simulate.SimulationResult;
 import dev.quota.cli.simulate.SimulationSettings;
 import dev.quota.core.persistence.UsageDao;
-import dev.quota.core.strategy.ConsumptionStrategy;
+import dev.quota.core.strategy.ChatPath;
+import dev.quota.core.strategy.CounterStep;
+import dev.quota.core.strategy.PerMessageChatPath;
+import java.util.function.Function;
+import org.jdbi.v3.core.Jdbi;
 import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.Decision;
 import dev.quota.core.strategy.Strategies;
@@ -17,12 +21,7 @@ import org.junit.jupiter.api.Test;
 class SimulationTest extends CliTestBase {
 
     /** Read, check, write back a constant, with no lock: loses increments and over-accepts under concurrency. */
-    static final class UnlockedReadCheckWrite implements ConsumptionStrategy {
-        @Override
-        public String name() {
-            return "broken";
-        }
-
+    static final class UnlockedReadCheckWrite implements CounterStep {
         @Override
         public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
             UsageDao usage = handle.attach(UsageDao.class);
@@ -40,14 +39,14 @@ class SimulationTest extends CliTestBase {
         }
     }
 
-    private SimulationResult simulate(ConsumptionStrategy strategy, Workload distribution) {
+    private SimulationResult simulate(Function<Jdbi, ChatPath> strategy, Workload distribution) {
         SimulationSettings settings = new SimulationSettings(5, 600, 8, 40, distribution, false, 7, false);
         return new Simulation(db.config(), strategy, settings, clock).run(done -> { });
     }
 
     @Test
     void givenTheAtomicStrategy_whenSimulated_thenInvariantsHoldAndBlockedMatchesAttemptsBeyondLimits() {
-        SimulationResult result = simulate(Strategies.named("atomic"), Workload.zipf);
+        SimulationResult result = simulate(jdbi -> Strategies.open("atomic", jdbi), Workload.zipf);
 
         assertThat(result.problems()).isEmpty();
         assertThat(result.accepted() + result.blocked()).isEqualTo(600);
@@ -57,7 +56,7 @@ class SimulationTest extends CliTestBase {
 
     @Test
     void givenABrokenStrategy_whenSimulated_thenTheInvariantCheckCatchesIt() {
-        SimulationResult result = simulate(new UnlockedReadCheckWrite(), Workload.hot);
+        SimulationResult result = simulate(jdbi -> new PerMessageChatPath("broken", jdbi, new UnlockedReadCheckWrite()), Workload.hot);
 
         assertThat(result.passed()).isFalse();
         assertThat(result.problems()).anyMatch(p -> p.contains("differ from their stored messages") || p.contains("above their limit"));

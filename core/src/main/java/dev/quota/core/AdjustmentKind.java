@@ -42,6 +42,11 @@ public enum AdjustmentKind {
         public boolean takesAmount() {
             return false;
         }
+
+        @Override
+        public boolean needsConfirmation() {
+            return true;
+        }
     },
     /** Sets the counter to an exact value between 0 and the effective limit. */
     SET {
@@ -57,6 +62,11 @@ public enum AdjustmentKind {
 
         @Override
         public boolean allowsZero() {
+            return true;
+        }
+
+        @Override
+        public boolean needsConfirmation() {
             return true;
         }
     },
@@ -89,9 +99,23 @@ public enum AdjustmentKind {
         return false;
     }
 
+    /** Whether this kind throws away usage that no message log can bring back, so a person must confirm it. */
+    public boolean needsConfirmation() {
+        return false;
+    }
+
     /** Whether this kind changes usage (as opposed to the limit); the reconciler's expected value sums these. */
     public boolean changesUsage() {
         return this != GRANT && this != RECONCILE;
+    }
+
+    /**
+     * The codes of the kinds that {@link #changesUsage() change usage}, to bind as a
+     * {@code text[]} wherever SQL sums a day's usage adjustments: the one list every such
+     * query uses (the invariants check, the repair, the reconciler).
+     */
+    public static String[] usageChangingCodes() {
+        return Arrays.stream(values()).filter(AdjustmentKind::changesUsage).map(AdjustmentKind::code).toArray(String[]::new);
     }
 
     public String code() {

@@ -1,6 +1,8 @@
 package dev.quota.reconciler;
 
+import dev.quota.core.AdjustmentKind;
 import dev.quota.core.drift.DayLedger;
+import dev.quota.core.persistence.PlanOfDay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +16,8 @@ import org.springframework.jdbc.core.RowMapper;
 /** The reconciliation's SQL, kept in resources beside this class, and its row mapping. */
 final class DayLedgerQuery {
 
-    static final String SQL = resource("day-ledgers.sql");
+    static final String SQL = resource("day-ledgers.sql")
+            .replace("{plan_of_day}", PlanOfDay.covering("d.user_id", "d.quota_date"));
     static final String DRIFT_COUNT_SQL = resource("drift-count.sql").formatted(SQL);
 
     static final RowMapper<DayLedger> MAPPER = DayLedgerQuery::map;
@@ -26,7 +29,7 @@ final class DayLedgerQuery {
     static List<Object> arguments(LocalDate from, LocalDate to, long lowestUserId, long highestUserId) {
         return List.of(from, to, lowestUserId, highestUserId,
                 from, to, lowestUserId, highestUserId,
-                from, to, lowestUserId, highestUserId);
+                AdjustmentKind.usageChangingCodes(), from, to, lowestUserId, highestUserId);
     }
 
     private static DayLedger map(ResultSet rs, int row) throws SQLException {

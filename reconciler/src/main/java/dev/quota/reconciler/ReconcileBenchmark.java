@@ -1,6 +1,7 @@
 package dev.quota.reconciler;
 
 import dev.quota.core.QuotaDay;
+import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -25,7 +26,9 @@ public final class ReconcileBenchmark {
         int partitions = Integer.parseInt(args[3]);
         ReconcileRequest request = new ReconcileRequest(from, to, ReconcileMode.REPORT, ReconcileRequest.DEFAULT_CHUNK_SIZE,
                 partitions, true, true);
-        try (Reconciler reconciler = new Reconciler(config, Clock.systemUTC())) {
+        // the ceiling query runs as long as it takes; the job lifts the timeout for its own transactions
+        try (Database database = Database.open(config.withTimeouts(config.connectTimeout(), config.lockTimeout(), java.time.Duration.ZERO));
+             Reconciler reconciler = new Reconciler(database, Clock.systemUTC())) {
             // warm both paths once (plans, caches), then measure each once more
             reconciler.countDriftsInOneQuery(request);
             long queryStarted = System.nanoTime();

@@ -3,7 +3,6 @@ package dev.quota.reconciler;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.db.Database;
-import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.SchemaMigrator;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.drift.DayLedger;
@@ -42,39 +41,30 @@ public final class Reconciler implements AutoCloseable {
 
     private final Database database;
     private final Clock clock;
-    private final Consumer<DayLedger> hook;
+    private final AnnotationConfigApplicationContext context;
 
-    public Reconciler(DatabaseConfig config, Clock clock) {
-        this(config, clock, ledger -> { });
+    /** On the caller's database, which it does not close. */
+    public Reconciler(Database database, Clock clock) {
+        this(database, clock, ledger -> { });
     }
 
     /** With a hook that sees each finding before it is written (tests use it to fail mid-step). */
-    public Reconciler(DatabaseConfig config, Clock clock, Consumer<DayLedger> hook) {
+    public Reconciler(Database database, Clock clock, Consumer<DayLedger> hook) {
+        this.database = database;
         this.clock = clock;
-        this.hook = hook;
-        // each running partition holds a cursor connection and a chunk connection, plus the repository's
-        int concurrency = Runtime.getRuntime().availableProcessors();
-        this.database = Database.open(config.withPoolSize(Math.max(config.poolSize(), 2 * concurrency + 4))
-                .withTimeouts(config.connectTimeout(), config.lockTimeout(), Duration.ZERO));
         try {
-            SchemaMigrator.migrateIfBehind(database.jdbi(), database.dataSource(), config.schema());
+            SchemaMigrator.migrateIfBehind(database.jdbi(), database.dataSource(), database.config().schema());
         } catch (RuntimeException e) {
-            database.close();
             throw SqlStates.translate(e);
         }
-    }
-
-    /** The Spring context of one run: the job, its steps and the repository, tuned for the request. */
-    private AnnotationConfigApplicationContext contextFor(ReconcileRequest request) {
-        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
-        // a delegate, not the pool itself: closing the run's context must not close the pool
+        this.context = new AnnotationConfigApplicationContext();
+        // a delegate, not the pool itself: closing the context must not close the caller's pool
         context.registerBean("dataSource", DataSource.class, () -> new DelegatingDataSource(database.dataSource()));
         context.registerBean(ReconciliationJobConfiguration.FindingHook.class, () -> hook::accept);
-        context.registerBean(ReconciliationJobConfiguration.RunSettings.class,
-                () -> new ReconciliationJobConfiguration.RunSettings(request.chunkSize(), request.partitions()));
+        context.registerBean(ReconciliationJobConfiguration.ConnectionBudget.class,
+                () -> ReconciliationJobConfiguration.ConnectionBudget.forPool(database.config().poolSize()));
         context.register(ReconciliationJobConfiguration.class);
         context.refresh();
-        return context;
     }
 
     public ReconcileResult run(ReconcileRequest request) {
@@ -90,13 +80,12 @@ public final class Reconciler implements AutoCloseable {
         }
         JobParameters jobParameters = parameters.toJobParameters();
         long started = System.nanoTime();
-        try (Connection lock = database.dataSource().getConnection();
-             AnnotationConfigApplicationContext context = contextFor(request)) {
+        try (Connection lock = database.dataSource().getConnection()) {
             if (!tryLock(lock)) {
                 throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "another reconciliation is running on this database");
             }
             try {
-                recoverStaleExecution(context, jobParameters);
+                recoverStaleExecution(jobParameters);
                 JobExecution execution = context.getBean(JobOperator.class).start(context.getBean(Job.class), jobParameters);
                 return summarize(execution, request, Duration.ofNanos(System.nanoTime() - started));
             } catch (JobInstanceAlreadyCompleteException e) {
@@ -135,7 +124,7 @@ public final class Reconciler implements AutoCloseable {
      * An execution still marked running while we hold the run lock was killed with its
      * process: mark it failed so that starting again resumes it.
      */
-    private static void recoverStaleExecution(AnnotationConfigApplicationContext context, JobParameters parameters) {
+    private void recoverStaleExecution(JobParameters parameters) {
         JobRepository repository = context.getBean(JobRepository.class);
         JobExecution last = repository.getLastJobExecution(ReconciliationJobConfiguration.JOB, parameters);
         if (last != null && last.isRunning()) {
@@ -195,8 +184,9 @@ public final class Reconciler implements AutoCloseable {
         return database;
     }
 
+    /** Closes the job's context; the database stays the caller's. */
     @Override
     public void close() {
-        database.close();
+        context.close();
     }
 }

@@ -10,6 +10,7 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.springframework.batch.core.configuration.annotation.EnableBatchProcessing;
 import org.springframework.batch.core.configuration.annotation.EnableJdbcJobRepository;
+import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -18,11 +19,11 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 
@@ -43,6 +44,7 @@ public class ReconciliationJobConfiguration {
     static final String FROM = "from";
     static final String TO = "to";
     static final String MODE = "mode";
+    // the names the job-scoped step reads in its @Value expressions
     static final String CHUNK_SIZE = "chunkSize";
     static final String PARTITIONS = "partitions";
     static final String RERUN = "rerun";
@@ -52,15 +54,21 @@ public class ReconciliationJobConfiguration {
     }
 
     /**
-     * The run's tuning. Partition worker threads have no job scope, so the steps read these
-     * from a bean of the context built for the run rather than from job parameters.
+     * How many partitions may run at once on the database's pool: each running partition
+     * holds a cursor connection and a chunk connection, and the repository needs its own.
      */
-    public record RunSettings(int chunkSize, int partitions) {
+    public record ConnectionBudget(int partitionsAtOnce) {
+
+        public static ConnectionBudget forPool(int poolSize) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            return new ConnectionBudget(Math.max(1, Math.min(cores, (poolSize - 2) / 2)));
+        }
     }
 
+    /** Chunk transactions, free of the interactive statement timeout ({@link JobStatements}). */
     @Bean
     public JdbcTransactionManager transactionManager(DataSource dataSource) {
-        return new JdbcTransactionManager(dataSource);
+        return new JobStatements.TransactionManager(dataSource);
     }
 
     @Bean
@@ -71,30 +79,32 @@ public class ReconciliationJobConfiguration {
                 .build();
     }
 
+    /**
+     * Job-scoped, so that the run's job parameters are its one source of settings: this
+     * manager step runs on the job's thread, where the job scope is active, and builds the
+     * worker step inline; the workers' reader and writer are step-scoped, bound per partition.
+     */
     @Bean
-    public Step reconcileStep(JobRepository jobRepository, Step reconcileWorker, DataSource dataSource, RunSettings settings) {
-        int partitions = settings.partitions();
-        SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("reconcile-");
-        executor.setConcurrencyLimit(Math.max(1, Math.min(partitions, Runtime.getRuntime().availableProcessors())));
-        return new StepBuilder("reconcile", jobRepository)
-                .partitioner(WORKER_STEP, new UserRangePartitioner(new JdbcTemplate(dataSource)))
-                .step(reconcileWorker)
-                .gridSize(partitions)
-                .taskExecutor(executor)
-                .build();
-    }
-
-    @Bean
-    public Step reconcileWorker(JobRepository jobRepository, JdbcTransactionManager transactionManager,
-                                JdbcCursorItemReader<DayLedger> ledgerReader, FindingWriter findingWriter,
-                                RunSettings settings) {
+    @JobScope
+    public Step reconcileStep(JobRepository jobRepository, JdbcTransactionManager transactionManager, DataSource dataSource,
+                              JdbcCursorItemReader<DayLedger> ledgerReader, FindingWriter findingWriter, ConnectionBudget budget,
+                              @Value("#{jobParameters['chunkSize']}") Long chunkSize,
+                              @Value("#{jobParameters['partitions']}") Long partitions) {
         ItemProcessor<DayLedger, DayLedger> onlyDrifting = ledger -> ledger.drifting() ? ledger : null;
-        return new StepBuilder(WORKER_STEP, jobRepository)
-                .<DayLedger, DayLedger>chunk(settings.chunkSize())
+        Step worker = new StepBuilder(WORKER_STEP, jobRepository)
+                .<DayLedger, DayLedger>chunk(chunkSize.intValue())
                 .transactionManager(transactionManager)
                 .reader(ledgerReader)
                 .processor(onlyDrifting)
                 .writer(findingWriter)
+                .build();
+        SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("reconcile-");
+        executor.setConcurrencyLimit(Math.max(1, Math.min(partitions.intValue(), budget.partitionsAtOnce())));
+        return new StepBuilder("reconcile", jobRepository)
+                .partitioner(WORKER_STEP, new UserRangePartitioner(new JdbcTemplate(dataSource)))
+                .step(worker)
+                .gridSize(partitions.intValue())
+                .taskExecutor(executor)
                 .build();
     }
 
@@ -105,17 +115,14 @@ public class ReconciliationJobConfiguration {
                                                          @Value("#{jobParameters['to']}") LocalDate to,
                                                          @Value("#{stepExecutionContext['lowestUserId']}") Long lowest,
                                                          @Value("#{stepExecutionContext['highestUserId']}") Long highest) {
-        return new JdbcCursorItemReaderBuilder<DayLedger>()
-                .name(READER)
-                .dataSource(dataSource)
-                .sql(DayLedgerQuery.SQL)
-                .queryArguments(DayLedgerQuery.arguments(from, to, lowest, highest))
-                .rowMapper(DayLedgerQuery.MAPPER)
-                // PostgreSQL streams a result only inside a transaction; otherwise it would load the range into memory
-                .connectionAutoCommit(false)
-                .fetchSize(2000)
-                .verifyCursorPosition(false)
-                .build();
+        JdbcCursorItemReader<DayLedger> reader = new JobStatements.CursorReader<>(dataSource, DayLedgerQuery.SQL, DayLedgerQuery.MAPPER);
+        reader.setName(READER);
+        reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(DayLedgerQuery.arguments(from, to, lowest, highest).toArray()));
+        // PostgreSQL streams a result only inside a transaction; otherwise it would load the range into memory
+        reader.setConnectionAutoCommit(false);
+        reader.setFetchSize(2000);
+        reader.setVerifyCursorPosition(false);
+        return reader;
     }
 
     @Bean

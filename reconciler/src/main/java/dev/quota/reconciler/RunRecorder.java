@@ -1,8 +1,10 @@
 package dev.quota.reconciler;
 
 import java.time.LocalDate;
-import org.springframework.batch.core.job.JobExecution;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -51,20 +53,28 @@ final class RunRecorder implements JobExecutionListener {
     }
 
     /**
-     * Rows read by every partition, across the executions of this run: each partition's
-     * cursor position as of its last commit, which a restart resumes from. A finished
+     * Rows read by every partition, across the executions of this run: for each step
+     * execution that scanned a user range, the latest one of its partition, the reader's
+     * position as of its last commit, which is what a restart resumes from (a failed
+     * execution's own read count would also count its rolled-back chunk). A finished
      * partition's position also counts the final read that found no more rows.
      */
-    private long rowsScanned(JobExecution execution) {
-        Long partitions = execution.getJobParameters().getLong(ReconciliationJobConfiguration.PARTITIONS);
-        String key = ReconciliationJobConfiguration.READER + ".read.count";
+    private long rowsScanned(JobExecution current) {
+        Map<String, StepExecution> latest = new HashMap<>();
+        for (JobExecution execution : jobRepository.getJobExecutions(current.getJobInstance())) {
+            JobExecution seen = execution.getId() == current.getId() ? current : execution;
+            for (StepExecution step : seen.getStepExecutions()) {
+                if (step.getExecutionContext().containsKey(UserRangePartitioner.LOWEST)) {
+                    latest.merge(step.getStepName(), step, (a, b) -> a.getId() > b.getId() ? a : b);
+                }
+            }
+        }
+        String position = ReconciliationJobConfiguration.READER + ".read.count";
         long total = 0;
-        for (int i = 0; i < (partitions == null ? 0 : partitions); i++) {
-            StepExecution last = jobRepository.getLastStepExecution(execution.getJobInstance(),
-                    ReconciliationJobConfiguration.WORKER_STEP + ":" + UserRangePartitioner.PARTITION_PREFIX + i);
-            if (last != null && last.getExecutionContext().containsKey(key)) {
-                int position = last.getExecutionContext().getInt(key);
-                total += last.getStatus() == BatchStatus.COMPLETED ? Math.max(0, position - 1) : position;
+        for (StepExecution step : latest.values()) {
+            if (step.getExecutionContext().containsKey(position)) {
+                int read = step.getExecutionContext().getInt(position);
+                total += step.getStatus() == BatchStatus.COMPLETED ? Math.max(0, read - 1) : read;
             }
         }
         return total;

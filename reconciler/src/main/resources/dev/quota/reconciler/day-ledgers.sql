@@ -1,7 +1,9 @@
 -- One row per (user, UTC day) of the range that has a counter, user messages or
 -- adjustments, for the users of one partition [lo, hi], in key order (the cursor's
 -- position is what a restart resumes from). Parameters, in order:
--- 1-4 messages: from, to (dates), lo, hi; 5-8 counters; 9-12 adjustments.
+-- 1-4 messages: from, to (dates), lo, hi; 5-8 counters; 9 the usage-changing adjustment
+-- kinds (text[]), 10-13 adjustments. The plan of each day is PlanOfDay's covering join,
+-- put in place of the placeholder line below by DayLedgerQuery.
 WITH messages AS (
     SELECT user_id, CAST(created_at AT TIME ZONE 'UTC' AS date) AS quota_date, count(*) AS messages
       FROM chat_messages
@@ -17,7 +19,7 @@ WITH messages AS (
        AND user_id BETWEEN ? AND ?
 ), adjustments AS (
     SELECT user_id, quota_date,
-           COALESCE(sum(applied_delta) FILTER (WHERE kind IN ('refund', 'charge', 'reset', 'set')), 0) AS usage_delta,
+           COALESCE(sum(applied_delta) FILTER (WHERE kind = ANY(CAST(? AS text[]))), 0) AS usage_delta,
            COALESCE(sum(applied_delta) FILTER (WHERE kind = 'grant'), 0) AS granted
       FROM quota_adjustments
      WHERE quota_date BETWEEN CAST(? AS date) AND CAST(? AS date)
@@ -34,12 +36,8 @@ WITH messages AS (
 )
 SELECT d.user_id, d.quota_date, d.used_count, CAST(d.messages AS integer) AS messages,
        CAST(d.usage_delta AS integer) AS usage_delta, CAST(d.granted AS integer) AS granted,
-       u.id IS NOT NULL AS user_exists,
-       (SELECT max(p.daily_message_limit)
-          FROM user_subscriptions s JOIN billing_plans p ON p.id = s.plan_id
-         WHERE s.user_id = d.user_id
-           AND s.started_at < (d.quota_date + 1) AT TIME ZONE 'UTC'
-           AND (s.ended_at IS NULL OR s.ended_at > d.quota_date AT TIME ZONE 'UTC')) AS plan_limit
+       u.id IS NOT NULL AS user_exists, p.daily_message_limit AS plan_limit
   FROM days d
   LEFT JOIN users u ON u.id = d.user_id
+{plan_of_day}
  ORDER BY d.user_id, d.quota_date

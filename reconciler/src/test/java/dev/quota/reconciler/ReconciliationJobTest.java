@@ -8,7 +8,8 @@ import dev.quota.core.AdjustmentRequest;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.QuotaService;
+import dev.quota.core.AdjustmentService;
+import dev.quota.core.ChatService;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.testing.ConcurrentCalls;
@@ -35,12 +36,14 @@ class ReconciliationJobTest {
     private final MutableClock clock = MutableClock.at("2026-07-01T10:00:00Z");
     private final MutableClock nextMorning = MutableClock.at("2026-07-02T03:00:00Z");
     private QuotaFixtures fixtures;
-    private QuotaService service;
+    private ChatService service;
+    private AdjustmentService adjustments;
 
     @BeforeEach
     void setUp() {
         fixtures = db.fixtures();
-        service = new QuotaService(db.jdbi(), Strategies.named("atomic"), clock);
+        service = new ChatService(db.jdbi(), Strategies.open("atomic", db.jdbi()), clock);
+        adjustments = new AdjustmentService(db.jdbi(), clock);
     }
 
     private ReconcileRequest request(ReconcileMode mode) {
@@ -48,7 +51,7 @@ class ReconciliationJobTest {
     }
 
     private ReconcileResult reconcile(ReconcileRequest request) {
-        try (Reconciler reconciler = new Reconciler(db.config(), nextMorning)) {
+        try (Reconciler reconciler = new Reconciler(db.database(), nextMorning)) {
             return reconciler.run(request);
         }
     }
@@ -72,7 +75,7 @@ class ReconciliationJobTest {
     }
 
     private Map<Long, List<String>> kindsByUser(ReconcileResult result) {
-        try (Reconciler reconciler = new Reconciler(db.config(), nextMorning)) {
+        try (Reconciler reconciler = new Reconciler(db.database(), nextMorning)) {
             return reconciler.findings(result.runId(), 0).stream()
                     .collect(Collectors.toMap(Finding::userId, finding -> finding.kinds().stream().sorted().toList()));
         }
@@ -119,7 +122,7 @@ class ReconciliationJobTest {
     @Test
     void givenEveryDriftKindPlanted_whenTheOneQueryCeilingCounts_thenItAgreesWithTheJob() {
         plantEveryKind();
-        try (Reconciler reconciler = new Reconciler(db.config(), nextMorning)) {
+        try (Reconciler reconciler = new Reconciler(db.database(), nextMorning)) {
             assertThat(reconciler.countDriftsInOneQuery(request(ReconcileMode.REPORT))).isEqualTo(5);
         }
     }
@@ -138,7 +141,7 @@ class ReconciliationJobTest {
     void givenACleanDay_whenReported_thenNoFindings() {
         userWithMessages(10, 3);
         userWithMessages(20, 20);
-        service.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, Long.toString(userWithMessages(10, 6)), 2, "test", "ops").on(DAY));
+        adjustments.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, Long.toString(userWithMessages(10, 6)), 2, "test", "ops").on(DAY));
 
         ReconcileResult result = reconcile(request(ReconcileMode.REPORT));
 
@@ -209,7 +212,7 @@ class ReconciliationJobTest {
         AtomicInteger seen = new AtomicInteger();
         ReconcileRequest request = new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 2, 1, false, false);
         ReconcileResult failed;
-        try (Reconciler crashing = new Reconciler(db.config(), nextMorning, ledger -> {
+        try (Reconciler crashing = new Reconciler(db.database(), nextMorning, ledger -> {
             if (seen.incrementAndGet() == 4) {
                 throw new IllegalStateException("injected failure");
             }
@@ -249,9 +252,9 @@ class ReconciliationJobTest {
     @Test
     void givenADayWithOnlyAdjustments_whenReported_thenAGrantIsCleanAndACounterlessChargeIsMissing() {
         long granted = fixtures.subscribedUser(10);
-        service.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(granted), 5, "vip", "ops").on(DAY));
+        adjustments.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(granted), 5, "vip", "ops").on(DAY));
         long charged = fixtures.subscribedUser(10);
-        service.adjust(AdjustmentRequest.of(AdjustmentKind.CHARGE, Long.toString(charged), 3, "api", "ops").on(DAY));
+        adjustments.adjust(AdjustmentRequest.of(AdjustmentKind.CHARGE, Long.toString(charged), 3, "api", "ops").on(DAY));
         sql("DELETE FROM user_daily_quota_usages WHERE user_id = ?", charged);
 
         ReconcileResult result = reconcile(request(ReconcileMode.REPORT));

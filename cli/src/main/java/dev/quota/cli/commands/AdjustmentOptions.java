@@ -1,7 +1,9 @@
 package dev.quota.cli.commands;
 
 import dev.quota.cli.Output;
-import dev.quota.cli.QuotaCommand;
+import dev.quota.cli.ExitCodes;
+import dev.quota.cli.Invocation;
+import dev.quota.cli.RequestIdOption;
 import dev.quota.cli.TextTable;
 import dev.quota.core.Adjustment;
 import dev.quota.core.AdjustmentKind;
@@ -18,10 +20,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options every audited adjustment shares, and the one way they are applied and shown:
- * a before/after view, a dry run that writes nothing, and a confirmation for the
- * destructive kinds that is asked only on a terminal.
+ * a before/after view, a dry run that writes nothing, and a confirmation for the kinds that
+ * {@linkplain AdjustmentKind#needsConfirmation() need one}, asked only on a terminal.
  */
 public final class AdjustmentOptions {
+
+    private final Invocation invocation;
+
+    AdjustmentOptions(Invocation invocation) {
+        this.invocation = invocation;
+    }
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -38,15 +46,22 @@ public final class AdjustmentOptions {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when stdin is not a terminal)")
     boolean yes;
 
-    int apply(QuotaCommand root, AdjustmentKind kind, String user, int amount, boolean destructive) {
-        AdjustmentRequest request = new AdjustmentRequest(kind, user, date.day(root.context().clock()), amount, reason,
-                root.actor(), root.requestId(), dryRun);
-        if (destructive && !dryRun && !yes) {
-            confirm(root, kind, request);
+    @Option(names = "--actor", paramLabel = "NAME", description = "Who makes the change, for the audit trail (default: the OS user name)")
+    String actor;
+
+    @Mixin
+    RequestIdOption requestId;
+
+    int apply(AdjustmentKind kind, String user, int amount) {
+        String who = actor != null && !actor.isBlank() ? actor.strip() : invocation.world().osUser();
+        AdjustmentRequest request = new AdjustmentRequest(kind, user, date.day(invocation.clock()), amount, reason,
+                who, invocation.requestId(), dryRun);
+        if (kind.needsConfirmation() && !dryRun && !yes) {
+            confirm(kind, request);
         }
-        Adjustment adjustment = root.session().service(root.strategyName()).adjust(request);
-        Output output = root.output();
-        output.result(Views.adjustment(adjustment), adjustment.requestId(), out -> {
+        Adjustment adjustment = invocation.session().adjustments().adjust(request);
+        Output output = invocation.output();
+        output.result(Views.Adjusted.of(adjustment), adjustment.requestId(), out -> {
             String title = adjustment.dryRun() ? "dry run, nothing written: " : adjustment.replayed() ? "already applied earlier (replayed): " : "";
             out.println(output.style("bold", title + kind.code() + " " + signed(adjustment.appliedDelta())
                     + (kind == AdjustmentKind.GRANT ? " to the limit" : " to usage")
@@ -62,11 +77,11 @@ public final class AdjustmentOptions {
                     new String[] {"Actor", adjustment.actor()},
                     new String[] {"Request", adjustment.requestId()}));
         });
-        return 0;
+        return ExitCodes.OK;
     }
 
-    private void confirm(QuotaCommand root, AdjustmentKind kind, AdjustmentRequest request) {
-        if (!root.context().interactive()) {
+    private void confirm(AdjustmentKind kind, AdjustmentRequest request) {
+        if (!invocation.world().interactive()) {
             throw new ParameterException(mixee.commandLine(),
                     kind.code() + " changes usage irreversibly and stdin is not a terminal: pass --yes to confirm");
         }
@@ -75,7 +90,7 @@ public final class AdjustmentOptions {
                 + " (reason: " + request.reason() + "). Continue? [y/N] ");
         err.flush();
         try {
-            String answer = root.context().stdin().readLine();
+            String answer = invocation.world().stdin().readLine();
             if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).matches("y|yes")) {
                 throw new ParameterException(mixee.commandLine(), "not confirmed: nothing was changed");
             }

@@ -19,6 +19,6 @@ public final class CompletionCommand implements Callable<Integer> {
         String script = AutoComplete.bash("quota", spec.root().commandLine());
         spec.commandLine().getOut().print(script);
         spec.commandLine().getOut().flush();
-        return 0;
+        return dev.quota.cli.ExitCodes.OK;
     }
 }

@@ -1,34 +1,37 @@
 package dev.quota.cli.commands;
 
 import dev.quota.cli.Output;
-import dev.quota.cli.QuotaCommand;
+import dev.quota.cli.ExitCodes;
+import dev.quota.cli.Invocation;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.demo.DemoSeeder;
 import dev.quota.core.demo.SeedPlan;
 import dev.quota.core.demo.SeedResult;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Demo data.", subcommands = DemoCommand.Seed.class)
 public final class DemoCommand {
-
-    @ParentCommand
-    QuotaCommand root;
 
     @Command(name = "seed", mixinStandardHelpOptions = true,
             description = {"Load a realistic synthetic data set with PostgreSQL COPY: plans, users, subscriptions,",
                     "messages and counters over the last D days (today included), optionally with planted drift."})
     static final class Seed implements Callable<Integer> {
 
-        @ParentCommand
-        DemoCommand demo;
+        private final Invocation invocation;
+
+        Seed(Invocation invocation) {
+            this.invocation = invocation;
+        }
+
+        record Seeded(int users, int days, long userMessages, long assistantMessages, long counters, long grants,
+                      Map<String, Long> plantedDrift, double elapsedSeconds) {
+        }
 
         @Option(names = "--users", defaultValue = "1000", paramLabel = "N", description = "Users (default: ${DEFAULT-VALUE})")
         int users;
@@ -53,23 +56,15 @@ public final class DemoCommand {
 
         @Override
         public Integer call() {
-            QuotaCommand root = demo.root;
-            var database = root.session().database();
-            QuotaDay last = lastDay == null ? QuotaDay.today(root.context().clock()) : QuotaDay.parse(lastDay);
+            var database = invocation.session().database();
+            QuotaDay last = lastDay == null ? QuotaDay.today(invocation.clock()) : QuotaDay.parse(lastDay);
             SeedPlan plan = new SeedPlan(users, days, messages, driftRate, seed, last);
-            Output output = root.output();
+            Output output = invocation.output();
             output.note("Seeding " + users + " users over " + days + " days into " + database.describe() + " ...");
             SeedResult result = new DemoSeeder(database.dataSource()).seed(plan, replace);
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("users", result.users());
-            data.put("days", result.days());
-            data.put("user_messages", result.userMessages());
-            data.put("assistant_messages", result.assistantMessages());
-            data.put("counters", result.counters());
-            data.put("grants", result.grants());
-            data.put("planted_drift", result.plantedDrift());
-            data.put("elapsed_seconds", result.elapsed().toMillis() / 1000.0);
-            output.result(data, root.requestId(), out -> {
+            Seeded data = new Seeded(result.users(), result.days(), result.userMessages(), result.assistantMessages(),
+                    result.counters(), result.grants(), result.plantedDrift(), result.elapsed().toMillis() / 1000.0);
+            output.result(data, invocation.requestId(), out -> {
                 List<String[]> lines = new ArrayList<>();
                 lines.add(new String[] {"Users", Integer.toString(result.users())});
                 lines.add(new String[] {"Days", result.days() + " (ending " + plan.lastDay() + ")"});
@@ -81,7 +76,7 @@ public final class DemoCommand {
                 lines.add(new String[] {"Loaded in", String.format("%.1f s", result.elapsed().toMillis() / 1000.0)});
                 TextTable.keyValues(out, lines);
             });
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

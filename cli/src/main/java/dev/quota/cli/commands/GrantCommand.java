@@ -1,18 +1,13 @@
 package dev.quota.cli.commands;
 
-import dev.quota.cli.QuotaCommand;
 import dev.quota.core.AdjustmentKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "grant", mixinStandardHelpOptions = true, description = "Grant extra messages for a day (raises the day's limit). Audited.")
 public final class GrantCommand implements Callable<Integer> {
-
-    @ParentCommand
-    QuotaCommand root;
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")
     String user;
@@ -25,6 +20,6 @@ public final class GrantCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return adjustment.apply(root, AdjustmentKind.GRANT, user, amount, false);
+        return adjustment.apply(AdjustmentKind.GRANT, user, amount);
     }
 }

@@ -1,28 +1,31 @@
 package dev.quota.cli.commands;
 
+import dev.quota.cli.ExitCodes;
+import dev.quota.cli.Invocation;
 import dev.quota.cli.Output;
-import dev.quota.cli.QuotaCommand;
+import dev.quota.cli.RequestIdOption;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.QuotaService;
+import dev.quota.core.ReportService;
 import dev.quota.core.persistence.AdjustmentRow;
 import dev.quota.core.persistence.DayUsage;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "A user's recent days (counter, stored messages, grants) and the trail of adjustments.")
 public final class HistoryCommand implements Callable<Integer> {
 
-    @ParentCommand
-    QuotaCommand root;
+    private final Invocation invocation;
+
+    HistoryCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")
     String user;
@@ -30,31 +33,23 @@ public final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--days", paramLabel = "N", defaultValue = "7", description = "How many days back, today included (default: ${DEFAULT-VALUE})")
     int days;
 
+    @Mixin
+    RequestIdOption requestId;
+
     @Override
     public Integer call() {
         if (days < 1 || days > 366) {
             throw QuotaException.invalidInput("--days must be between 1 and 366, got " + days);
         }
-        QuotaService service = root.session().service(root.strategyName());
-        QuotaDay to = QuotaDay.today(root.context().clock());
+        ReportService reports = invocation.session().reports();
+        QuotaDay to = QuotaDay.today(invocation.clock());
         QuotaDay from = to.minusDays(days - 1L);
-        List<DayUsage> usage = service.history(user, from, to);
-        List<AdjustmentRow> trail = service.adjustments(user, from, to);
-        Output output = root.output();
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("user", user);
-        data.put("from", from.toString());
-        data.put("to", to.toString());
-        data.put("days", usage.stream().map(day -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("date", day.quotaDate().toString());
-            row.put("consumed", day.usedCount());
-            row.put("messages", day.messages());
-            row.put("granted", day.granted());
-            return row;
-        }).toList());
-        data.put("adjustments", trail.stream().map(Views::adjustment).toList());
-        output.result(data, root.requestId(), out -> {
+        List<DayUsage> usage = reports.history(user, from, to);
+        List<AdjustmentRow> trail = reports.adjustments(user, from, to);
+        Output output = invocation.output();
+        Views.History view = new Views.History(user, from.toString(), to.toString(), usage.stream().map(Views.Day::of).toList(),
+                Views.AuditRow.of(trail));
+        output.result(view, invocation.requestId(), out -> {
             TextTable table = new TextTable("date", "consumed", "messages", "granted", "");
             for (DayUsage day : usage) {
                 table.row(day.quotaDate(), day.usedCount(), day.messages(), day.granted(),
@@ -72,6 +67,6 @@ public final class HistoryCommand implements Callable<Integer> {
                 adjustments.print(out);
             }
         });
-        return 0;
+        return ExitCodes.OK;
     }
 }

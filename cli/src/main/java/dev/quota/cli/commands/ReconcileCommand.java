@@ -2,31 +2,28 @@ package dev.quota.cli.commands;
 
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Output;
-import dev.quota.cli.QuotaCommand;
+import dev.quota.cli.Invocation;
+import dev.quota.cli.RequestIdOption;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.reconciler.Finding;
+import dev.quota.reconciler.ReconcileFiles;
 import dev.quota.reconciler.ReconcileMode;
 import dev.quota.reconciler.ReconcileRequest;
 import dev.quota.reconciler.ReconcileResult;
 import dev.quota.reconciler.Reconciler;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
@@ -36,8 +33,11 @@ import picocli.CommandLine.Spec;
                 "Starting a failed or killed run again with the same days and mode resumes it."})
 public final class ReconcileCommand implements Callable<Integer> {
 
-    @ParentCommand
-    QuotaCommand root;
+    private final Invocation invocation;
+
+    ReconcileCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
 
     @Spec
     CommandSpec spec;
@@ -73,29 +73,32 @@ public final class ReconcileCommand implements Callable<Integer> {
             description = "Write Prometheus metrics to FILE (node_exporter textfile collector format)")
     Path metricsFile;
 
+    @Mixin
+    RequestIdOption requestId;
+
     @Override
     public Integer call() {
         ReconcileRequest request = request();
-        if (report != null && !report.toString().endsWith(".csv") && !report.toString().endsWith(".json")) {
+        if (report != null && !ReconcileFiles.isFindingsFile(report)) {
             throw new ParameterException(spec.commandLine(), "--report must end in .csv or .json: " + report);
         }
-        Output output = root.output();
-        var database = root.session(false).database();
+        Output output = invocation.output();
+        var database = invocation.session(false).database();
         output.note("Reconciling " + request.from() + ".." + request.to() + " in " + request.mode().code() + " mode on "
                 + database.describe() + " ...");
         ReconcileResult result;
         List<Finding> findings;
-        try (Reconciler reconciler = new Reconciler(database.config(), root.context().clock())) {
+        try (Reconciler reconciler = new Reconciler(database, invocation.clock())) {
             result = reconciler.run(request);
             findings = report != null ? reconciler.findings(result.runId(), 0) : List.of();
         }
         if (report != null) {
-            writeAtomically(report, report.toString().endsWith(".csv") ? csv(findings) : json(findings));
+            ReconcileFiles.writeFindings(report, findings);
         }
         if (metricsFile != null) {
-            writeAtomically(metricsFile, prometheus(result, root.context().clock().instant().getEpochSecond()));
+            ReconcileFiles.writeMetrics(metricsFile, result, invocation.clock().instant().getEpochSecond());
         }
-        output.result(view(result), root.requestId(), out -> print(out, output, result));
+        output.result(RunView.of(result), invocation.requestId(), out -> print(out, output, result));
         if (!result.completed()) {
             output.note(output.style("bold,red", "reconciliation failed") + ": " + result.failure()
                     + " (start it again with the same options to resume)");
@@ -120,49 +123,27 @@ public final class ReconcileCommand implements Callable<Integer> {
             } else if (date != null) {
                 first = last = QuotaDay.parse(date);
             } else {
-                first = last = QuotaDay.today(root.context().clock()).previous();
+                first = last = QuotaDay.today(invocation.clock()).previous();
             }
             ReconcileRequest request = new ReconcileRequest(first, last, repair ? ReconcileMode.REPAIR : ReconcileMode.REPORT,
                     chunkSize, partitions, includeToday, rerun);
-            request.requireFinishedDays(root.context().clock());
+            request.requireFinishedDays(invocation.clock());
             return request;
         } catch (QuotaException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
-    private static Map<String, Object> view(ReconcileResult result) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("run_id", result.runId());
-        data.put("job_execution_id", result.jobExecutionId());
-        data.put("status", result.status().toLowerCase(Locale.ROOT));
-        data.put("mode", result.mode().code());
-        data.put("from", result.from().toString());
-        data.put("to", result.to().toString());
-        data.put("rows_scanned", result.rowsScanned());
-        data.put("drifts", result.drifts());
-        data.put("drifts_by_kind", result.driftsByKind());
-        data.put("repaired", result.repaired());
-        data.put("needs_attention", result.remaining());
-        data.put("duration_seconds", result.duration().toMillis() / 1000.0);
-        data.put("rows_per_second", Math.round(result.rowsPerSecond()));
-        data.put("top_drifts", result.topDrifts().stream().map(ReconcileCommand::finding).toList());
-        data.put("failure", result.failure());
-        return data;
-    }
-
-    private static Map<String, Object> finding(Finding finding) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("user_id", finding.userId());
-        view.put("quota_date", finding.quotaDate().toString());
-        view.put("used_count", finding.usedCount());
-        view.put("expected", finding.expected());
-        view.put("messages", finding.messages());
-        view.put("limit", finding.effectiveLimit());
-        view.put("drift", finding.drift());
-        view.put("kinds", finding.kinds());
-        view.put("repaired", finding.repaired());
-        return view;
+    /** The JSON shape of a run. */
+    record RunView(long runId, long jobExecutionId, String status, String mode, String from, String to, long rowsScanned,
+                   long drifts, Map<String, Long> driftsByKind, long repaired, long needsAttention, double durationSeconds,
+                   long rowsPerSecond, List<Finding.Row> topDrifts, String failure) {
+        static RunView of(ReconcileResult result) {
+            return new RunView(result.runId(), result.jobExecutionId(), result.status().toLowerCase(Locale.ROOT),
+                    result.mode().code(), result.from().toString(), result.to().toString(), result.rowsScanned(), result.drifts(),
+                    result.driftsByKind(), result.repaired(), result.remaining(), result.duration().toMillis() / 1000.0,
+                    Math.round(result.rowsPerSecond()), result.topDrifts().stream().map(Finding.Row::of).toList(), result.failure());
+        }
     }
 
     private static void print(java.io.PrintWriter out, Output output, ReconcileResult result) {
@@ -183,58 +164,6 @@ public final class ReconcileCommand implements Callable<Integer> {
                         String.join(",", f.kinds()), f.repaired() ? "yes" : "no");
             }
             table.print(out);
-        }
-    }
-
-    private static String csv(List<Finding> findings) {
-        StringBuilder csv = new StringBuilder("user_id,quota_date,used_count,expected,messages,limit,drift,kinds,repaired\n");
-        for (Finding f : findings) {
-            csv.append(f.userId()).append(',').append(f.quotaDate()).append(',')
-                    .append(f.usedCount() == null ? "" : f.usedCount()).append(',').append(f.expected()).append(',')
-                    .append(f.messages()).append(',').append(f.effectiveLimit() == null ? "" : f.effectiveLimit()).append(',')
-                    .append(f.drift()).append(",\"").append(String.join(",", f.kinds())).append("\",").append(f.repaired()).append('\n');
-        }
-        return csv.toString();
-    }
-
-    private static String json(List<Finding> findings) {
-        return Output.json(findings.stream().map(ReconcileCommand::finding).toList()) + "\n";
-    }
-
-    /** Prometheus text exposition, for node_exporter's textfile collector. */
-    static String prometheus(ReconcileResult result, long nowEpochSeconds) {
-        StringBuilder text = new StringBuilder();
-        text.append("# HELP quota_reconciliation_drifts Drifting user-days found by the last run, by kind.\n");
-        text.append("# TYPE quota_reconciliation_drifts gauge\n");
-        result.driftsByKind().forEach((kind, count) ->
-                text.append("quota_reconciliation_drifts{kind=\"").append(kind).append("\"} ").append(count).append('\n'));
-        gauge(text, "quota_reconciliation_rows_scanned", "User-days scanned by the last run.", result.rowsScanned());
-        gauge(text, "quota_reconciliation_repaired", "Counters repaired by the last run.", result.repaired());
-        gauge(text, "quota_reconciliation_needs_attention", "Findings of the last run that need a person.", result.remaining());
-        gauge(text, "quota_reconciliation_duration_seconds", "Duration of the last run.", result.duration().toMillis() / 1000.0);
-        gauge(text, "quota_reconciliation_success", "1 if the last run completed, else 0.", result.completed() ? 1 : 0);
-        if (result.completed()) {
-            gauge(text, "quota_reconciliation_last_success_timestamp_seconds", "When the last successful run ended.", nowEpochSeconds);
-        }
-        return text.toString();
-    }
-
-    private static void gauge(StringBuilder text, String name, String help, Number value) {
-        text.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        text.append("# TYPE ").append(name).append(" gauge\n");
-        text.append(name).append(' ').append(value).append('\n');
-    }
-
-    /** Write then rename, so that a reader (node_exporter, a script) never sees half a file. */
-    private static void writeAtomically(Path target, String content) {
-        try {
-            Path directory = target.toAbsolutePath().getParent();
-            Files.createDirectories(directory);
-            Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
-            Files.writeString(temporary, content, StandardCharsets.UTF_8);
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw QuotaException.invalidInput("cannot write " + target + ": " + e.getMessage());
         }
     }
 }

@@ -1,18 +1,13 @@
 package dev.quota.cli.commands;
 
-import dev.quota.cli.QuotaCommand;
 import dev.quota.core.AdjustmentKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "refund", mixinStandardHelpOptions = true, description = "Give consumed units back (usage never goes below 0; the applied delta is recorded). Audited.")
 public final class RefundCommand implements Callable<Integer> {
-
-    @ParentCommand
-    QuotaCommand root;
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")
     String user;
@@ -25,6 +20,6 @@ public final class RefundCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return adjustment.apply(root, AdjustmentKind.REFUND, user, amount, false);
+        return adjustment.apply(AdjustmentKind.REFUND, user, amount);
     }
 }

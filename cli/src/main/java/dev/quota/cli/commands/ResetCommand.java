@@ -1,19 +1,14 @@
 package dev.quota.cli.commands;
 
-import dev.quota.cli.QuotaCommand;
 import dev.quota.core.AdjustmentKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "reset", mixinStandardHelpOptions = true,
         description = "Give a user the whole day back (usage to 0). Audited; asks for confirmation unless --yes.")
 public final class ResetCommand implements Callable<Integer> {
-
-    @ParentCommand
-    QuotaCommand root;
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")
     String user;
@@ -23,6 +18,6 @@ public final class ResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return adjustment.apply(root, AdjustmentKind.RESET, user, 0, true);
+        return adjustment.apply(AdjustmentKind.RESET, user, 0);
     }
 }

@@ -1,19 +1,14 @@
 package dev.quota.cli.commands;
 
-import dev.quota.cli.QuotaCommand;
 import dev.quota.core.AdjustmentKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "set", mixinStandardHelpOptions = true,
         description = "Set a day's usage to an exact value between 0 and the limit. Audited; asks for confirmation unless --yes.")
 public final class SetCommand implements Callable<Integer> {
-
-    @ParentCommand
-    QuotaCommand root;
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")
     String user;
@@ -26,6 +21,6 @@ public final class SetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return adjustment.apply(root, AdjustmentKind.SET, user, used, true);
+        return adjustment.apply(AdjustmentKind.SET, user, used);
     }
 }

@@ -1,7 +1,8 @@
 package dev.quota.cli.commands;
 
 import dev.quota.cli.QuotaCli;
-import dev.quota.cli.QuotaCommand;
+import dev.quota.cli.ExitCodes;
+import dev.quota.cli.Invocation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -22,17 +23,18 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.shell.jline3.PicocliCommands;
-import picocli.shell.jline3.PicocliCommands.PicocliCommandsFactory;
 
 @Command(name = "shell", mixinStandardHelpOptions = true,
         description = {"An interactive shell running the same commands against one open connection,",
                 "with history, tab completion and 'help'. Ctrl-D or 'exit' leaves it."})
 public final class ShellCommand implements Callable<Integer> {
 
-    @ParentCommand
-    QuotaCommand root;
+    private final Invocation invocation;
+
+    ShellCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
 
     /** Tests give a terminal with scripted input; otherwise the system terminal. */
     static Supplier<Terminal> terminals = () -> {
@@ -46,15 +48,15 @@ public final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (Thread.currentThread().getName().equals("quota-shell")) {
-            root.output().note("already in the quota shell");
-            return 0;
+            invocation.output().note("already in the quota shell");
+            return ExitCodes.OK;
         }
         // open the connection once, up front: every command in the shell then reuses it
-        root.session();
+        invocation.session();
         try (Terminal terminal = terminals.get()) {
             run(terminal);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private void run(Terminal terminal) {
@@ -62,9 +64,7 @@ public final class ShellCommand implements Callable<Integer> {
         Thread.currentThread().setName("quota-shell");
         try {
             PrintWriter writer = terminal.writer();
-            PicocliCommandsFactory factory = new PicocliCommandsFactory(new ShellFactory(root));
-            factory.setTerminal(terminal);
-            CommandLine commands = QuotaCli.commandLine(root, writer, writer);
+            CommandLine commands = QuotaCli.commandLine(invocation.writingTo(writer, writer));
             commands.getSubcommands().remove("shell");
             PicocliCommands picocli = new PicocliCommands(commands);
             Supplier<Path> workDir = () -> Path.of(System.getProperty("user.dir"));
@@ -78,13 +78,13 @@ public final class ShellCommand implements Callable<Integer> {
                     .appName("quota")
                     .completer(registry.completer())
                     .parser(parser)
-                    .variable(LineReader.HISTORY_FILE, root.context().env().containsKey("QUOTA_HOME")
-                            ? Path.of(root.context().env().get("QUOTA_HOME"), "shell_history")
+                    .variable(LineReader.HISTORY_FILE, invocation.world().env().containsKey("QUOTA_HOME")
+                            ? Path.of(invocation.world().env().get("QUOTA_HOME"), "shell_history")
                             : Path.of(System.getProperty("user.home"), ".quota", "shell_history"))
                     .variable(LineReader.LIST_MAX, 50)
                     .build();
             builtins.setLineReader(reader);
-            writer.println("quota shell on " + root.session().database().describe() + ". Type 'help', or Ctrl-D to leave.");
+            writer.println("quota shell on " + invocation.session().database().describe() + ". Type 'help', or Ctrl-D to leave.");
             writer.flush();
             while (true) {
                 try {
@@ -104,14 +104,6 @@ public final class ShellCommand implements Callable<Integer> {
             }
         } finally {
             Thread.currentThread().setName(previousName);
-        }
-    }
-
-    /** Hands the shell's command objects the same root, so they share its open session. */
-    private record ShellFactory(QuotaCommand root) implements CommandLine.IFactory {
-        @Override
-        public <K> K create(Class<K> type) throws Exception {
-            return type == QuotaCommand.class ? type.cast(root) : CommandLine.defaultFactory().create(type);
         }
     }
 }

@@ -1,27 +1,31 @@
 package dev.quota.cli.commands;
 
+import dev.quota.cli.ExitCodes;
+import dev.quota.cli.Invocation;
 import dev.quota.cli.Output;
-import dev.quota.cli.QuotaCommand;
+import dev.quota.cli.RequestIdOption;
+import dev.quota.cli.TextTable;
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.QuotaDay;
-import dev.quota.core.QuotaService;
 import dev.quota.core.QuotaStatus;
+import dev.quota.core.ReportService;
 import dev.quota.core.persistence.AdjustmentRow;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = "Show a user's quota for a day: plan, limit, consumed, remaining, reset time (UTC) and the day's grants.")
 public final class ShowCommand implements Callable<Integer> {
 
-    @ParentCommand
-    QuotaCommand root;
+    private final Invocation invocation;
+
+    ShowCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")
     String user;
@@ -29,17 +33,18 @@ public final class ShowCommand implements Callable<Integer> {
     @Mixin
     DateOption date;
 
+    @Mixin
+    RequestIdOption requestId;
+
     @Override
     public Integer call() {
-        QuotaService service = root.session().service(root.strategyName());
-        QuotaDay day = date.day(root.context().clock());
-        QuotaStatus status = service.status(user, day);
-        List<AdjustmentRow> grants = service.adjustments(user, day, day).stream()
+        ReportService reports = invocation.session().reports();
+        QuotaDay day = date.day(invocation.clock());
+        QuotaStatus status = reports.status(user, day);
+        List<AdjustmentRow> grants = reports.adjustments(user, day, day).stream()
                 .filter(row -> row.kind().equals(AdjustmentKind.GRANT.code())).toList();
-        Output output = root.output();
-        Map<String, Object> data = Views.status(status);
-        data.put("grants", grants.stream().map(Views::adjustment).toList());
-        output.result(data, root.requestId(), out -> {
+        Output output = invocation.output();
+        output.result(new Views.Show(Views.Status.of(status), Views.AuditRow.of(grants)), invocation.requestId(), out -> {
             List<String[]> lines = new ArrayList<>();
             lines.add(new String[] {"User", status.userId() + " <" + status.email() + ">"});
             lines.add(new String[] {"Plan", status.planCode() + " (" + status.planLimit() + " messages/day)"});
@@ -50,13 +55,13 @@ public final class ShowCommand implements Callable<Integer> {
             String remaining = Integer.toString(status.remaining());
             lines.add(new String[] {"Remaining", status.exhausted() ? output.style("bold,red", remaining + "  (exhausted)")
                     : output.style("bold,green", remaining)});
-            lines.add(new String[] {"Resets at", status.resetAt() + "  (in " + Views.until(root.context().clock().instant(), status.resetAt()) + ")"});
+            lines.add(new String[] {"Resets at", status.resetAt() + "  (in " + Views.until(invocation.clock().instant(), status.resetAt()) + ")"});
             for (AdjustmentRow grant : grants) {
                 lines.add(new String[] {"Grant", "+" + grant.appliedDelta() + " by " + grant.actor() + " at " + grant.createdAt()
                         + ": " + grant.reason()});
             }
-            dev.quota.cli.TextTable.keyValues(out, lines);
+            TextTable.keyValues(out, lines);
         });
-        return 0;
+        return ExitCodes.OK;
     }
 }

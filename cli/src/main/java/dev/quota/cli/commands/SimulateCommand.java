@@ -2,16 +2,15 @@ package dev.quota.cli.commands;
 
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Output;
-import dev.quota.cli.QuotaCommand;
+import dev.quota.cli.Invocation;
+import dev.quota.cli.StrategyOption;
 import dev.quota.cli.TextTable;
 import dev.quota.core.workload.Workload;
 import dev.quota.cli.simulate.Simulation;
 import dev.quota.cli.simulate.SimulationResult;
 import dev.quota.cli.simulate.SimulationSettings;
-import dev.quota.core.strategy.ConsumptionStrategy;
 import dev.quota.core.strategy.Strategies;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,15 +18,21 @@ import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Simulate concurrent chat traffic through acceptMessage with a strategy, in a throw-away schema,",
                 "then check the invariants. Exits 1 when one is broken."})
 public final class SimulateCommand implements Callable<Integer> {
 
-    @ParentCommand
-    QuotaCommand root;
+    private final Invocation invocation;
+
+    SimulateCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    @Mixin
+    StrategyOption strategy;
 
     @Option(names = "--users", defaultValue = "100", paramLabel = "N", description = "Virtual users (default: ${DEFAULT-VALUE})")
     int users;
@@ -57,14 +62,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SimulationSettings settings = new SimulationSettings(users, requests, threads, limit, distribution, chaos, seed, keep);
-        ConsumptionStrategy strategy = Strategies.named(root.strategyName());
-        var database = root.session(false).database();
-        Output output = root.output();
+        String name = Strategies.canonical(strategy.name());
+        var database = invocation.session(false).database();
+        Output output = invocation.output();
         output.note("Simulating " + requests + " messages from " + users + " users on " + threads + " threads with the "
-                + strategy.name() + " strategy (" + distribution + (chaos ? ", chaos" : "") + ") on " + database.describe());
-        SimulationResult result = new Simulation(database.config(), strategy, settings, root.context().clock())
+                + name + " strategy (" + distribution + (chaos ? ", chaos" : "") + ") on " + database.describe());
+        SimulationResult result = new Simulation(database.config(), jdbi -> Strategies.open(name, jdbi), settings, invocation.clock())
                 .run(progressBar(output, settings));
-        output.result(view(result), root.requestId(), out -> print(out, output, result));
+        output.result(Simulated.of(result), invocation.requestId(), out -> print(out, output, result));
         if (!result.passed()) {
             output.note(output.style("bold,red", "INVARIANT BROKEN") + ": " + result.problems().get(0));
             return ExitCodes.FAILURE;
@@ -73,7 +78,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private LongConsumer progressBar(Output output, SimulationSettings settings) {
-        if (!root.context().interactive() || output.json()) {
+        if (!invocation.world().interactive() || output.json()) {
             return done -> { };
         }
         long started = System.nanoTime();
@@ -90,32 +95,26 @@ public final class SimulateCommand implements Callable<Integer> {
         };
     }
 
-    private static Map<String, Object> view(SimulationResult result) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("strategy", result.strategy());
-        data.put("schema", result.schema());
-        data.put("accepted", result.accepted());
-        data.put("blocked", result.blocked());
-        data.put("errors", result.errors());
-        data.put("expected_blocked", result.expectedBlocked());
-        data.put("terminated_backends", result.terminatedBackends());
-        data.put("elapsed_seconds", result.elapsed().toMillis() / 1000.0);
-        data.put("throughput_per_second", Math.round(result.throughput()));
-        Histogram latency = result.latency();
-        Map<String, Object> millis = new LinkedHashMap<>();
-        millis.put("p50", latency.getValueAtPercentile(50) / 1000.0);
-        millis.put("p95", latency.getValueAtPercentile(95) / 1000.0);
-        millis.put("p99", latency.getValueAtPercentile(99) / 1000.0);
-        millis.put("max", latency.getMaxValue() / 1000.0);
-        data.put("latency_ms", millis);
-        Map<String, Object> invariants = new LinkedHashMap<>();
-        invariants.put("passed", result.passed());
-        invariants.put("counters_checked", result.invariants().counters());
-        invariants.put("counters_above_limit", result.invariants().aboveLimit());
-        invariants.put("counters_off_log", result.invariants().offLog());
-        invariants.put("problems", result.problems());
-        data.put("invariants", invariants);
-        return data;
+    record Latency(double p50, double p95, double p99, double max) {
+    }
+
+    record Invariants(boolean passed, long countersChecked, long countersAboveLimit, long countersOffLog, List<String> problems) {
+    }
+
+    /** The JSON shape of a simulation. */
+    record Simulated(String strategy, String schema, long accepted, long blocked, Map<String, Long> errors, long expectedBlocked,
+                     long terminatedBackends, double elapsedSeconds, long throughputPerSecond, Latency latencyMs,
+                     Invariants invariants) {
+        static Simulated of(SimulationResult result) {
+            Histogram latency = result.latency();
+            return new Simulated(result.strategy(), result.schema(), result.accepted(), result.blocked(), result.errors(),
+                    result.expectedBlocked(), result.terminatedBackends(), result.elapsed().toMillis() / 1000.0,
+                    Math.round(result.throughput()),
+                    new Latency(latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(95) / 1000.0,
+                            latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0),
+                    new Invariants(result.passed(), result.invariants().counters(), result.invariants().aboveLimit(),
+                            result.invariants().offLog(), result.problems()));
+        }
     }
 
     private static void print(PrintWriter out, Output output, SimulationResult result) {

@@ -1,65 +1,79 @@
 package dev.quota.cli.commands;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.quota.core.Adjustment;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.persistence.AdjustmentRow;
+import dev.quota.core.persistence.DayUsage;
+import dev.quota.core.persistence.TopUser;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
-/** The JSON shapes of the toolkit's results: snake_case keys, ISO-8601 UTC instants. */
+/**
+ * The JSON shapes of the commands' results, as records: {@code Output} writes each once,
+ * components in snake_case and in the order declared, instants in ISO-8601 UTC.
+ */
 final class Views {
 
     private Views() {
     }
 
-    static Map<String, Object> status(QuotaStatus status) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("user_id", status.userId());
-        view.put("email", status.email());
-        view.put("plan", status.planCode());
-        view.put("date", status.day().toString());
-        view.put("plan_limit", status.planLimit());
-        view.put("granted", status.granted());
-        view.put("limit", status.limit());
-        view.put("consumed", status.consumed());
-        view.put("remaining", status.remaining());
-        view.put("reset_at", status.resetAt().toString());
-        return view;
+    record Status(long userId, String email, String plan, String date, int planLimit, int granted, int limit,
+                  int consumed, int remaining, String resetAt) {
+        static Status of(QuotaStatus status) {
+            return new Status(status.userId(), status.email(), status.planCode(), status.day().toString(), status.planLimit(),
+                    status.granted(), status.limit(), status.consumed(), status.remaining(), status.resetAt().toString());
+        }
     }
 
-    static Map<String, Object> adjustment(AdjustmentRow row) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", row.id());
-        view.put("date", row.quotaDate().toString());
-        view.put("kind", row.kind());
-        view.put("requested", row.requested());
-        view.put("applied_delta", row.appliedDelta());
-        view.put("reason", row.reason());
-        view.put("actor", row.actor());
-        view.put("request_id", row.requestId());
-        view.put("created_at", row.createdAt().toString());
-        return view;
+    record AuditRow(long id, String date, String kind, int requested, int appliedDelta, String reason, String actor,
+                    String requestId, String createdAt) {
+        static AuditRow of(AdjustmentRow row) {
+            return new AuditRow(row.id(), row.quotaDate().toString(), row.kind(), row.requested(), row.appliedDelta(),
+                    row.reason(), row.actor(), row.requestId(), row.createdAt().toString());
+        }
+
+        static List<AuditRow> of(List<AdjustmentRow> rows) {
+            return rows.stream().map(AuditRow::of).toList();
+        }
     }
 
-    static Map<String, Object> adjustment(Adjustment adjustment) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", adjustment.dryRun() ? null : adjustment.id());
-        view.put("kind", adjustment.kind().code());
-        view.put("requested", adjustment.requested());
-        view.put("applied_delta", adjustment.appliedDelta());
-        view.put("reason", adjustment.reason());
-        view.put("actor", adjustment.actor());
-        view.put("request_id", adjustment.requestId());
-        view.put("dry_run", adjustment.dryRun());
-        view.put("replayed", adjustment.replayed());
-        view.put("before", status(adjustment.before()));
-        view.put("after", status(adjustment.after()));
-        return view;
+    record Show(@JsonUnwrapped Status status, List<AuditRow> grants) {
     }
 
-    /** "3h 58m" from now until then; "now" when it has passed. */
+    record Consumed(@JsonUnwrapped Status status, int accepted, boolean replayed, String strategy) {
+    }
+
+    record Adjusted(Long id, String kind, int requested, int appliedDelta, String reason, String actor, String requestId,
+                    boolean dryRun, boolean replayed, Status before, Status after) {
+        static Adjusted of(Adjustment adjustment) {
+            return new Adjusted(adjustment.dryRun() ? null : adjustment.id(), adjustment.kind().code(), adjustment.requested(),
+                    adjustment.appliedDelta(), adjustment.reason(), adjustment.actor(), adjustment.requestId(),
+                    adjustment.dryRun(), adjustment.replayed(), Status.of(adjustment.before()), Status.of(adjustment.after()));
+        }
+    }
+
+    record Day(String date, int consumed, int messages, int granted) {
+        static Day of(DayUsage day) {
+            return new Day(day.quotaDate().toString(), day.usedCount(), day.messages(), day.granted());
+        }
+    }
+
+    record History(String user, String from, String to, List<Day> days, List<AuditRow> adjustments) {
+    }
+
+    record TopRow(long userId, String email, String plan, Integer limit, int consumed, Integer remaining, boolean exhausted) {
+        static TopRow of(TopUser user) {
+            return new TopRow(user.userId(), user.email(), user.planCode(), user.limit(), user.usedCount(),
+                    user.limit() == null ? null : Math.max(0, user.limit() - user.usedCount()), user.exhausted());
+        }
+    }
+
+    record Top(String date, boolean exhaustedOnly, List<TopRow> users) {
+    }
+
+    /** "3h 58m" from now until then; "passed" when it has. */
     static String until(Instant now, Instant then) {
         Duration left = Duration.between(now, then);
         if (left.isNegative() || left.isZero()) {

@@ -4,7 +4,7 @@ import dev.quota.core.workload.Workload;
 
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
-import dev.quota.core.QuotaService;
+import dev.quota.core.ChatService;
 import dev.quota.core.check.BackendTerminator;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.InvariantViolation;
@@ -13,7 +13,9 @@ import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.SchemaMigrator;
 import dev.quota.core.persistence.AccountDao;
-import dev.quota.core.strategy.ConsumptionStrategy;
+import dev.quota.core.strategy.ChatPath;
+import java.util.function.Function;
+import org.jdbi.v3.core.Jdbi;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,11 +42,12 @@ import org.HdrHistogram.Histogram;
 public final class Simulation {
 
     private final DatabaseConfig target;
-    private final ConsumptionStrategy strategy;
+    private final Function<Jdbi, ChatPath> strategy;
     private final SimulationSettings settings;
     private final Clock clock;
 
-    public Simulation(DatabaseConfig target, ConsumptionStrategy strategy, SimulationSettings settings, Clock clock) {
+    /** {@code strategy} opens the chat path under test on the simulation's own database; the simulation closes it. */
+    public Simulation(DatabaseConfig target, Function<Jdbi, ChatPath> strategy, SimulationSettings settings, Clock clock) {
         this.target = target;
         this.strategy = strategy;
         this.settings = settings;
@@ -84,7 +87,8 @@ public final class Simulation {
 
     private SimulationResult drive(Database database, DatabaseConfig config, String schema, long[] userIds,
                                    LongConsumer progress) {
-        QuotaService service = new QuotaService(database.jdbi(), strategy, clock);
+        ChatPath path = strategy.apply(database.jdbi());
+        ChatService service = new ChatService(database.jdbi(), path, clock);
         Workload.Sampler sampler = settings.distribution().sampler(userIds.length);
         AtomicLong next = new AtomicLong();
         LongAdder accepted = new LongAdder();
@@ -146,6 +150,7 @@ public final class Simulation {
         } catch (SQLException e) {
             throw new QuotaException(ErrorCode.DATABASE_UNAVAILABLE, "cannot start the chaos connection: " + e.getMessage());
         } finally {
+            path.close();
             if (chaos != null) {
                 chaos.close();
                 terminated = chaos.terminated();
@@ -185,7 +190,7 @@ public final class Simulation {
                 .forEach(code -> problems.add("calls failed with " + code.substring(11) + " instead of a clean error"));
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((code, count) -> errorCounts.put(code, count.sum()));
-        return new SimulationResult(strategy.name(), schema, accepted.sum(), blocked.sum(), errorCounts, expectedBlocked,
+        return new SimulationResult(path.name(), schema, accepted.sum(), blocked.sum(), errorCounts, expectedBlocked,
                 terminated, elapsed, latency, invariants, problems);
     }
 }

@@ -1,65 +1,60 @@
 package dev.quota.core.check;
 
+import dev.quota.core.AdjustmentKind;
+import dev.quota.core.persistence.PlanOfDay;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /**
  * Checks the two invariants every strategy promises, over a whole database: no counter
  * above its effective limit, and every counter equal to its day's user messages plus its
  * day's usage adjustments. The simulator, the tests and the benchmark harness all judge a
- * run by this one query, so a fast wrong strategy cannot pass any of them.
+ * run by this one query, so a fast wrong strategy cannot pass any of them. Each day is
+ * judged by the plan that covered it ({@link PlanOfDay}), as the reconciler judges it.
  */
 public final class QuotaInvariants {
 
     public static final int SAMPLE_SIZE = 20;
 
+    private static final String VIOLATIONS = """
+            WITH messages AS (
+                SELECT user_id, CAST(created_at AT TIME ZONE 'UTC' AS date) AS quota_date, count(*) AS n
+                  FROM chat_messages WHERE role = 'user'
+                 GROUP BY 1, 2),
+            adjustments AS (
+                SELECT user_id, quota_date,
+                       COALESCE(sum(applied_delta) FILTER (WHERE kind = ANY(CAST(:usageKinds AS text[]))), 0) AS usage_delta,
+                       COALESCE(sum(applied_delta) FILTER (WHERE kind = 'grant'), 0) AS granted
+                  FROM quota_adjustments GROUP BY 1, 2),
+            days AS (
+                SELECT COALESCE(q.user_id, m.user_id) AS user_id, COALESCE(q.quota_date, m.quota_date) AS quota_date,
+                       COALESCE(q.used_count, 0) AS used_count, COALESCE(m.n, 0) AS messages
+                  FROM user_daily_quota_usages q
+                  FULL JOIN messages m ON m.user_id = q.user_id AND m.quota_date = q.quota_date)
+            SELECT d.user_id, d.quota_date, d.used_count, CAST(d.messages AS integer) AS messages,
+                   CAST(d.messages + COALESCE(a.usage_delta, 0) AS integer) AS expected,
+                   CAST(p.daily_message_limit + COALESCE(a.granted, 0) AS integer) AS "limit"
+              FROM days d
+              LEFT JOIN adjustments a ON a.user_id = d.user_id AND a.quota_date = d.quota_date
+            """ + PlanOfDay.covering("d.user_id", "d.quota_date") + """
+             WHERE d.used_count <> d.messages + COALESCE(a.usage_delta, 0)
+                OR d.used_count > p.daily_message_limit + COALESCE(a.granted, 0)
+             ORDER BY abs(d.used_count - d.messages - COALESCE(a.usage_delta, 0)) DESC, d.user_id, d.quota_date
+            """;
+
     private QuotaInvariants() {
     }
 
     public static InvariantReport check(Jdbi jdbi) {
-        return jdbi.withExtension(Queries.class, queries -> {
-            List<InvariantViolation> all = queries.violations();
+        return jdbi.withHandle(handle -> {
+            List<InvariantViolation> all = handle.createQuery(VIOLATIONS)
+                    .bind("usageKinds", AdjustmentKind.usageChangingCodes())
+                    .map(ConstructorMapper.of(InvariantViolation.class)).list();
+            long counters = handle.createQuery("SELECT count(*) FROM user_daily_quota_usages").mapTo(Long.class).one();
             long aboveLimit = all.stream().filter(InvariantViolation::aboveLimit).count();
             long offLog = all.stream().filter(InvariantViolation::offLog).count();
-            return new InvariantReport(queries.counterCount(), aboveLimit, offLog,
-                    all.stream().limit(SAMPLE_SIZE).toList());
+            return new InvariantReport(counters, aboveLimit, offLog, all.stream().limit(SAMPLE_SIZE).toList());
         });
-    }
-
-    @RegisterConstructorMapper(InvariantViolation.class)
-    interface Queries {
-
-        @SqlQuery("SELECT count(*) FROM user_daily_quota_usages")
-        long counterCount();
-
-        @SqlQuery("""
-                WITH messages AS (
-                    SELECT user_id, CAST(created_at AT TIME ZONE 'UTC' AS date) AS quota_date, count(*) AS n
-                      FROM chat_messages WHERE role = 'user'
-                     GROUP BY 1, 2),
-                adjustments AS (
-                    SELECT user_id, quota_date,
-                           COALESCE(sum(applied_delta) FILTER (WHERE kind IN ('refund', 'charge', 'reset', 'set')), 0) AS usage_delta,
-                           COALESCE(sum(applied_delta) FILTER (WHERE kind = 'grant'), 0) AS granted
-                      FROM quota_adjustments GROUP BY 1, 2),
-                days AS (
-                    SELECT COALESCE(q.user_id, m.user_id) AS user_id, COALESCE(q.quota_date, m.quota_date) AS quota_date,
-                           COALESCE(q.used_count, 0) AS used_count, COALESCE(m.n, 0) AS messages
-                      FROM user_daily_quota_usages q
-                      FULL JOIN messages m ON m.user_id = q.user_id AND m.quota_date = q.quota_date)
-                SELECT d.user_id, d.quota_date, d.used_count, CAST(d.messages AS integer) AS messages,
-                       CAST(d.messages + COALESCE(a.usage_delta, 0) AS integer) AS expected,
-                       CAST(p.daily_message_limit + COALESCE(a.granted, 0) AS integer) AS "limit"
-                  FROM days d
-                  LEFT JOIN adjustments a ON a.user_id = d.user_id AND a.quota_date = d.quota_date
-                  LEFT JOIN user_subscriptions s ON s.user_id = d.user_id AND s.status = 'active'
-                  LEFT JOIN billing_plans p ON p.id = s.plan_id
-                 WHERE d.used_count <> d.messages + COALESCE(a.usage_delta, 0)
-                    OR d.used_count > p.daily_message_limit + COALESCE(a.granted, 0)
-                 ORDER BY abs(d.used_count - d.messages - COALESCE(a.usage_delta, 0)) DESC, d.user_id, d.quota_date
-                """)
-        List<InvariantViolation> violations();
     }
 }

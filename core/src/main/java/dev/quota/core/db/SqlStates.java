@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * Classifies database failures by SQLSTATE into the toolkit's error codes: the one place
@@ -36,6 +38,18 @@ public final class SqlStates {
     /** Serialization failures and deadlocks: the transaction did nothing and may be retried whole. */
     public static boolean isRetryableConflict(Throwable failure) {
         return sqlState(failure).filter(s -> s.equals(SERIALIZATION_FAILURE) || s.equals(DEADLOCK_DETECTED)).isPresent();
+    }
+
+    /**
+     * Runs {@code work} at a service's edge: a database failure comes out as the toolkit's
+     * error ({@link #translate}), once, whatever depth it was raised at.
+     */
+    public static <T> T translated(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (QuotaException | JdbiException e) {
+            throw translate(e);
+        }
     }
 
     /** The error a caller sees for a failed database call; a {@link QuotaException} passes through. */

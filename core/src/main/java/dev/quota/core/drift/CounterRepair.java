@@ -8,17 +8,26 @@ import dev.quota.core.strategy.CounterKey;
 import java.time.LocalDate;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
  * Sets a counter back to what the log says, safely while the chat keeps consuming on it.
- * The counter is locked first (advisory, then row: the order every writer uses), and only
- * then is the log counted, in a statement of its own: under READ COMMITTED that statement
- * sees every consumption that committed before the lock was granted, and no other can
- * commit on this counter until we do. So no increment is lost, whatever the strategy.
+ * The counter is locked first (advisory, then row: the order every audited writer uses,
+ * {@link CounterKey#lock}), and only then is the log counted, in a statement of its own:
+ * under READ COMMITTED that statement sees every consumption that committed before the lock
+ * was granted, and no other can commit on this counter until we do. So no increment is
+ * lost, whatever the strategy.
  */
 public final class CounterRepair {
+
+    /** User messages of the day plus its usage adjustments: what the counter must say. */
+    private static final String EXPECTED = """
+            SELECT (SELECT count(*) FROM chat_messages
+                     WHERE user_id = :userId AND role = 'user'
+                       AND created_at >= CAST(:day AS date) AT TIME ZONE 'UTC'
+                       AND created_at < (CAST(:day AS date) + 1) AT TIME ZONE 'UTC')
+                 + (SELECT COALESCE(sum(applied_delta), 0) FROM quota_adjustments
+                     WHERE user_id = :userId AND quota_date = :day AND kind = ANY(CAST(:usageKinds AS text[])))
+            """;
 
     /** What a repair changed. */
     public record Repaired(int before, int after) {
@@ -32,36 +41,15 @@ public final class CounterRepair {
 
     /** Runs in the caller's transaction; empty when the counter already matched the log. */
     public static Optional<Repaired> repair(Handle handle, long userId, LocalDate day, String reason, String actor, String requestId) {
-        UsageDao usage = handle.attach(UsageDao.class);
-        new CounterKey(userId, QuotaDay.of(day)).lockAdvisory(handle);
-        Optional<Integer> current = usage.readForUpdate(userId, day);
-        int expected = Math.max(0, handle.attach(LogQueries.class).expected(userId, day));
-        int before = current.orElse(0);
-        if (current.isPresent() ? before == expected : expected == 0) {
+        int before = new CounterKey(userId, QuotaDay.of(day)).lock(handle);
+        int expected = Math.max(0, handle.createQuery(EXPECTED).bind("userId", userId).bind("day", day)
+                .bind("usageKinds", AdjustmentKind.usageChangingCodes()).mapTo(Integer.class).one());
+        if (before == expected) {
             return Optional.empty();
         }
-        if (current.isEmpty()) {
-            usage.insertIfAbsent(userId, day, 0);
-            before = usage.readForUpdate(userId, day).orElseThrow();
-            if (before == expected) {
-                return Optional.empty();
-            }
-        }
-        usage.write(userId, day, expected);
+        handle.attach(UsageDao.class).write(userId, day, expected);
         handle.attach(AdjustmentDao.class).insert(userId, day, AdjustmentKind.RECONCILE.code(), expected, expected - before,
                 reason, actor, requestId);
         return Optional.of(new Repaired(before, expected));
-    }
-
-    interface LogQueries {
-        @SqlQuery("""
-                SELECT (SELECT count(*) FROM chat_messages
-                         WHERE user_id = :userId AND role = 'user'
-                           AND created_at >= CAST(:day AS date) AT TIME ZONE 'UTC'
-                           AND created_at < (CAST(:day AS date) + 1) AT TIME ZONE 'UTC')
-                     + (SELECT COALESCE(sum(applied_delta), 0) FROM quota_adjustments
-                         WHERE user_id = :userId AND quota_date = :day AND kind IN ('refund', 'charge', 'reset', 'set'))
-                """)
-        int expected(@Bind("userId") long userId, @Bind("day") LocalDate day);
     }
 }

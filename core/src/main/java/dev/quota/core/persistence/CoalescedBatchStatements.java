@@ -12,18 +12,14 @@ import java.util.Set;
  * a hot user's lane holds its counter row for as long as the batch takes: {@link #open} reads
  * the context, locks the counter and finds which retried request ids are already committed;
  * {@link #commit} moves the counter and stores the accepted messages. Both are hot-path
- * {@link PlainStatement}s.
+ * {@link PlainStatement}s built from the tables' own statements ({@link UsageDao},
+ * {@link MessageDao}).
  */
 public final class CoalescedBatchStatements {
 
     // The cardinality test is a one-time filter: with no retried ids (the usual batch) the
     // lookup never runs, whatever plan a prepared statement cached while the table was small.
-    static final String OPEN = """
-            WITH locked AS (
-                SELECT used_count FROM user_daily_quota_usages
-                 WHERE user_id = :userId AND quota_date = :day
-                   FOR UPDATE
-            )
+    static final String OPEN = "WITH locked AS (" + UsageDao.READ_FOR_UPDATE + ")\n" + """
             SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted,
                    (SELECT used_count FROM locked) AS locked_count,
                    ARRAY(SELECT m.request_id FROM chat_messages m
@@ -33,19 +29,8 @@ public final class CoalescedBatchStatements {
 
     // Each message keeps the instant its caller sent it, so that a batch flushed just after
     // midnight still stores yesterday's messages as such.
-    static final String COMMIT = """
-            WITH counter AS (
-                UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now()
-                 WHERE user_id = :userId AND quota_date = :day
-            ), stored AS (
-                INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
-                SELECT :userId, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
-                  FROM unnest(CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(request_id, sent_at)
-                ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
-                RETURNING id
-            )
-            SELECT CAST(count(*) AS integer) FROM stored
-            """;
+    static final String COMMIT = "WITH counter AS (" + UsageDao.WRITE + "), stored AS (\n"
+            + MessageDao.STORE_USER_MESSAGES + ")\nSELECT CAST(count(*) AS integer) FROM stored";
 
     private static final PlainStatement OPEN_STATEMENT = new PlainStatement(OPEN);
     private static final PlainStatement COMMIT_STATEMENT = new PlainStatement(COMMIT);

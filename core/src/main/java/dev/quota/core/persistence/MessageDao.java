@@ -1,31 +1,58 @@
 package dev.quota.core.persistence;
 
-import java.time.OffsetDateTime;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
- * The statements on {@code chat_messages}, but for the hot paths' fused ones
- * ({@link ChatPathStatement}, {@link CoalescedBatchStatements}).
+ * Every statement on {@code chat_messages}. The user-message insert is written once, here;
+ * the hot paths' fused statements ({@link ChatPathStatement}, {@link CoalescedBatchStatements})
+ * embed it.
  */
 @RegisterConstructorMapper(StoredMessage.class)
-public interface MessageDao {
+public interface MessageDao extends SqlObject {
 
-    // DO NOTHING on the request_id: a row that is already there belongs to a committed
-    // earlier attempt of the same request, which the caller turns into a replay. While that
-    // attempt is still in flight this INSERT waits on the unique index, which is what makes
-    // concurrent duplicates charge exactly once.
-    @SqlQuery("""
-            INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
-            SELECT :userId, :conversationId, 'user', :createdAt, r
-              FROM unnest(CAST(:requestIds AS text[])) AS r
-            ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
-            RETURNING id
-            """)
-    List<Long> insertUserMessages(@Bind("userId") long userId, @Bind("conversationId") Long conversationId,
-                                  @Bind("createdAt") OffsetDateTime createdAt, @Bind("requestIds") String[] requestIds);
+    /**
+     * Stores one user message per request id, each at its own sent-at instant (text, ISO-8601),
+     * when {@code guard} holds (a constant condition of the embedding statement, never caller
+     * text). DO NOTHING on the request_id: a row that is already there belongs to a committed
+     * earlier attempt of the same request, which the caller turns into a replay. While that
+     * attempt is still in flight this INSERT waits on the unique index, which is what makes
+     * concurrent duplicates charge exactly once.
+     */
+    static String storeUserMessages(String guard) {
+        return """
+                INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
+                SELECT :userId, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
+                  FROM unnest(CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(request_id, sent_at)
+                 WHERE %s
+                ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
+                RETURNING id
+                """.formatted(guard);
+    }
+
+    String STORE_USER_MESSAGES = storeUserMessages("true");
+
+    /** The bound values of {@link #storeUserMessages}: every message sent at {@code sentAt}. */
+    static Map<String, Object> storeValues(long userId, String[] requestIds, Instant sentAt) {
+        String[] at = new String[requestIds.length];
+        Arrays.fill(at, sentAt.atOffset(ZoneOffset.UTC).toString());
+        return Map.of("userId", userId, "requestIds", requestIds, "sentAt", at);
+    }
+
+    /** Stores the messages; returns how many were new (fewer than asked: a request id was committed before). */
+    default int storeUserMessages(long userId, String[] requestIds, Instant sentAt) {
+        Handle handle = getHandle();
+        return handle.createQuery(STORE_USER_MESSAGES).bindMap(storeValues(userId, requestIds, sentAt))
+                .mapTo(Long.class).list().size();
+    }
 
     // role = 'user' lets the planner use the partial unique index: one index probe per id
     @SqlQuery("""

@@ -1,6 +1,5 @@
 package dev.quota.core.persistence;
 
-import dev.quota.core.db.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
 import org.jdbi.v3.core.statement.ParsedSql;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * A statement of the chat's hot path: written with named parameters like the SqlObject DAOs,
@@ -38,7 +38,8 @@ public final class PlainStatement {
     /**
      * Runs the statement with every named parameter bound from {@code values} ({@code String[]}
      * as a SQL text array) and reads its first row; empty when it returns none. A database
-     * failure comes out as the toolkit's error ({@link SqlStates#translate}).
+     * failure comes out as Jdbi's, like every other statement's: a strategy that retries
+     * (serializable) sees the database's own SQLSTATE, and the service's edge translates it.
      */
     public <T> Optional<T> queryFirst(Connection connection, Map<String, ?> values, RowReader<T> reader) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -54,7 +55,7 @@ public final class PlainStatement {
                 return row.next() ? Optional.of(reader.read(row)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw SqlStates.translate(e);
+            throw new UnableToExecuteStatementException(e, null);
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.quota.core.persistence;
 
 import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
+import dev.quota.core.QuotaStatus;
 import java.util.Map;
 
 /**
@@ -23,5 +25,10 @@ public record QuotaContext(long userId, String email, String planCode, Integer p
                     "user " + user + " has no active subscription, so no daily message limit", Map.of("user_id", userId));
         }
         return this;
+    }
+
+    /** The day's quota derived from these facts; only for a subscribed context. */
+    public QuotaStatus status(QuotaDay day) {
+        return QuotaStatus.of(userId, email, day, planCode, planLimit, granted, consumed);
     }
 }

@@ -2,13 +2,15 @@ package dev.quota.core.persistence;
 
 import java.time.LocalDate;
 import java.util.Optional;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Resolves a user reference and reads the facts a day's quota is derived from. */
 @RegisterConstructorMapper(QuotaContext.class)
-public interface QuotaContextDao {
+public interface QuotaContextDao extends SqlObject {
 
     @SqlQuery("SELECT id FROM users WHERE lower(email) = lower(:email)")
     Optional<Long> userIdByEmail(@Bind("email") String email);
@@ -27,8 +29,10 @@ public interface QuotaContextDao {
     @SqlQuery(CONTEXT)
     Optional<QuotaContext> context(@Bind("userId") long userId, @Bind("day") LocalDate day);
 
-    @SqlQuery(FINISHED_DAY_CONTEXT)
-    Optional<QuotaContext> finishedDayContext(@Bind("userId") long userId, @Bind("day") LocalDate day);
+    default Optional<QuotaContext> finishedDayContext(long userId, LocalDate day) {
+        return getHandle().createQuery(FINISHED_DAY_CONTEXT).bind("userId", userId).bind("day", day)
+                .map(ConstructorMapper.of(QuotaContext.class)).findOne();
+    }
 
     /** What both context reads select; they differ only in how the plan is found. */
     final class Facts {

@@ -7,34 +7,55 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * The statements on {@code user_daily_quota_usages}, but for the hot paths' fused ones
- * ({@link ChatPathStatement}, {@link CoalescedBatchStatements}). The consumption strategies
- * compose these; none of them formats a value into SQL.
+ * Every statement on {@code user_daily_quota_usages}. The hot paths' fused statements
+ * ({@link ChatPathStatement}, {@link CoalescedBatchStatements}) are built from the
+ * constants here; none of them formats a value into SQL.
  */
 public interface UsageDao {
 
     /**
-     * The whole of the atomic strategy, run as a {@link PlainStatement}. The INSERT branch only
-     * fires for the day's first consumption and is itself guarded by the limit; the DO UPDATE
-     * branch re-checks the limit against the latest committed row under its row lock, so
-     * concurrent callers serialize on the row and none can push it past the limit. No row
-     * back = refused.
+     * The limit-guarded counter upsert, with the limit read from {@code limit} (a bound
+     * parameter, or the context of a fused statement). The INSERT branch only fires for the
+     * day's first consumption and is itself guarded by the limit (a null limit, no plan,
+     * never inserts); the DO UPDATE branch re-checks the limit against the latest committed
+     * row under its row lock, so concurrent callers serialize on the row and none can push
+     * it past the limit. No row back = refused.
      */
-    String ADD_WITHIN_LIMIT = """
-            INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
-            SELECT :userId, :day, :units, now()
-             WHERE :units <= :limit
-            ON CONFLICT (user_id, quota_date) DO UPDATE
-               SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
-             WHERE q.used_count + EXCLUDED.used_count <= :limit
-            RETURNING used_count
-            """;
+    static String addWithinLimit(String limit) {
+        return """
+                INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
+                SELECT :userId, :day, :units, now()
+                 WHERE :units <= %1$s
+                ON CONFLICT (user_id, quota_date) DO UPDATE
+                   SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
+                 WHERE q.used_count + EXCLUDED.used_count <= %1$s
+                RETURNING used_count
+                """.formatted(limit);
+    }
 
-    @SqlQuery("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :userId AND quota_date = :day")
+    /** The whole of the atomic strategy's counter step, run as a {@link PlainStatement}. */
+    String ADD_WITHIN_LIMIT = addWithinLimit(":limit");
+
+    String READ = "SELECT used_count FROM user_daily_quota_usages WHERE user_id = :userId AND quota_date = :day";
+    String READ_FOR_UPDATE = READ + " FOR UPDATE";
+
+    @SqlQuery(READ)
     Optional<Integer> read(@Bind("userId") long userId, @Bind("day") LocalDate day);
 
-    @SqlQuery("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :userId AND quota_date = :day FOR UPDATE")
+    @SqlQuery(READ_FOR_UPDATE)
     Optional<Integer> readForUpdate(@Bind("userId") long userId, @Bind("day") LocalDate day);
+
+    /**
+     * Locks the counter row, creating it at 0 first when the day has none, and returns its
+     * value. The steady state is one locking read; only the day's first writer pays the
+     * insert, which never fails on a concurrent creator (see {@link #insertIfAbsent}).
+     */
+    default int lockOrCreate(long userId, LocalDate day) {
+        return readForUpdate(userId, day).orElseGet(() -> {
+            insertIfAbsent(userId, day, 0);
+            return readForUpdate(userId, day).orElseThrow();
+        });
+    }
 
     // DO NOTHING: when a concurrent transaction created the row first we simply use theirs;
     // the caller then locks or re-reads it, so no duplicate-key error reaches anyone.
@@ -52,7 +73,9 @@ public interface UsageDao {
             """)
     int upsert(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("used") int used);
 
-    @SqlUpdate("UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now() WHERE user_id = :userId AND quota_date = :day")
+    String WRITE = "UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now() WHERE user_id = :userId AND quota_date = :day";
+
+    @SqlUpdate(WRITE)
     int write(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("used") int used);
 
     // Compare-and-set: matches only if nobody committed a change since we read :seen.

@@ -11,14 +11,9 @@ import org.jdbi.v3.core.Handle;
  * statement's snapshot is taken when it starts, so a read in the same statement as the
  * lock could miss the commit it waited for.
  */
-public final class AdvisoryLockStrategy implements ConsumptionStrategy {
+public final class AdvisoryLockStrategy implements CounterStep {
 
     public static final String NAME = "advisory";
-
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public Decision consume(Handle handle, CounterKey counter, int units, int limit) {

@@ -17,4 +17,15 @@ public record CounterKey(long userId, QuotaDay day) {
         int objectId = (int) day.date().toEpochDay();
         handle.attach(UsageDao.class).advisoryLock(classId, objectId);
     }
+
+    /**
+     * Takes this counter for an audited writer (an adjustment, a repair), which must not race
+     * any strategy: the advisory lock, then the row lock, creating the row at 0 when the day
+     * has none. Every writer locks in this order, so none deadlocks with another. Returns the
+     * counter's value.
+     */
+    public int lock(Handle handle) {
+        lockAdvisory(handle);
+        return handle.attach(UsageDao.class).lockOrCreate(userId, day.date());
+    }
 }

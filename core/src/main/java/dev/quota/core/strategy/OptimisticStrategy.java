@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Handle;
  * try again, a bounded number of times. The retry stays inside the transaction: in READ
  * COMMITTED each new read sees the latest commit, and nothing was written by the lost CAS.
  */
-public final class OptimisticStrategy implements ConsumptionStrategy {
+public final class OptimisticStrategy implements CounterStep {
 
     public static final String NAME = "optimistic";
 
@@ -18,11 +18,6 @@ public final class OptimisticStrategy implements ConsumptionStrategy {
 
     public OptimisticStrategy(RetryPolicy retries) {
         this.retries = retries;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

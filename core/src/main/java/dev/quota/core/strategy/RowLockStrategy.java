@@ -6,28 +6,20 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Pessimistic locking: {@code SELECT ... FOR UPDATE} on the counter row, check in Java,
- * {@code UPDATE}. The row is created race-free first ({@code ON CONFLICT DO NOTHING}) so
- * there is always a row to lock, even for the day's first message.
+ * {@code UPDATE}. The row is created race-free first when the day has none
+ * ({@link UsageDao#lockOrCreate}), so there is always a row to lock, even for the day's
+ * first message.
  */
-public final class RowLockStrategy implements ConsumptionStrategy {
+public final class RowLockStrategy implements CounterStep {
 
     public static final String NAME = "row-lock";
-
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
         UsageDao usage = handle.attach(UsageDao.class);
         long userId = counter.userId();
         LocalDate day = counter.day().date();
-        // The steady state is one locking read; only the day's first call pays the insert.
-        int used = usage.readForUpdate(userId, day).orElseGet(() -> {
-            usage.insertIfAbsent(userId, day, 0);
-            return usage.readForUpdate(userId, day).orElseThrow();
-        });
+        int used = usage.lockOrCreate(userId, day);
         return Decision.ifWithinLimit(used, units, limit, after -> usage.write(userId, day, after));
     }
 }

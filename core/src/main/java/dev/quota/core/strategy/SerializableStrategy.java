@@ -14,7 +14,7 @@ import org.jdbi.v3.core.Jdbi;
  * 40001) or deadlock (40P01), with bounded jittered backoff. Simple to reason about, but
  * every conflict costs a whole transaction.
  */
-public final class SerializableStrategy implements ConsumptionStrategy {
+public final class SerializableStrategy implements CounterStep {
 
     public static final String NAME = "serializable";
 
@@ -22,11 +22,6 @@ public final class SerializableStrategy implements ConsumptionStrategy {
 
     public SerializableStrategy(RetryPolicy retries) {
         this.retries = retries;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

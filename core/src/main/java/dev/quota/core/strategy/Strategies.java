@@ -1,8 +1,10 @@
 package dev.quota.core.strategy;
 
 import dev.quota.core.QuotaException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.jdbi.v3.core.Jdbi;
 
 /** The catalogue of strategies, selected by name everywhere (CLI, simulator, bench). */
 public final class Strategies {
@@ -16,26 +18,51 @@ public final class Strategies {
             OptimisticStrategy.NAME,
             AdvisoryLockStrategy.NAME,
             SerializableStrategy.NAME,
-            CoalescingStrategy.NAME);
+            CoalescingChatPath.NAME);
 
     private Strategies() {
     }
 
-    public static ConsumptionStrategy named(String name) {
-        return named(name, RetryPolicy.DEFAULT);
+    /** Opens the chat path of the named strategy on {@code jdbi}; the caller closes it. */
+    public static ChatPath open(String name, Jdbi jdbi) {
+        return open(name, jdbi, RetryPolicy.DEFAULT);
     }
 
-    public static ConsumptionStrategy named(String name, RetryPolicy retries) {
-        String key = name == null ? DEFAULT : name.strip().toLowerCase(Locale.ROOT);
+    public static ChatPath open(String name, Jdbi jdbi, RetryPolicy retries) {
+        String key = canonical(name);
         return switch (key) {
-            case AtomicStrategy.NAME -> new AtomicStrategy();
+            case AtomicStrategy.NAME -> new OneStatementChatPath(jdbi);
+            case CoalescingChatPath.NAME -> new CoalescingChatPath(jdbi, CoalescingChatPath.DEFAULT_MAX_BATCH, Duration.ZERO);
+            default -> new PerMessageChatPath(key, jdbi, counterStep(key, retries));
+        };
+    }
+
+    /**
+     * The named strategy's counter step alone, for the counter-only path (a caller's own
+     * transaction, as a rate-limit library runs). Group commit has nothing to batch there:
+     * {@code coalescing} takes the atomic step.
+     */
+    public static CounterStep counterStep(String name, RetryPolicy retries) {
+        return switch (canonical(name)) {
+            case AtomicStrategy.NAME, CoalescingChatPath.NAME -> new AtomicStrategy();
             case RowLockStrategy.NAME -> new RowLockStrategy();
             case OptimisticStrategy.NAME -> new OptimisticStrategy(retries);
             case AdvisoryLockStrategy.NAME -> new AdvisoryLockStrategy();
             case SerializableStrategy.NAME -> new SerializableStrategy(retries);
-            case CoalescingStrategy.NAME -> new CoalescingStrategy(CoalescingStrategy.DEFAULT_MAX_BATCH, java.time.Duration.ZERO);
-            default -> throw QuotaException.invalidInput(
-                    "unknown strategy '" + name + "' (choose one of " + String.join(", ", NAMES) + ")");
+            default -> throw unknown(name);
         };
+    }
+
+    /** The name as selected, checked: an unknown one is {@code invalid_input} listing the choices. */
+    public static String canonical(String name) {
+        String key = name == null ? DEFAULT : name.strip().toLowerCase(Locale.ROOT);
+        if (!NAMES.contains(key)) {
+            throw unknown(name);
+        }
+        return key;
+    }
+
+    private static QuotaException unknown(String name) {
+        return QuotaException.invalidInput("unknown strategy '" + name + "' (choose one of " + String.join(", ", NAMES) + ")");
     }
 }

@@ -9,7 +9,8 @@ import dev.quota.core.Consumption;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.QuotaService;
+import dev.quota.core.AdjustmentService;
+import dev.quota.core.ChatService;
 import dev.quota.core.check.BackendTerminator;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.QuotaInvariants;
@@ -22,6 +23,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
@@ -29,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
@@ -36,7 +39,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The promises every {@link ConsumptionStrategy} makes, checked against a real PostgreSQL
+ * The promises every strategy's {@link ChatPath} makes, checked against a real PostgreSQL
  * under concurrency, killed connections, timeouts and an exhausted pool. Randomness is
  * seeded so that a failure can be replayed.
  */
@@ -57,8 +60,22 @@ class ConsumptionStrategyContractTest {
 
     private final MutableClock clock = new MutableClock(NOON);
 
-    private QuotaService service(FreshDatabase db) {
-        return new QuotaService(db.jdbi(), Strategies.named(strategyName), clock);
+    private final List<ChatPath> opened = new ArrayList<>();
+
+    private ChatService service(FreshDatabase db) {
+        return service(db.database());
+    }
+
+    /** The strategy's chat path on {@code database}, closed after the test as its owner would. */
+    private ChatService service(Database database) {
+        ChatPath path = Strategies.open(strategyName, database.jdbi());
+        opened.add(path);
+        return new ChatService(database.jdbi(), path, clock);
+    }
+
+    @AfterEach
+    void closePaths() {
+        opened.forEach(ChatPath::close);
     }
 
     private static void assertInvariantsHold(FreshDatabase db) {
@@ -89,7 +106,7 @@ class ConsumptionStrategyContractTest {
 
     private void hotUser(int limit) {
         long user = db.fixtures().subscribedUser(limit);
-        QuotaService service = service(db);
+        ChatService service = service(db);
 
         Outcomes outcomes = ConcurrentCalls.run(32, 500, (t, a) -> service.acceptMessage(Long.toString(user), null));
 
@@ -98,6 +115,20 @@ class ConsumptionStrategyContractTest {
         assertThat(outcomes.errors(ErrorCode.QUOTA_EXCEEDED)).isEqualTo(32 * 500 - limit);
         assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(limit);
         assertThat(db.fixtures().messageCount(user, DAY)).isEqualTo(limit);
+    }
+
+    @Test
+    void givenAUserGivenByEmail_whenConsumingPastTheLimit_thenTheSamePathChargesAndRefusesAsById() {
+        long user = db.fixtures().subscribedUser("by-email@example.com", 2);
+        ChatService service = service(db);
+
+        service.acceptMessage("By-Email@example.com", null);
+        service.acceptMessage(Long.toString(user), null);
+
+        assertThatThrownBy(() -> service.acceptMessage("by-email@example.com", null))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
+        assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(2);
+        assertThat(db.fixtures().messageCount(user, DAY)).isEqualTo(2);
     }
 
     // --- many users -----------------------------------------------------------------------------
@@ -123,7 +154,7 @@ class ConsumptionStrategyContractTest {
             }
         }
         AtomicIntegerArray accepted = new AtomicIntegerArray(users);
-        QuotaService service = service(db);
+        ChatService service = service(db);
 
         Outcomes outcomes = ConcurrentCalls.run(threads, perThread, (t, a) -> {
             Consumption result = service.acceptMessage(Long.toString(ids[plan[t][a]]), null);
@@ -145,7 +176,7 @@ class ConsumptionStrategyContractTest {
     @Test
     void givenANewUserDay_when32ThreadsSendTheirFirstMessageAtOnce_thenAllAreAcceptedWithoutDuplicateKeyErrors() {
         long user = db.fixtures().subscribedUser(100);
-        QuotaService service = service(db);
+        ChatService service = service(db);
 
         Outcomes outcomes = ConcurrentCalls.run(32, 1, (t, a) -> service.acceptMessage(Long.toString(user), null));
 
@@ -157,7 +188,7 @@ class ConsumptionStrategyContractTest {
     @Test
     void givenTheSameRequestIdFrom16ThreadsAtOnce_whenConsumed_thenItIsChargedExactlyOnce() {
         long user = db.fixtures().subscribedUser(100);
-        QuotaService service = service(db);
+        ChatService service = service(db);
 
         Outcomes outcomes = ConcurrentCalls.run(16, 1, (t, a) -> service.acceptMessage(Long.toString(user), "dup-42"));
 
@@ -174,7 +205,7 @@ class ConsumptionStrategyContractTest {
     void givenConsumptionAcrossUtcMidnight_whenTheClockFlipsMidRun_thenEachMessageLandsOnTheCounterOfItsOwnDay() {
         long user = db.fixtures().subscribedUser(1000);
         clock.set(Instant.parse("2026-07-01T23:59:59.999999Z"));
-        QuotaService service = service(db);
+        ChatService service = service(db);
         AtomicLong calls = new AtomicLong();
 
         Outcomes outcomes = ConcurrentCalls.run(8, 100, (t, a) -> {
@@ -211,7 +242,7 @@ class ConsumptionStrategyContractTest {
                 row[a] = random.nextInt(users);
             }
         }
-        QuotaService service = service(db);
+        ChatService service = service(db);
         ConcurrentCalls.Call call = (t, a) -> service.acceptMessage(Long.toString(ids[plan[t][a]]), "kill-" + t + "-" + a);
 
         Outcomes outcomes;
@@ -254,7 +285,7 @@ class ConsumptionStrategyContractTest {
                     CREATE TRIGGER slow BEFORE INSERT ON chat_messages FOR EACH ROW EXECUTE FUNCTION slow_message();
                     """));
             long user = db.fixtures().subscribedUser(10_000);
-            QuotaService service = new QuotaService(tight.jdbi(), Strategies.named(strategyName), clock);
+            ChatService service = service(tight);
 
             Outcomes outcomes = ConcurrentCalls.run(8, 40, (t, a) -> service.acceptMessage(Long.toString(user), null));
 
@@ -269,7 +300,7 @@ class ConsumptionStrategyContractTest {
     void givenTheCounterLockedByAnotherTransaction_whenConsuming_thenContentionTimeoutInsteadOfHanging() throws Exception {
         try (Database tight = Database.open(db.config().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(5)))) {
             long user = db.fixtures().subscribedUser(10);
-            QuotaService service = new QuotaService(tight.jdbi(), Strategies.named(strategyName), clock);
+            ChatService service = service(tight);
             service.acceptMessage(Long.toString(user), null);
             try (Handle blocker = db.jdbi().open()) {
                 blocker.begin();
@@ -294,7 +325,7 @@ class ConsumptionStrategyContractTest {
         try (Database single = Database.open(db.config().withPoolSize(1)
                 .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(5)))) {
             long user = db.fixtures().subscribedUser(10);
-            QuotaService service = new QuotaService(single.jdbi(), Strategies.named(strategyName), clock);
+            ChatService service = service(single);
             try (Connection held = single.dataSource().getConnection()) {
                 assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), null))
                         .isInstanceOfSatisfying(QuotaException.class,
@@ -311,7 +342,8 @@ class ConsumptionStrategyContractTest {
     void givenRefundsGrantsAndResetsFromAnotherThread_whenConsuming_thenTheCounterEqualsMessagesPlusAppliedDeltas() throws Exception {
         long user = db.fixtures().subscribedUser(500);
         String ref = Long.toString(user);
-        QuotaService service = service(db);
+        ChatService service = service(db);
+        AdjustmentService adjustments = new AdjustmentService(db.jdbi(), clock);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong applied = new AtomicLong();
         Thread adjuster = new Thread(() -> {
@@ -320,7 +352,7 @@ class ConsumptionStrategyContractTest {
             while (running.get()) {
                 AdjustmentKind kind = kinds[random.nextInt(kinds.length)];
                 try {
-                    service.adjust(AdjustmentRequest.of(kind, ref, 1 + random.nextInt(5), "contract test", "test"));
+                    adjustments.adjust(AdjustmentRequest.of(kind, ref, 1 + random.nextInt(5), "contract test", "test"));
                     applied.incrementAndGet();
                 } catch (QuotaException e) {
                     assertThat(e.code()).isEqualTo(ErrorCode.CONTENTION_TIMEOUT);

@@ -16,19 +16,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class QuotaServiceTest {
+/** The three use cases (the chat path, adjustments, reports) on one database, as support and the chat meet them. */
+class QuotaUseCasesTest {
 
     @RegisterExtension
     final FreshDatabase db = new FreshDatabase();
 
     private final MutableClock clock = MutableClock.at("2026-05-20T10:15:00Z");
     private static final LocalDate TODAY = LocalDate.of(2026, 5, 20);
-    private QuotaService service;
+    private ChatService chat;
+    private AdjustmentService adjusting;
+    private ReportService reports;
     private QuotaFixtures fixtures;
 
     @BeforeEach
     void setUp() {
-        service = new QuotaService(db.jdbi(), Strategies.named(Strategies.DEFAULT), clock);
+        chat = new ChatService(db.jdbi(), Strategies.open(Strategies.DEFAULT, db.jdbi()), clock);
+        adjusting = new AdjustmentService(db.jdbi(), clock);
+        reports = new ReportService(db.jdbi(), clock);
         fixtures = db.fixtures();
     }
 
@@ -36,7 +41,7 @@ class QuotaServiceTest {
     void givenASubscribedUser_whenStatusIsAsked_thenThePlanLimitNothingConsumedAndTheNextMidnight() {
         long user = fixtures.subscribedUser("ada@example.com", 20);
 
-        QuotaStatus status = service.status(Long.toString(user));
+        QuotaStatus status = reports.status(Long.toString(user));
 
         assertThat(status.limit()).isEqualTo(20);
         assertThat(status.consumed()).isZero();
@@ -50,21 +55,21 @@ class QuotaServiceTest {
         long user = fixtures.subscribedUser("upgrade@example.com", 10);
         fixtures.changePlan(user, 50, clock.instant());
 
-        QuotaStatus yesterday = service.status(Long.toString(user), QuotaDay.of(TODAY.minusDays(1)));
+        QuotaStatus yesterday = reports.status(Long.toString(user), QuotaDay.of(TODAY.minusDays(1)));
 
         assertThat(yesterday.limit()).isEqualTo(10);
         assertThat(yesterday.planCode()).isEqualTo("limit-10");
-        assertThat(service.status(Long.toString(user)).limit()).isEqualTo(50);
+        assertThat(reports.status(Long.toString(user)).limit()).isEqualTo(50);
     }
 
     @Test
     void givenAnUpgradeAfterAFullDay_whenThatDaysBlockedUsersAreListed_thenTheUserStillShowsAsBlocked() {
         long user = fixtures.subscribedUser("blocked-yesterday@example.com", 3);
         QuotaDay yesterday = QuotaDay.of(TODAY).previous();
-        service.adjust(AdjustmentRequest.of(AdjustmentKind.SET, Long.toString(user), 3, "backfill", "ops").on(yesterday));
+        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.SET, Long.toString(user), 3, "backfill", "ops").on(yesterday));
         fixtures.changePlan(user, 50, clock.instant());
 
-        List<TopUser> blocked = service.top(yesterday, true, 10);
+        List<TopUser> blocked = reports.top(yesterday, true, 10);
 
         assertThat(blocked).extracting(TopUser::userId, TopUser::limit).containsExactly(tuple(user, 3));
     }
@@ -75,17 +80,17 @@ class QuotaServiceTest {
         QuotaDay yesterday = QuotaDay.of(TODAY).previous();
         fixtures.cancelSubscription(user, yesterday.startsAt());
 
-        assertThatThrownBy(() -> service.status(Long.toString(user), yesterday))
+        assertThatThrownBy(() -> reports.status(Long.toString(user), yesterday))
                 .isInstanceOfSatisfying(QuotaException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
-        assertThat(service.status(Long.toString(user), yesterday.previous()).limit()).isEqualTo(10);
+        assertThat(reports.status(Long.toString(user), yesterday.previous()).limit()).isEqualTo(10);
     }
 
     @Test
     void givenASubscriptionStartedToday_whenYesterdayIsAsked_thenNoActiveSubscription() {
         long user = fixtures.subscribedUser("newcomer@example.com", 10, clock.instant());
 
-        assertThatThrownBy(() -> service.status(Long.toString(user), QuotaDay.of(TODAY.minusDays(1))))
+        assertThatThrownBy(() -> reports.status(Long.toString(user), QuotaDay.of(TODAY.minusDays(1))))
                 .isInstanceOfSatisfying(QuotaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION);
                     assertThat(e.getMessage()).contains("had no subscription on 2026-05-19");
@@ -95,13 +100,13 @@ class QuotaServiceTest {
     @Test
     void givenAnEmailInAnotherCase_whenStatusIsAsked_thenTheUserIsFound() {
         long user = fixtures.subscribedUser("grace@example.com", 5);
-        assertThat(service.status("Grace@Example.com").userId()).isEqualTo(user);
+        assertThat(reports.status("Grace@Example.com").userId()).isEqualTo(user);
     }
 
     @Test
     void givenAUserWithoutSubscription_whenStatusIsAsked_thenNoActiveSubscription() {
         fixtures.unsubscribedUser("free@example.com");
-        assertThatThrownBy(() -> service.status("free@example.com"))
+        assertThatThrownBy(() -> reports.status("free@example.com"))
                 .isInstanceOfSatisfying(QuotaException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
     }
@@ -110,7 +115,7 @@ class QuotaServiceTest {
     void givenAUserWithoutSubscriptionById_whenConsuming_thenNoActiveSubscriptionAndNothingStored() {
         long user = fixtures.unsubscribedUser("nosub@example.com");
 
-        assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), null))
+        assertThatThrownBy(() -> chat.acceptMessage(Long.toString(user), null))
                 .isInstanceOfSatisfying(QuotaException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
         assertThat(fixtures.usedCount(user, TODAY)).isZero();
@@ -119,19 +124,19 @@ class QuotaServiceTest {
 
     @Test
     void givenAnUnknownId_whenConsuming_thenUserNotFound() {
-        assertThatThrownBy(() -> service.acceptMessage("424242", null))
+        assertThatThrownBy(() -> chat.acceptMessage("424242", null))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_NOT_FOUND));
     }
 
     @Test
     void givenAnUnknownId_whenStatusIsAsked_thenUserNotFound() {
-        assertThatThrownBy(() -> service.status("987654"))
+        assertThatThrownBy(() -> reports.status("987654"))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_NOT_FOUND));
     }
 
     @Test
     void givenAnUnknownEmail_whenConsuming_thenUserNotFoundAndNothingStored() {
-        assertThatThrownBy(() -> service.acceptMessage("nobody@example.com", null))
+        assertThatThrownBy(() -> chat.acceptMessage("nobody@example.com", null))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_NOT_FOUND));
         assertThat(fixtures.totalMessages()).isZero();
     }
@@ -140,10 +145,10 @@ class QuotaServiceTest {
     void givenALimitOfThree_whenFourMessagesArrive_thenTheFourthIsRefusedWithTheDetails() {
         long user = fixtures.subscribedUser(3);
         for (int i = 0; i < 3; i++) {
-            service.acceptMessage(Long.toString(user), "req-" + i);
+            chat.acceptMessage(Long.toString(user), "req-" + i);
         }
 
-        assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), "req-blocked"))
+        assertThatThrownBy(() -> chat.acceptMessage(Long.toString(user), "req-blocked"))
                 .isInstanceOfSatisfying(QuotaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
                     assertThat(e.requestId()).isEqualTo("req-blocked");
@@ -152,15 +157,15 @@ class QuotaServiceTest {
                 });
         assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(3);
         assertThat(fixtures.messageCount(user, TODAY)).isEqualTo(3);
-        assertThat(service.metrics().exceededTotal()).isEqualTo(1);
-        assertThat(service.metrics().consumedTotal()).isEqualTo(3);
+        assertThat(chat.metrics().exceededTotal()).isEqualTo(1);
+        assertThat(chat.metrics().consumedTotal()).isEqualTo(3);
     }
 
     @Test
     void givenAcceptedMessages_whenCounted_thenExactlyOneStoredMessagePerConsumedUnit() {
         long user = fixtures.subscribedUser(10);
-        service.acceptMessage(Long.toString(user), null);
-        service.consume(Long.toString(user), 4, "batch-1");
+        chat.acceptMessage(Long.toString(user), null);
+        chat.consume(Long.toString(user), 4, "batch-1");
 
         assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(5);
         assertThat(fixtures.messageCount(user, TODAY)).isEqualTo(5);
@@ -176,7 +181,7 @@ class QuotaServiceTest {
                 CREATE TRIGGER refuse BEFORE INSERT ON chat_messages FOR EACH ROW EXECUTE FUNCTION refuse_message();
                 """));
 
-        assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), "will-fail"))
+        assertThatThrownBy(() -> chat.acceptMessage(Long.toString(user), "will-fail"))
                 .isInstanceOf(QuotaException.class);
         assertThat(fixtures.usedCount(user, TODAY)).isZero();
         assertThat(fixtures.messageCount(user, TODAY)).isZero();
@@ -185,9 +190,9 @@ class QuotaServiceTest {
     @Test
     void givenACommittedRequest_whenTheClientRetriesIt_thenTheOriginalOutcomeAndNoSecondCharge() {
         long user = fixtures.subscribedUser(10);
-        Consumption first = service.acceptMessage(Long.toString(user), "retry-me");
+        Consumption first = chat.acceptMessage(Long.toString(user), "retry-me");
 
-        Consumption retry = service.acceptMessage(Long.toString(user), "retry-me");
+        Consumption retry = chat.acceptMessage(Long.toString(user), "retry-me");
 
         assertThat(first.replayed()).isFalse();
         assertThat(retry.replayed()).isTrue();
@@ -199,18 +204,18 @@ class QuotaServiceTest {
     @Test
     void givenACommittedRequestOnAFullDay_whenRetried_thenStillTheOriginalOutcomeNotQuotaExceeded() {
         long user = fixtures.subscribedUser(1);
-        service.acceptMessage(Long.toString(user), "last-one");
+        chat.acceptMessage(Long.toString(user), "last-one");
 
-        assertThat(service.acceptMessage(Long.toString(user), "last-one").replayed()).isTrue();
+        assertThat(chat.acceptMessage(Long.toString(user), "last-one").replayed()).isTrue();
     }
 
     @Test
     void givenARequestIdOfAnotherUser_whenReused_thenInvalidInputAndNoCharge() {
         long alice = fixtures.subscribedUser(5);
         long bob = fixtures.subscribedUser(5);
-        service.acceptMessage(Long.toString(alice), "shared-id");
+        chat.acceptMessage(Long.toString(alice), "shared-id");
 
-        assertThatThrownBy(() -> service.acceptMessage(Long.toString(bob), "shared-id"))
+        assertThatThrownBy(() -> chat.acceptMessage(Long.toString(bob), "shared-id"))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
         assertThat(fixtures.usedCount(bob, TODAY)).isZero();
     }
@@ -219,12 +224,12 @@ class QuotaServiceTest {
     void givenAGrant_whenStatusIsAsked_thenTheLimitIncludesItAndTheGrantIsAudited() {
         long user = fixtures.subscribedUser(10);
 
-        Adjustment grant = service.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(user), 5, "apology", "support:ana"));
+        Adjustment grant = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(user), 5, "apology", "support:ana"));
 
         assertThat(grant.appliedDelta()).isEqualTo(5);
         assertThat(grant.after().limit()).isEqualTo(15);
-        assertThat(service.status(Long.toString(user)).limit()).isEqualTo(15);
-        List<AdjustmentRow> trail = service.adjustments(Long.toString(user), QuotaDay.of(TODAY), QuotaDay.of(TODAY));
+        assertThat(reports.status(Long.toString(user)).limit()).isEqualTo(15);
+        List<AdjustmentRow> trail = reports.adjustments(Long.toString(user), QuotaDay.of(TODAY), QuotaDay.of(TODAY));
         assertThat(trail).singleElement().satisfies(row -> {
             assertThat(row.kind()).isEqualTo("grant");
             assertThat(row.reason()).isEqualTo("apology");
@@ -236,9 +241,9 @@ class QuotaServiceTest {
     @Test
     void givenARefundLargerThanUsage_whenApplied_thenTheCounterStopsAtZeroAndTheAppliedDeltaIsRecorded() {
         long user = fixtures.subscribedUser(10);
-        service.consume(Long.toString(user), 2, null);
+        chat.consume(Long.toString(user), 2, null);
 
-        Adjustment refund = service.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, Long.toString(user), 5, "bug", "ops"));
+        Adjustment refund = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, Long.toString(user), 5, "bug", "ops"));
 
         assertThat(refund.appliedDelta()).isEqualTo(-2);
         assertThat(refund.requested()).isEqualTo(5);
@@ -250,13 +255,13 @@ class QuotaServiceTest {
     void givenResetAndSetAndCharge_whenApplied_thenEachMovesTheCounterAsItsRuleSays() {
         long user = fixtures.subscribedUser(10);
         String ref = Long.toString(user);
-        service.consume(ref, 6, null);
+        chat.consume(ref, 6, null);
 
-        service.adjust(AdjustmentRequest.of(AdjustmentKind.RESET, ref, 0, "new start", "ops"));
+        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.RESET, ref, 0, "new start", "ops"));
         assertThat(fixtures.usedCount(user, TODAY)).isZero();
-        service.adjust(AdjustmentRequest.of(AdjustmentKind.SET, ref, 7, "manual fix", "ops"));
+        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.SET, ref, 7, "manual fix", "ops"));
         assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(7);
-        Adjustment charge = service.adjust(AdjustmentRequest.of(AdjustmentKind.CHARGE, ref, 9, "api usage", "ops"));
+        Adjustment charge = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.CHARGE, ref, 9, "api usage", "ops"));
         assertThat(charge.appliedDelta()).isEqualTo(3);
         assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(10);
     }
@@ -264,9 +269,9 @@ class QuotaServiceTest {
     @Test
     void givenADryRun_whenAdjusting_thenBeforeAndAfterAreShownAndNothingIsWritten() {
         long user = fixtures.subscribedUser(10);
-        service.consume(Long.toString(user), 4, null);
+        chat.consume(Long.toString(user), 4, null);
 
-        Adjustment preview = service.adjust(
+        Adjustment preview = adjusting.adjust(
                 AdjustmentRequest.of(AdjustmentKind.RESET, Long.toString(user), 0, "try", "ops").asDryRun());
 
         assertThat(preview.dryRun()).isTrue();
@@ -282,11 +287,11 @@ class QuotaServiceTest {
         AdjustmentRequest grant = AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(user), 5, "vip", "ops")
                 .withRequestId("grant-1");
 
-        service.adjust(grant);
-        Adjustment again = service.adjust(grant);
+        adjusting.adjust(grant);
+        Adjustment again = adjusting.adjust(grant);
 
         assertThat(again.replayed()).isTrue();
-        assertThat(service.status(Long.toString(user)).limit()).isEqualTo(15);
+        assertThat(reports.status(Long.toString(user)).limit()).isEqualTo(15);
     }
 
     @Test
@@ -294,7 +299,7 @@ class QuotaServiceTest {
         long user = fixtures.subscribedUser(10);
         QuotaDay yesterday = QuotaDay.of(TODAY).previous();
 
-        service.adjust(AdjustmentRequest.of(AdjustmentKind.SET, Long.toString(user), 4, "backfill", "ops").on(yesterday));
+        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.SET, Long.toString(user), 4, "backfill", "ops").on(yesterday));
 
         assertThat(fixtures.usedCount(user, yesterday.date())).isEqualTo(4);
         assertThat(fixtures.usedCount(user, TODAY)).isZero();
@@ -304,10 +309,10 @@ class QuotaServiceTest {
     void givenConsumptionJustBeforeMidnight_whenTheClockCrossesIt_thenTheNewDayStartsEmpty() {
         long user = fixtures.subscribedUser(2);
         clock.set(java.time.Instant.parse("2026-05-20T23:59:59.999999Z"));
-        service.consume(Long.toString(user), 2, null);
+        chat.consume(Long.toString(user), 2, null);
         clock.set(java.time.Instant.parse("2026-05-21T00:00:00Z"));
 
-        Consumption next = service.acceptMessage(Long.toString(user), null);
+        Consumption next = chat.acceptMessage(Long.toString(user), null);
 
         assertThat(next.status().day()).isEqualTo(QuotaDay.parse("2026-05-21"));
         assertThat(next.status().consumed()).isEqualTo(1);
@@ -316,11 +321,11 @@ class QuotaServiceTest {
 
     @Test
     void givenBadCounts_whenConsuming_thenInvalidInputBeforeTouchingTheDatabase() {
-        assertThatThrownBy(() -> service.consume("1", 0, null))
+        assertThatThrownBy(() -> chat.consume("1", 0, null))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
-        assertThatThrownBy(() -> service.consume("1", QuotaService.MAX_UNITS_PER_CALL + 1, null))
+        assertThatThrownBy(() -> chat.consume("1", ChatService.MAX_UNITS_PER_CALL + 1, null))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
-        assertThatThrownBy(() -> service.consume(" ", 1, null))
+        assertThatThrownBy(() -> chat.consume(" ", 1, null))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
     }
 }

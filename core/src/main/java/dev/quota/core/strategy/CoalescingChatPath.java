@@ -3,8 +3,6 @@ package dev.quota.core.strategy;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
-import dev.quota.core.RequestIds;
-import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.CoalescedBatchStatements;
 import dev.quota.core.persistence.QuotaContext;
 import dev.quota.core.persistence.UsageDao;
@@ -20,8 +18,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -37,15 +39,19 @@ import org.jdbi.v3.core.Jdbi;
  *
  * <p>Idempotency holds: request ids already committed are answered as replays before
  * anything is charged, and the same id twice in a batch is charged once. If the batch
- * transaction fails, every caller in it gets the same clean error and nothing of it is
- * committed. {@link #close()} fails whatever is still queued.
+ * transaction fails, every caller in it gets the same error and nothing of it is committed,
+ * so a retry with the same request id is safe. The path owns its flusher threads:
+ * {@link #close()} stops them and fails whatever is still queued.
  */
-public final class CoalescingStrategy implements ConsumptionStrategy, BatchedChatPath, AutoCloseable {
+public final class CoalescingChatPath implements ChatPath {
 
     public static final String NAME = "coalescing";
     public static final int DEFAULT_MAX_BATCH = 128;
 
-    private final AtomicStrategy outsideChatPath = new AtomicStrategy();
+    /** How long a caller waits for its batch: past every lock and statement bound of the batch's transaction. */
+    private static final Duration BATCH_WAIT = Duration.ofSeconds(90);
+
+    private final Jdbi jdbi;
     private final int maxBatch;
     private final Duration linger;
     private final ConcurrentHashMap<CounterKey, Lane> lanes = new ConcurrentHashMap<>();
@@ -55,13 +61,14 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
         return thread;
     });
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder served = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder served = new LongAdder();
 
-    public CoalescingStrategy(int maxBatch, Duration linger) {
+    public CoalescingChatPath(Jdbi jdbi, int maxBatch, Duration linger) {
         if (maxBatch < 1 || linger.isNegative()) {
             throw new IllegalArgumentException("maxBatch must be positive and linger not negative");
         }
+        this.jdbi = jdbi;
         this.maxBatch = maxBatch;
         this.linger = linger;
     }
@@ -71,18 +78,28 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
         return NAME;
     }
 
-    /** Outside the chat path (a caller's own transaction) there is nothing to batch with: one guarded upsert. */
     @Override
-    public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
-        return outsideChatPath.consume(handle, counter, units, limit);
+    public ChatOutcome accept(ChatRequest request) {
+        try {
+            return submit(request).get(BATCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "no batch served this message within " + BATCH_WAIT.toSeconds()
+                    + " s; retry with the same request_id to learn whether it was stored");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "interrupted while waiting for a batch");
+        }
     }
 
-    @Override
-    public CompletableFuture<Outcome> submit(Jdbi jdbi, Pending pending) {
+    /** Queues the request in its counter's lane; the future completes when its batch has committed or failed. */
+    public CompletableFuture<ChatOutcome> submit(ChatRequest request) {
         if (closed) {
             return CompletableFuture.failedFuture(new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "the quota service is shutting down"));
         }
-        Lane lane = lanes.computeIfAbsent(new CounterKey(pending.userId(), pending.day()), key -> new Lane(jdbi, key));
+        Pending pending = new Pending(request, new CompletableFuture<>());
+        Lane lane = lanes.computeIfAbsent(new CounterKey(request.userId(), request.day()), Lane::new);
         boolean startFlusher;
         synchronized (lane) {
             lane.queue.add(pending);
@@ -120,15 +137,16 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
         }
     }
 
+    private record Pending(ChatRequest request, CompletableFuture<ChatOutcome> outcome) {
+    }
+
     /** The queue of one counter, drained by at most one flusher at a time. */
     private final class Lane {
-        private final Jdbi jdbi;
         private final CounterKey key;
         private final ArrayDeque<Pending> queue = new ArrayDeque<>();
         private boolean flushing;
 
-        Lane(Jdbi jdbi, CounterKey key) {
-            this.jdbi = jdbi;
+        Lane(CounterKey key) {
             this.key = key;
         }
 
@@ -156,45 +174,41 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
             batches.increment();
             served.add(batch.size());
             try {
-                Map<Pending, Outcome> outcomes = jdbi.inTransaction(handle -> serve(handle, batch));
+                Map<Pending, ChatOutcome> outcomes = jdbi.inTransaction(handle -> serve(handle, batch));
                 outcomes.forEach((pending, outcome) -> pending.outcome().complete(outcome));
             } catch (RuntimeException e) {
-                QuotaException error = SqlStates.translate(e);
-                batch.forEach(pending -> pending.outcome().completeExceptionally(error));
+                batch.forEach(pending -> pending.outcome().completeExceptionally(e));
             }
         }
 
-        private Map<Pending, Outcome> serve(Handle handle, List<Pending> batch) {
+        private Map<Pending, ChatOutcome> serve(Handle handle, List<Pending> batch) {
             Connection connection = handle.getConnection();
-            String[] retryIds = batch.stream().filter(Pending::mayBeRetry).map(Pending::requestId).distinct().toArray(String[]::new);
+            String[] retryIds = batch.stream().map(Pending::request).filter(ChatRequest::mayBeRetry)
+                    .map(ChatRequest::requestId).distinct().toArray(String[]::new);
             CoalescedBatchStatements.Opened opened = CoalescedBatchStatements.open(connection, key.userId(), key.day().date(), retryIds)
                     .orElseThrow(() -> QuotaException.userNotFound(key.userId()));
             QuotaContext context = opened.context().requireSubscribed(key.userId());
             int limit = QuotaStatus.effectiveLimit(context.planLimit(), context.granted());
             Set<String> committed = opened.committed();
-            Integer locked = opened.lockedCount();
-            if (locked == null) {
-                // the day's first batch: create the counter (or use the one a concurrent writer just made) and lock it
-                UsageDao usage = handle.attach(UsageDao.class);
-                usage.insertIfAbsent(key.userId(), key.day().date(), 0);
-                locked = usage.readForUpdate(key.userId(), key.day().date()).orElseThrow();
-            }
-            int used = locked;
+            // the day's first batch creates the counter (or uses the one a concurrent writer just made)
+            int used = opened.lockedCount() != null ? opened.lockedCount()
+                    : handle.attach(UsageDao.class).lockOrCreate(key.userId(), key.day().date());
             int before = used;
             Map<Pending, Boolean> decisions = new HashMap<>();
             Set<String> chargedInBatch = new HashSet<>();
             List<String> ids = new ArrayList<>();
             List<String> sentAt = new ArrayList<>();
             for (Pending pending : batch) {
-                if (committed.contains(pending.requestId()) || chargedInBatch.contains(pending.requestId())) {
+                ChatRequest request = pending.request();
+                if (committed.contains(request.requestId()) || chargedInBatch.contains(request.requestId())) {
                     continue; // a replay: answered below, not charged
                 }
-                if ((long) used + pending.units() <= limit) {
-                    used += pending.units();
-                    chargedInBatch.add(pending.requestId());
+                if ((long) used + request.units() <= limit) {
+                    used += request.units();
+                    chargedInBatch.add(request.requestId());
                     decisions.put(pending, true);
-                    String at = pending.sentAt().atOffset(ZoneOffset.UTC).toString();
-                    for (String id : RequestIds.forUnits(pending.requestId(), pending.units())) {
+                    String at = request.sentAt().atOffset(ZoneOffset.UTC).toString();
+                    for (String id : request.requestIds()) {
                         ids.add(id);
                         sentAt.add(at);
                     }
@@ -206,18 +220,19 @@ public final class CoalescingStrategy implements ConsumptionStrategy, BatchedCha
                 int stored = CoalescedBatchStatements.commit(connection, key.userId(), key.day().date(), used,
                         ids.toArray(String[]::new), sentAt.toArray(String[]::new));
                 if (stored != ids.size()) {
-                    // another process committed one of these request ids meanwhile: undo, and serve
-                    // the batch again, when the replay check will see it
+                    // Another process committed one of these request ids meanwhile. The whole
+                    // batch fails and rolls back; its callers retry with their request ids, and
+                    // the retry's replay check then sees the one that was committed.
                     throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT,
                             "a request id of this batch was committed concurrently elsewhere; retry");
                 }
             }
-            Map<Pending, Outcome> outcomes = new HashMap<>();
+            QuotaStatus after = context.status(key.day()).withConsumed(used);
+            Map<Pending, ChatOutcome> outcomes = new HashMap<>();
             for (Pending pending : batch) {
                 Boolean accepted = decisions.get(pending);
-                boolean replay = accepted == null;
-                outcomes.put(pending, new Outcome(replay || accepted, replay, used, limit, context.planCode(),
-                        context.planLimit(), context.granted(), context.email()));
+                outcomes.put(pending, accepted == null ? ChatOutcome.REPLAYED
+                        : accepted ? new ChatOutcome.Accepted(after) : new ChatOutcome.Refused(after));
             }
             return outcomes;
         }

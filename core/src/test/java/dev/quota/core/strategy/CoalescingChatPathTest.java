@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.QuotaService;
+import dev.quota.core.ChatService;
 import dev.quota.core.testing.ConcurrentCalls;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What coalescing promises beyond the shared contract: it batches, in order, and never strands a caller. */
-class CoalescingStrategyTest {
+class CoalescingChatPathTest {
 
     @RegisterExtension
     final FreshDatabase db = new FreshDatabase();
@@ -30,15 +30,15 @@ class CoalescingStrategyTest {
     private static final Instant NOON = Instant.parse("2026-07-01T12:00:00Z");
     private static final QuotaDay DAY = QuotaDay.of(NOON);
 
-    private static BatchedChatPath.Pending pending(long user, String requestId) {
-        return new BatchedChatPath.Pending(user, DAY, 1, requestId, false, NOON, new CompletableFuture<>());
+    private static ChatRequest request(long user, String requestId) {
+        return new ChatRequest(user, 1, requestId, false, NOON);
     }
 
     @Test
     void givenAHotUserAnd32Callers_whenConsuming_thenMessagesShareTransactions() {
         long user = db.fixtures().subscribedUser(100_000);
-        try (CoalescingStrategy coalescing = new CoalescingStrategy(CoalescingStrategy.DEFAULT_MAX_BATCH, Duration.ZERO)) {
-            QuotaService service = new QuotaService(db.jdbi(), coalescing, new MutableClock(NOON));
+        try (CoalescingChatPath coalescing = new CoalescingChatPath(db.jdbi(), CoalescingChatPath.DEFAULT_MAX_BATCH, Duration.ZERO)) {
+            ChatService service = new ChatService(db.jdbi(), coalescing, new MutableClock(NOON));
 
             ConcurrentCalls.Outcomes outcomes = ConcurrentCalls.run(32, 50, (t, a) -> service.acceptMessage(Long.toString(user), null));
 
@@ -52,23 +52,23 @@ class CoalescingStrategyTest {
     @Test
     void givenCallersQueuedBehindALockedCounter_whenTheLimitRunsOut_thenTheEarliestAreGrantedFirst() throws Exception {
         long user = db.fixtures().subscribedUser(3);
-        try (CoalescingStrategy coalescing = new CoalescingStrategy(CoalescingStrategy.DEFAULT_MAX_BATCH, Duration.ZERO);
+        try (CoalescingChatPath coalescing = new CoalescingChatPath(db.jdbi(), CoalescingChatPath.DEFAULT_MAX_BATCH, Duration.ZERO);
              Handle blocker = db.jdbi().open()) {
             blocker.begin();
             db.jdbi().useHandle(h -> h.execute("INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (?, ?, 0)",
                     user, DAY.date()));
             blocker.createQuery("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :u FOR UPDATE")
                     .bind("u", user).mapTo(Integer.class).one();
-            List<CompletableFuture<BatchedChatPath.Outcome>> answers = new ArrayList<>();
+            List<CompletableFuture<ChatOutcome>> answers = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                answers.add(coalescing.submit(db.jdbi(), pending(user, "order-" + i)));
+                answers.add(coalescing.submit(request(user, "order-" + i)));
             }
             Thread.sleep(200);
             blocker.rollback();
 
             List<Boolean> accepted = new ArrayList<>();
             for (var answer : answers) {
-                accepted.add(answer.get(10, TimeUnit.SECONDS).accepted());
+                accepted.add(answer.get(10, TimeUnit.SECONDS) instanceof ChatOutcome.Accepted);
             }
             assertThat(accepted).containsExactly(true, true, true, false, false);
         }
@@ -77,8 +77,8 @@ class CoalescingStrategyTest {
     @Test
     void givenQueuedCallers_whenTheStrategyCloses_thenTheyFailCleanlyInsteadOfHanging() throws Exception {
         long user = db.fixtures().subscribedUser(10);
-        CoalescingStrategy coalescing = new CoalescingStrategy(CoalescingStrategy.DEFAULT_MAX_BATCH, Duration.ofSeconds(5));
-        CompletableFuture<BatchedChatPath.Outcome> queued = coalescing.submit(db.jdbi(), pending(user, "late"));
+        CoalescingChatPath coalescing = new CoalescingChatPath(db.jdbi(), CoalescingChatPath.DEFAULT_MAX_BATCH, Duration.ofSeconds(5));
+        CompletableFuture<ChatOutcome> queued = coalescing.submit(request(user, "late"));
 
         coalescing.close();
 

@@ -1,0 +1,145 @@
+package dev.quota.cli;
+
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaException;
+import dev.quota.core.RequestIds;
+import dev.quota.core.db.Database;
+import dev.quota.core.db.SchemaCheck;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What every command works with, handed to it by the one {@link CommandFactory}: the world
+ * outside its arguments ({@link CliContext}), the global options as given, where its output
+ * goes, its request id, and the session on the chosen database, opened on first use. The
+ * shell keeps one across commands, so they share its open connection.
+ */
+public final class Invocation implements AutoCloseable {
+
+    /** The options every command takes: {@code --db-url}, {@code -o}, {@code -v}. */
+    public static final class GlobalOptions {
+        String dbUrl;
+        Output.Format format = Output.Format.table;
+        boolean verbose;
+    }
+
+    private final CliContext world;
+    private final GlobalOptions global;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Sessions sessions;
+    private String givenRequestId;
+    private String requestId;
+
+    /** The open session, shared by the invocations of one shell. */
+    private static final class Sessions {
+        Session current;
+    }
+
+    public Invocation(CliContext world, PrintWriter out, PrintWriter err) {
+        this(world, new GlobalOptions(), out, err, new Sessions());
+    }
+
+    private Invocation(CliContext world, GlobalOptions global, PrintWriter out, PrintWriter err, Sessions sessions) {
+        this.world = Objects.requireNonNull(world);
+        this.global = global;
+        this.out = out;
+        this.err = err;
+        this.sessions = sessions;
+    }
+
+    /** The same invocation (options, session) writing elsewhere: the shell's terminal. */
+    public Invocation writingTo(PrintWriter shellOut, PrintWriter shellErr) {
+        return new Invocation(world, global, shellOut, shellErr, sessions);
+    }
+
+    GlobalOptions global() {
+        return global;
+    }
+
+    public CliContext world() {
+        return world;
+    }
+
+    public Clock clock() {
+        return world.clock();
+    }
+
+    public boolean verbose() {
+        return global.verbose;
+    }
+
+    public Output output() {
+        return new Output(out, err, global.format, world.colour());
+    }
+
+    /**
+     * Starts a command with the {@code --request-id} it was given ({@link RequestIdOption}),
+     * or none; the shell runs many commands on one invocation.
+     */
+    void startCommand(String givenId) {
+        givenRequestId = givenId;
+        requestId = null;
+    }
+
+    /** The request id of the command being run: the one given (validated), or one generated per command. */
+    public String requestId() {
+        if (requestId == null) {
+            requestId = RequestIds.orNew(givenRequestId);
+        }
+        return requestId;
+    }
+
+    /** The request id for an error document: never fails, even when the given one was the error. */
+    String requestIdForErrors() {
+        try {
+            return requestId();
+        } catch (QuotaException invalid) {
+            requestId = RequestIds.orNew(null);
+            return requestId;
+        }
+    }
+
+    /** The session on the chosen database, opened on first use and checked to hold the quota tables. */
+    public Session session() {
+        return session(true);
+    }
+
+    /** As {@link #session()}; {@code requireSchema} false for the commands that create or check it. */
+    public Session session(boolean requireSchema) {
+        Session session = sessions.current;
+        if (session != null && !session.serves(global.dbUrl)) {
+            session.close();
+            session = null;
+        }
+        if (session == null) {
+            session = new Session(global.dbUrl, Database.openDefault(global.dbUrl, world.env()), world.clock());
+            sessions.current = session;
+        }
+        if (requireSchema && !session.database().embedded()) {
+            requireQuotaTables(session.database());
+        }
+        return session;
+    }
+
+    private static void requireQuotaTables(Database database) {
+        // one catalog query, not Flyway: the chat backend's own migrations may own these tables
+        List<String> missing = database.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT t FROM unnest(CAST(:tables AS text[])) WITH ORDINALITY AS x(t, n) WHERE to_regclass(t) IS NULL ORDER BY n")
+                .bind("tables", SchemaCheck.PRODUCT_TABLES.toArray(String[]::new)).mapTo(String.class).list());
+        if (!missing.isEmpty()) {
+            throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "the database has no table " + missing.get(0)
+                    + "; run 'quota db migrate' to create the quota schema, or 'quota db check' for details");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (sessions.current != null) {
+            sessions.current.close();
+            sessions.current = null;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.quota.core;
+
+import dev.quota.core.db.SqlStates;
+import dev.quota.core.persistence.AdjustmentDao;
+import dev.quota.core.persistence.AdjustmentRow;
+import dev.quota.core.persistence.DayUsage;
+import dev.quota.core.persistence.ReportDao;
+import dev.quota.core.persistence.TopUser;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import org.jdbi.v3.core.Jdbi;
+
+/** What support and ops read: a user's day, their recent days and trail, a day's heaviest users. Writes nothing. */
+public final class ReportService {
+
+    private final Jdbi jdbi;
+    private final QuotaContextResolver contexts;
+
+    public ReportService(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.contexts = new QuotaContextResolver(clock);
+    }
+
+    /** Today's quota (UTC) of a user given by id or email. */
+    public QuotaStatus status(String userRef) {
+        return status(userRef, contexts.today());
+    }
+
+    public QuotaStatus status(String userRef, QuotaDay day) {
+        UserRef ref = UserRef.parse(userRef);
+        Objects.requireNonNull(day, "day");
+        return SqlStates.translated(() -> jdbi.withHandle(handle -> contexts.status(handle, ref, day)));
+    }
+
+    /** The audit trail of a user between two days, inclusive. */
+    public List<AdjustmentRow> adjustments(String userRef, QuotaDay from, QuotaDay to) {
+        UserRef ref = UserRef.parse(userRef);
+        return SqlStates.translated(() -> jdbi.withHandle(handle ->
+                handle.attach(AdjustmentDao.class).forUser(contexts.context(handle, ref, to).userId(), from.date(), to.date())));
+    }
+
+    /** A user's days from {@code from} to {@code to}, newest first: counter, messages and grants. */
+    public List<DayUsage> history(String userRef, QuotaDay from, QuotaDay to) {
+        UserRef ref = UserRef.parse(userRef);
+        if (from.compareTo(to) > 0) {
+            throw QuotaException.invalidInput("history range starts after it ends: " + from + " > " + to);
+        }
+        return SqlStates.translated(() -> jdbi.withHandle(handle ->
+                handle.attach(ReportDao.class).history(contexts.context(handle, ref, to).userId(), from.date(), to.date())));
+    }
+
+    /** The users with the highest counters of a day; only those at or above their limit with {@code exhaustedOnly}. */
+    public List<TopUser> top(QuotaDay day, boolean exhaustedOnly, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw QuotaException.invalidInput("limit must be between 1 and 10000, got " + limit);
+        }
+        return SqlStates.translated(() -> jdbi.withExtension(ReportDao.class,
+                dao -> dao.top(day.date(), contexts.isFinished(day), exhaustedOnly, limit)));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.quota.core.strategy;
+
+import dev.quota.core.QuotaDay;
+import dev.quota.core.RequestIds;
+import java.time.Instant;
+
+/**
+ * One chat message (or {@code units} of them, all or nothing) to accept for a user.
+ *
+ * @param mayBeRetry false when the request id was generated for this call, so it cannot have
+ *                   been committed before: no replay lookups for it
+ * @param sentAt     when the caller sent it; its UTC date is the quota day it counts against
+ */
+public record ChatRequest(long userId, int units, String requestId, boolean mayBeRetry, Instant sentAt) {
+
+    public QuotaDay day() {
+        return QuotaDay.of(sentAt);
+    }
+
+    /** The request id of each stored message: the first keeps the caller's, so a retry collides on it. */
+    public String[] requestIds() {
+        return RequestIds.forUnits(requestId, units);
+    }
+}
