@@ -180,10 +180,6 @@ public final class Reconciler implements AutoCloseable {
                 DayLedgerQuery.arguments(request.from().date(), request.to().date(), Long.MIN_VALUE, Long.MAX_VALUE).toArray());
     }
 
-    public Database database() {
-        return database;
-    }
-
     /** Closes the job's context; the database stays the caller's. */
     @Override
     public void close() {
