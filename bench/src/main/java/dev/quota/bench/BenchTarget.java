@@ -3,12 +3,11 @@ package dev.quota.bench;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.EmbeddedDatabase;
-import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.db.Schemas;
+import dev.quota.core.db.StandIn;
 import dev.quota.core.workload.Workload;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The database a benchmark trial runs against, in a schema of its own: the server named by
@@ -22,12 +21,12 @@ final class BenchTarget implements AutoCloseable {
 
     private final EmbeddedDatabase server;
     final Database database;
-    final String schema;
+    final Schemas schemas;
 
-    private BenchTarget(EmbeddedDatabase server, Database database, String schema) {
+    private BenchTarget(EmbeddedDatabase server, Database database, Schemas schemas) {
         this.server = server;
         this.database = database;
-        this.schema = schema;
+        this.schemas = schemas;
     }
 
     static DatabaseConfig sharedConfig() {
@@ -42,11 +41,11 @@ final class BenchTarget implements AutoCloseable {
                 ? EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on", "max_connections", "300"))
                 : null;
         DatabaseConfig base = shared != null ? shared : server.config();
-        String schema = "bench_" + HexFormat.of().toHexDigits(new SplittableRandom().nextInt());
+        Schemas schemas = Schemas.scratch("bench");
         // Flyway holds two connections while it migrates
-        Database database = Database.open(base.withSchema(schema).withPoolSize(Math.max(2, poolSize))
+        Database database = Database.open(base.withSchemas(schemas).withPoolSize(Math.max(2, poolSize))
                 .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60)));
-        new SchemaMigrator(database.dataSource(), schema).migrate();
+        StandIn.install(database);
         database.jdbi().useHandle(handle -> {
             handle.createUpdate("INSERT INTO billing_plans (code, display_name, daily_message_limit) VALUES ('bench', 'Bench', :limit)")
                     .bind("limit", limit).execute();
@@ -69,7 +68,7 @@ final class BenchTarget implements AutoCloseable {
                     """);
             handle.execute("ANALYZE");
         });
-        return new BenchTarget(server, database, schema);
+        return new BenchTarget(server, database, schemas);
     }
 
     static int users(Workload workload) {
@@ -79,7 +78,7 @@ final class BenchTarget implements AutoCloseable {
     @Override
     public void close() {
         try {
-            database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+            database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA IF EXISTS " + schemas.toolkit() + ", " + schemas.product() + " CASCADE"));
         } finally {
             database.close();
             if (server != null) {

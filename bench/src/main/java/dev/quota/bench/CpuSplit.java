@@ -4,7 +4,7 @@ import dev.quota.core.QuotaDay;
 import dev.quota.core.ChatService;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.EmbeddedDatabase;
-import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.db.StandIn;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.CounterStep;
 import dev.quota.core.strategy.RetryPolicy;
@@ -44,7 +44,7 @@ public final class CpuSplit {
         try (EmbeddedDatabase server = EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on"));
              Database db = Database.open(server.config().withPoolSize(Math.max(2, pool)));
              ChatPath path = Strategies.open(args[2], db.jdbi())) {
-            new SchemaMigrator(db.dataSource(), null).migrate();
+            StandIn.install(db);
             db.jdbi().useHandle(handle -> handle.execute("""
                     INSERT INTO billing_plans (code, display_name, daily_message_limit) VALUES ('bench', 'Bench', 1000000000);
                     INSERT INTO users (email) VALUES ('hot@bench.invalid');

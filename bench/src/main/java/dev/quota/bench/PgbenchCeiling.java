@@ -61,7 +61,7 @@ public final class PgbenchCeiling {
                     if (serverVersion == null) {
                         serverVersion = target.database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one());
                     }
-                    double tps = run(shared, target.schema, script, threads, Integer.parseInt(args[1]), users, workload);
+                    double tps = run(shared, target.schemas.searchPath(), script, threads, Integer.parseInt(args[1]), users, workload);
                     if (!QuotaInvariants.check(target.database.jdbi()).holds()) {
                         throw new IllegalStateException("INVARIANT BROKEN by the pgbench ceiling run on " + workload);
                     }
@@ -104,7 +104,7 @@ public final class PgbenchCeiling {
         return "BEGIN;\n" + statement.strip() + ";\nCOMMIT;\n";
     }
 
-    private static double run(DatabaseConfig config, String schema, Path script, int clients, int seconds, int users, String workload)
+    private static double run(DatabaseConfig config, String searchPath, Path script, int clients, int seconds, int users, String workload)
             throws IOException, InterruptedException {
         URI uri = URI.create(config.jdbcUrl().substring("jdbc:".length()));
         String database = uri.getPath().substring(1);
@@ -118,7 +118,7 @@ public final class PgbenchCeiling {
         if (config.password() != null) {
             builder.environment().put("PGPASSWORD", config.password());
         }
-        builder.environment().put("PGOPTIONS", "-c search_path=" + schema);
+        builder.environment().put("PGOPTIONS", "-c search_path=" + searchPath);
         builder.redirectErrorStream(true);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

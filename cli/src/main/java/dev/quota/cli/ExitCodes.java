@@ -14,6 +14,8 @@ public final class ExitCodes {
     public static final int INVALID = 6;
     public static final int DATABASE_UNAVAILABLE = 7;
     public static final int SCHEMA_MISMATCH = 8;
+    public static final int PERMISSION_DENIED = 9;
+    public static final int NOT_ALLOWED_HERE = 11;
     public static final int DRIFT_FOUND = 10;
 
     private ExitCodes() {
@@ -27,6 +29,8 @@ public final class ExitCodes {
             case INVALID_QUOTA_STATE, INVALID_INPUT -> INVALID;
             case CONTENTION_TIMEOUT, DATABASE_UNAVAILABLE -> DATABASE_UNAVAILABLE;
             case SCHEMA_MISMATCH -> SCHEMA_MISMATCH;
+            case PERMISSION_DENIED -> PERMISSION_DENIED;
+            case NOT_ALLOWED_HERE -> NOT_ALLOWED_HERE;
         };
     }
 }

@@ -1,13 +1,11 @@
 package dev.quota.cli;
 
-import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.RequestIds;
 import dev.quota.core.db.Database;
-import dev.quota.core.db.SchemaCheck;
+import dev.quota.core.db.ReadContract;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -61,6 +59,11 @@ public final class Invocation implements AutoCloseable {
 
     public CliContext world() {
         return world;
+    }
+
+    /** The environment the command runs in: database and schema variables. */
+    public java.util.Map<String, String> env() {
+        return world.env();
     }
 
     public Clock clock() {
@@ -125,14 +128,8 @@ public final class Invocation implements AutoCloseable {
     }
 
     private static void requireQuotaTables(Database database) {
-        // one catalog query, not Flyway: the chat backend's own migrations may own these tables
-        List<String> missing = database.jdbi().withHandle(handle -> handle.createQuery(
-                        "SELECT t FROM unnest(CAST(:tables AS text[])) WITH ORDINALITY AS x(t, n) WHERE to_regclass(t) IS NULL ORDER BY n")
-                .bind("tables", SchemaCheck.PRODUCT_TABLES.toArray(String[]::new)).mapTo(String.class).list());
-        if (!missing.isEmpty()) {
-            throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "the database has no table " + missing.get(0)
-                    + "; run 'quota db migrate' to create the quota schema, or 'quota db check' for details");
-        }
+        // catalog queries only, not Flyway: a command on a usable database pays a few milliseconds
+        database.jdbi().useHandle(handle -> ReadContract.requireUsable(handle, database.config().schemas()));
     }
 
     @Override

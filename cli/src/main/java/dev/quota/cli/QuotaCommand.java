@@ -1,5 +1,6 @@
 package dev.quota.cli;
 
+import dev.quota.cli.commands.ChargeCommand;
 import dev.quota.cli.commands.CompletionCommand;
 import dev.quota.cli.commands.ConsumeCommand;
 import dev.quota.cli.commands.DbCommand;
@@ -26,7 +27,7 @@ import picocli.CommandLine.ScopeType;
                 "Inspect, adjust, simulate and reconcile the daily message quotas of the chat product.",
                 "The quota day is the UTC calendar date; it resets at the next UTC midnight."},
         subcommands = {
-                ShowCommand.class, ConsumeCommand.class, GrantCommand.class, RefundCommand.class,
+                ShowCommand.class, ConsumeCommand.class, GrantCommand.class, RefundCommand.class, ChargeCommand.class,
                 ResetCommand.class, SetCommand.class, HistoryCommand.class, TopCommand.class,
                 DbCommand.class, ReconcileCommand.class, DemoCommand.class, SimulateCommand.class, ShellCommand.class,
                 CompletionCommand.class},
@@ -40,8 +41,10 @@ import picocli.CommandLine.ScopeType;
                 "5:user_not_found",
                 "6:invalid_quota_state or invalid input",
                 "7:database_unavailable (cannot connect, auth failed, timed out)",
-                "8:schema_mismatch",
-                "10:drift found (reconcile, report mode)"},
+                "8:schema_mismatch (the read contract does not hold: quota db check says why)",
+                "9:permission_denied (the database role lacks a privilege: quota db grants)",
+                "10:drift found (reconcile, report mode)",
+                "11:not_allowed_here (consume or a grant on a database whose settings rule it out)"},
         footerHeading = "%nDatabase:%n",
         footer = {
                 "  --db-url, else QUOTA_DB_URL, else PGHOST/PGPORT/PGUSER/PGDATABASE, else the",

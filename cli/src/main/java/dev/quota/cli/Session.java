@@ -5,6 +5,7 @@ import dev.quota.core.ChatService;
 import dev.quota.core.QuotaMetrics;
 import dev.quota.core.ReportService;
 import dev.quota.core.db.Database;
+import dev.quota.core.db.DeploymentSettings;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.Strategies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,6 +43,7 @@ public final class Session implements AutoCloseable {
     public ChatService chat(String strategyName) {
         String name = Strategies.canonical(strategyName);
         if (chat == null || !chat.strategy().equals(name)) {
+            database.jdbi().withHandle(DeploymentSettings::read).requireStandIn("quota consume");
             closePath();
             path = Strategies.open(name, database.jdbi());
             chat = new ChatService(database.jdbi(), path, clock, new QuotaMetrics(new SimpleMeterRegistry(), name));

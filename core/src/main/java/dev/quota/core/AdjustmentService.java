@@ -1,5 +1,6 @@
 package dev.quota.core;
 
+import dev.quota.core.db.DeploymentSettings;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.AdjustmentDao;
 import dev.quota.core.persistence.AdjustmentRow;
@@ -52,6 +53,10 @@ public final class AdjustmentService {
     }
 
     private Adjustment apply(Handle handle, AdjustmentRequest request, UserRef ref, QuotaDay day, String rid) {
+        if (request.kind() == AdjustmentKind.GRANT) {
+            // a grant the product's backend does not read would tell support a lie
+            DeploymentSettings.read(handle).requireGrantsHonoured();
+        }
         QuotaContext context = contexts.subscribed(handle, ref, day);
         AdjustmentDao audit = handle.attach(AdjustmentDao.class);
         Optional<AdjustmentRow> earlier = audit.findByRequestId(rid);

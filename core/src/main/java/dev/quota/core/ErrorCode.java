@@ -14,7 +14,11 @@ public enum ErrorCode {
     /** A lock wait, statement timeout or retry budget ran out; the call changed nothing and may be retried. */
     CONTENTION_TIMEOUT("contention_timeout"),
     DATABASE_UNAVAILABLE("database_unavailable"),
-    SCHEMA_MISMATCH("schema_mismatch");
+    SCHEMA_MISMATCH("schema_mismatch"),
+    /** The database role lacks a privilege the command needs; the message names it. */
+    PERMISSION_DENIED("permission_denied"),
+    /** The deployment's settings rule the command out on this database (it does not own what it would write). */
+    NOT_ALLOWED_HERE("not_allowed_here");
 
     private final String code;
 

@@ -3,6 +3,7 @@ package dev.quota.reconciler;
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.drift.DayLedger;
 import dev.quota.core.persistence.PlanOfDay;
+import dev.quota.core.persistence.UserMessagesOfDays;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import org.springframework.jdbc.core.RowMapper;
 final class DayLedgerQuery {
 
     static final String SQL = resource("day-ledgers.sql")
+            .replace("{user_messages_of_days}", UserMessagesOfDays.SQL)
             .replace("{plan_of_day}", PlanOfDay.covering("d.user_id", "d.quota_date"));
     static final String DRIFT_COUNT_SQL = resource("drift-count.sql").formatted(SQL);
 

@@ -3,7 +3,7 @@ package dev.quota.reconciler;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.db.Database;
-import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.db.ReadContract;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.drift.DayLedger;
 import java.sql.Array;
@@ -53,7 +53,7 @@ public final class Reconciler implements AutoCloseable {
         this.database = database;
         this.clock = clock;
         try {
-            SchemaMigrator.migrateIfBehind(database.jdbi(), database.dataSource(), database.config().schema());
+            database.jdbi().useHandle(handle -> ReadContract.requireUsable(handle, database.config().schemas()));
         } catch (RuntimeException e) {
             throw SqlStates.translate(e);
         }

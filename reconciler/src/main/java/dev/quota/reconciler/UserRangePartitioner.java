@@ -27,8 +27,8 @@ final class UserRangePartitioner implements Partitioner {
     public Map<String, ExecutionContext> partition(int gridSize) {
         // ids from users and from counters: a counter for an unknown user must be scanned too
         long[] bounds = jdbc.queryForObject("""
-                SELECT COALESCE(least((SELECT min(id) FROM users), (SELECT min(user_id) FROM user_daily_quota_usages)), 0),
-                       COALESCE(greatest((SELECT max(id) FROM users), (SELECT max(user_id) FROM user_daily_quota_usages)), 0)
+                SELECT COALESCE(least((SELECT min(user_id) FROM accounts), (SELECT min(user_id) FROM user_daily_quota_usages)), 0),
+                       COALESCE(greatest((SELECT max(user_id) FROM accounts), (SELECT max(user_id) FROM user_daily_quota_usages)), 0)
                 """, (rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)});
         long lowest = bounds[0];
         long highest = bounds[1];

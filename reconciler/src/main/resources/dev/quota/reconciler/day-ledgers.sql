@@ -2,16 +2,10 @@
 -- adjustments, for the users of one partition [lo, hi], in key order (the cursor's
 -- position is what a restart resumes from). Parameters, in order:
 -- 1-4 messages: from, to (dates), lo, hi; 5-8 counters; 9 the usage-changing adjustment
--- kinds (text[]), 10-13 adjustments. The plan of each day is PlanOfDay's covering join,
--- put in place of the placeholder line below by DayLedgerQuery.
+-- kinds (text[]), 10-13 adjustments. The messages are UserMessagesOfDays and the plan of
+-- each day PlanOfDay's covering join, put in place of the placeholders by DayLedgerQuery.
 WITH messages AS (
-    SELECT user_id, CAST(created_at AT TIME ZONE 'UTC' AS date) AS quota_date, count(*) AS messages
-      FROM chat_messages
-     WHERE role = 'user'
-       AND created_at >= CAST(? AS date) AT TIME ZONE 'UTC'
-       AND created_at < (CAST(? AS date) + 1) AT TIME ZONE 'UTC'
-       AND user_id BETWEEN ? AND ?
-     GROUP BY 1, 2
+{user_messages_of_days}
 ), counters AS (
     SELECT user_id, quota_date, used_count
       FROM user_daily_quota_usages
@@ -36,8 +30,8 @@ WITH messages AS (
 )
 SELECT d.user_id, d.quota_date, d.used_count, CAST(d.messages AS integer) AS messages,
        CAST(d.usage_delta AS integer) AS usage_delta, CAST(d.granted AS integer) AS granted,
-       u.id IS NOT NULL AS user_exists, p.daily_message_limit AS plan_limit
+       u.user_id IS NOT NULL AS user_exists, p.daily_message_limit AS plan_limit
   FROM days d
-  LEFT JOIN users u ON u.id = d.user_id
+  LEFT JOIN accounts u ON u.user_id = d.user_id
 {plan_of_day}
  ORDER BY d.user_id, d.quota_date

@@ -5,6 +5,8 @@ import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Invocation;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
+import dev.quota.core.db.DeploymentSettings;
+import dev.quota.core.db.StandIn;
 import dev.quota.core.demo.DemoSeeder;
 import dev.quota.core.demo.SeedPlan;
 import dev.quota.core.demo.SeedResult;
@@ -56,7 +58,10 @@ public final class DemoCommand {
 
         @Override
         public Integer call() {
-            var database = invocation.session().database();
+            var database = invocation.session(false).database();
+            // an empty database gets the stand-in; a product's own database is refused, never seeded
+            StandIn.installIfBehind(database);
+            database.jdbi().withHandle(DeploymentSettings::read).requireStandIn("quota demo seed");
             QuotaDay last = lastDay == null ? QuotaDay.today(invocation.clock()) : QuotaDay.parse(lastDay);
             SeedPlan plan = new SeedPlan(users, days, messages, driftRate, seed, last);
             Output output = invocation.output();

@@ -11,7 +11,8 @@ import dev.quota.core.check.InvariantViolation;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
-import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.db.Schemas;
+import dev.quota.core.db.StandIn;
 import dev.quota.core.persistence.AccountDao;
 import dev.quota.core.strategy.ChatPath;
 import java.util.function.Function;
@@ -20,7 +21,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -56,17 +56,18 @@ public final class Simulation {
 
     /** Runs it; {@code progress} hears the number of completed calls now and then. */
     public SimulationResult run(LongConsumer progress) {
-        String schema = "quota_sim_" + HexFormat.of().toHexDigits(new SplittableRandom().nextInt());
-        DatabaseConfig config = target.withSchema(schema).withPoolSize(Math.max(2, DatabaseConfig.poolSizeForConcurrency(settings.threads())));
+        Schemas schemas = Schemas.scratch("quota_sim");
+        String schema = schemas.product();
+        DatabaseConfig config = target.withSchemas(schemas).withPoolSize(Math.max(2, DatabaseConfig.poolSizeForConcurrency(settings.threads())));
         try (Database database = Database.open(config)) {
             try {
-                new SchemaMigrator(database.dataSource(), schema).migrate();
+                StandIn.install(database);
                 long[] userIds = createUsers(database);
                 SimulationResult result = drive(database, config, schema, userIds, progress);
                 return result;
             } finally {
                 if (!settings.keep()) {
-                    database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+                    database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA IF EXISTS " + schemas.toolkit() + ", " + schemas.product() + " CASCADE"));
                 }
             }
         }

@@ -20,7 +20,7 @@ public final class QuotaInvariants {
     private static final String VIOLATIONS = """
             WITH messages AS (
                 SELECT user_id, CAST(created_at AT TIME ZONE 'UTC' AS date) AS quota_date, count(*) AS n
-                  FROM chat_messages WHERE role = 'user'
+                  FROM user_messages
                  GROUP BY 1, 2),
             adjustments AS (
                 SELECT user_id, quota_date,

@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * The database named by {@code explicitUrl}/the environment, or else the embedded default
-     * under {@code $QUOTA_HOME}, migrated on first use.
+     * under {@code $QUOTA_HOME}, with the stand-in tables installed on first use.
      */
     public static Database openDefault(String explicitUrl, Map<String, String> env) {
         var external = DatabaseConfig.resolve(explicitUrl, env);
@@ -48,7 +48,7 @@ public final class Database implements AutoCloseable {
         EmbeddedDatabase server = EmbeddedDatabase.start(dataDirectory);
         try {
             Database database = open(server.config().tunedBy(env), server);
-            SchemaMigrator.migrateIfBehind(database.jdbi(), database.dataSource(), null);
+            StandIn.installIfBehind(database);
             return database;
         } catch (RuntimeException e) {
             server.close();
@@ -76,9 +76,8 @@ public final class Database implements AutoCloseable {
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         hikari.addDataSourceProperty("options", "-c lock_timeout=" + config.lockTimeout().toMillis()
                 + " -c statement_timeout=" + config.statementTimeout().toMillis() + " -c TimeZone=UTC");
-        if (config.schema() != null) {
-            hikari.addDataSourceProperty("currentSchema", config.schema());
-        }
+        // the toolkit's schema first: its views, then the product's tables (Schemas)
+        hikari.addDataSourceProperty("currentSchema", config.schemas().searchPath());
         try {
             return new Database(config, new HikariDataSource(hikari), embedded);
         } catch (RuntimeException e) {
@@ -113,7 +112,7 @@ public final class Database implements AutoCloseable {
     }
 
     public SchemaMigrator migrator() {
-        return new SchemaMigrator(dataSource, config.schema());
+        return new SchemaMigrator(dataSource, config.schemas());
     }
 
     /**

@@ -20,7 +20,7 @@ public record DatabaseConfig(
         String jdbcUrl,
         String user,
         String password,
-        String schema,
+        Schemas schemas,
         int poolSize,
         Duration connectTimeout,
         Duration lockTimeout,
@@ -43,14 +43,13 @@ public record DatabaseConfig(
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&;]*");
-    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     public DatabaseConfig {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw QuotaException.invalidInput("not a PostgreSQL JDBC URL: " + redact(String.valueOf(jdbcUrl)));
         }
-        if (schema != null && !SCHEMA_NAME.matcher(schema).matches()) {
-            throw QuotaException.invalidInput("schema name '" + schema + "' must be lower-case letters, digits and _");
+        if (schemas == null) {
+            throw QuotaException.invalidInput("no schemas given");
         }
         if (poolSize < 1) {
             throw QuotaException.invalidInput("pool size must be at least 1");
@@ -74,7 +73,7 @@ public record DatabaseConfig(
     }
 
     public static DatabaseConfig of(String jdbcUrl, String user, String password) {
-        return new DatabaseConfig(jdbcUrl, user, password, null, DEFAULT_POOL_SIZE,
+        return new DatabaseConfig(jdbcUrl, user, password, Schemas.DEFAULT, DEFAULT_POOL_SIZE,
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT);
     }
 
@@ -106,7 +105,7 @@ public record DatabaseConfig(
 
     private static DatabaseConfig withEnvPassword(DatabaseConfig config, Map<String, String> env) {
         if (config.password() == null && env.get("PGPASSWORD") != null && !PASSWORD_PARAM.matcher(config.jdbcUrl()).find()) {
-            return new DatabaseConfig(config.jdbcUrl(), config.user(), env.get("PGPASSWORD"), config.schema(), config.poolSize(),
+            return new DatabaseConfig(config.jdbcUrl(), config.user(), env.get("PGPASSWORD"), config.schemas(), config.poolSize(),
                     config.connectTimeout(), config.lockTimeout(), config.statementTimeout());
         }
         return config;
@@ -144,10 +143,11 @@ public record DatabaseConfig(
 
     /**
      * This configuration with the pool and timeouts of the environment, when set:
-     * {@code QUOTA_POOL_SIZE}, {@code QUOTA_LOCK_TIMEOUT_MS}, {@code QUOTA_STATEMENT_TIMEOUT_MS}.
+     * {@code QUOTA_POOL_SIZE}, {@code QUOTA_LOCK_TIMEOUT_MS}, {@code QUOTA_STATEMENT_TIMEOUT_MS},
+     * and its schemas from {@code QUOTA_PRODUCT_SCHEMA} and {@code QUOTA_SCHEMA}.
      */
     public DatabaseConfig tunedBy(Map<String, String> env) {
-        return new DatabaseConfig(jdbcUrl, user, password, schema,
+        return new DatabaseConfig(jdbcUrl, user, password, Schemas.from(env),
                 (int) positive(env, "QUOTA_POOL_SIZE", poolSize),
                 connectTimeout,
                 Duration.ofMillis(positive(env, "QUOTA_LOCK_TIMEOUT_MS", lockTimeout.toMillis())),
@@ -170,16 +170,16 @@ public record DatabaseConfig(
         }
     }
 
-    public DatabaseConfig withSchema(String newSchema) {
-        return new DatabaseConfig(jdbcUrl, user, password, newSchema, poolSize, connectTimeout, lockTimeout, statementTimeout);
+    public DatabaseConfig withSchemas(Schemas newSchemas) {
+        return new DatabaseConfig(jdbcUrl, user, password, newSchemas, poolSize, connectTimeout, lockTimeout, statementTimeout);
     }
 
     public DatabaseConfig withPoolSize(int size) {
-        return new DatabaseConfig(jdbcUrl, user, password, schema, size, connectTimeout, lockTimeout, statementTimeout);
+        return new DatabaseConfig(jdbcUrl, user, password, schemas, size, connectTimeout, lockTimeout, statementTimeout);
     }
 
     public DatabaseConfig withTimeouts(Duration connect, Duration lock, Duration statement) {
-        return new DatabaseConfig(jdbcUrl, user, password, schema, poolSize, connect, lock, statement);
+        return new DatabaseConfig(jdbcUrl, user, password, schemas, poolSize, connect, lock, statement);
     }
 
     /** The URL as it may be shown to a person or written to a log. */
@@ -193,6 +193,6 @@ public record DatabaseConfig(
 
     @Override
     public String toString() {
-        return "DatabaseConfig[" + redactedUrl() + (schema == null ? "" : ", schema " + schema) + ", pool " + poolSize + "]";
+        return "DatabaseConfig[" + redactedUrl() + ", schemas " + schemas.searchPath() + ", pool " + poolSize + "]";
     }
 }

@@ -2,63 +2,118 @@ package dev.quota.core.db;
 
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.MigrationInfo;
+import org.jdbi.v3.core.Handle;
 
-/** Creates and upgrades the schema from the versioned migrations in {@code db/migration}. */
+/**
+ * Creates and upgrades the toolkit's own schema from the versioned migrations in
+ * {@code db/toolkit}, with a Flyway history of its own inside that schema. It never touches
+ * the product's schema, except to carry the toolkit's own tables of a previous layout out
+ * of it (V3).
+ */
 public final class SchemaMigrator {
 
-    public static final String LOCATION = "classpath:db/migration";
+    public static final String LOCATION = "db/toolkit";
+    /** The latest version in {@link #LOCATION}; a test keeps this in step with the files. */
+    public static final int LATEST_VERSION = 3;
 
     private final Flyway flyway;
+    private final Schemas schemas;
 
-    public SchemaMigrator(DataSource dataSource, String schema) {
-        var configuration = Flyway.configure()
+    public SchemaMigrator(DataSource dataSource, Schemas schemas) {
+        this.schemas = schemas;
+        this.flyway = Flyway.configure()
                 .dataSource(dataSource)
-                .locations(LOCATION)
-                // the tables may already exist when pointed at the chat backend's database
-                .baselineOnMigrate(false);
-        if (schema != null) {
-            configuration.schemas(schema).defaultSchema(schema).createSchemas(true);
-        }
-        this.flyway = configuration.load();
+                .locations("classpath:" + LOCATION)
+                .schemas(schemas.toolkit())
+                .defaultSchema(schemas.toolkit())
+                .createSchemas(true)
+                // a DBA may have created the schema first, to write the read contract's views in it:
+                // start the history below V1 so that every migration still runs
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .placeholders(placeholders(schemas))
+                .load();
+    }
+
+    private static Map<String, String> placeholders(Schemas schemas) {
+        return Map.of("product_schema", schemas.product(), "toolkit_schema", schemas.toolkit());
     }
 
     /** Applies the pending migrations; returns how many ran. */
     public int migrate() {
         try {
-            MigrateResult result = flyway.migrate();
-            return result.migrationsExecuted;
+            return flyway.migrate().migrationsExecuted;
         } catch (FlywayException e) {
-            throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "schema migration failed: " + e.getMessage(), Map.of(), null, e);
+            throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "migration of the " + schemas.toolkit() + " schema failed: "
+                    + e.getMessage().lines().findFirst().orElse(""), Map.of(), null, e);
         }
     }
 
-    /** The schema version applied, or null when the database has none. */
+    /** The schema version applied, or null when the toolkit's schema has none yet. */
     public String currentVersion() {
         var current = flyway.info().current();
         return current == null ? null : current.getVersion().getVersion();
     }
 
     /**
-     * Migrates only when the database is behind: a cheap look at Flyway's history table
-     * first, so that a command run against an up-to-date database does not pay for
-     * Flyway's classpath scan on every start.
+     * The SQL that {@link #migrate()} would run now, placeholders filled in, in order; empty
+     * when the schema is current. Flyway's own dry run is not in its open-source edition, and
+     * the scripts are plain SQL, so they are shown as they are.
      */
-    public static void migrateIfBehind(org.jdbi.v3.core.Jdbi jdbi, DataSource dataSource, String schema) {
-        boolean current = jdbi.withHandle(handle -> {
-            boolean hasHistory = handle.createQuery("SELECT to_regclass('flyway_schema_history') IS NOT NULL")
-                    .mapTo(Boolean.class).one();
-            return hasHistory && handle.createQuery(
-                            "SELECT count(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL")
-                    .mapTo(Integer.class).one() >= SchemaCheck.MIGRATIONS.size();
-        });
-        if (!current) {
-            new SchemaMigrator(dataSource, schema).migrate();
+    public List<String> pendingSql() {
+        List<String> statements = new ArrayList<>();
+        MigrationInfo[] pending = flyway.info().pending();
+        if (pending.length > 0) {
+            statements.add("CREATE SCHEMA IF NOT EXISTS " + schemas.toolkit() + ";\nSET search_path = " + schemas.toolkit() + ";");
+        }
+        for (MigrationInfo migration : pending) {
+            String script = read(LOCATION + "/" + migration.getScript());
+            for (var placeholder : placeholders(schemas).entrySet()) {
+                script = script.replace("${" + placeholder.getKey() + "}", placeholder.getValue());
+            }
+            statements.add("-- " + migration.getScript() + "\n" + script.strip());
+        }
+        return statements;
+    }
+
+    /** The applied version, from one catalog look at the history: no classpath scan. */
+    public static int appliedVersion(Handle handle, Schemas schemas) {
+        boolean hasHistory = handle.createQuery("SELECT to_regclass(:history) IS NOT NULL")
+                .bind("history", schemas.inToolkit("flyway_schema_history")).mapTo(Boolean.class).one();
+        if (!hasHistory) {
+            return 0;
+        }
+        return handle.createQuery("SELECT COALESCE(max(CAST(version AS integer)), 0) FROM " + schemas.inToolkit("flyway_schema_history")
+                        + " WHERE success AND version ~ '^[0-9]+$'")
+                .mapTo(Integer.class).one();
+    }
+
+    /** Migrates only when the toolkit's schema is behind: a command on a current database pays one catalog query. */
+    public static void migrateIfBehind(Database database) {
+        if (database.jdbi().withHandle(handle -> appliedVersion(handle, database.config().schemas())) < LATEST_VERSION) {
+            database.migrator().migrate();
         }
     }
 
+    static String read(String resource) {
+        try (InputStream in = SchemaMigrator.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

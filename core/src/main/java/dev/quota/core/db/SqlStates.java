@@ -22,6 +22,7 @@ public final class SqlStates {
     public static final String QUERY_CANCELED = "57014";
     public static final String UNDEFINED_TABLE = "42P01";
     public static final String UNDEFINED_COLUMN = "42703";
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private SqlStates() {
     }
@@ -67,7 +68,13 @@ public final class SqlStates {
         }
         if (state.equals(UNDEFINED_TABLE) || state.equals(UNDEFINED_COLUMN)) {
             return new QuotaException(ErrorCode.SCHEMA_MISMATCH,
-                    "the database schema is not the quota schema (" + detail + "); run 'quota db migrate' or 'quota db check'",
+                    "the database does not match the quota toolkit (" + detail + "); run 'quota db check'",
+                    Map.of("sql_state", state), null, failure);
+        }
+        if (state.equals(INSUFFICIENT_PRIVILEGE)) {
+            // PostgreSQL names the object ("permission denied for table user_daily_quota_usages")
+            return new QuotaException(ErrorCode.PERMISSION_DENIED, detail
+                    + "; 'quota db grants --role NAME' prints the grants each kind of role needs",
                     Map.of("sql_state", state), null, failure);
         }
         if (isPoolTimeout(failure) && !isConnectionFailure(state)) {

@@ -21,8 +21,8 @@ public final class CounterRepair {
 
     /** User messages of the day plus its usage adjustments: what the counter must say. */
     private static final String EXPECTED = """
-            SELECT (SELECT count(*) FROM chat_messages
-                     WHERE user_id = :userId AND role = 'user'
+            SELECT (SELECT count(*) FROM user_messages
+                     WHERE user_id = :userId
                        AND created_at >= CAST(:day AS date) AT TIME ZONE 'UTC'
                        AND created_at < (CAST(:day AS date) + 1) AT TIME ZONE 'UTC')
                  + (SELECT COALESCE(sum(applied_delta), 0) FROM quota_adjustments

@@ -12,7 +12,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @RegisterConstructorMapper(QuotaContext.class)
 public interface QuotaContextDao extends SqlObject {
 
-    @SqlQuery("SELECT id FROM users WHERE lower(email) = lower(:email)")
+    @SqlQuery("SELECT user_id FROM accounts WHERE lower(email) = lower(:email)")
     Optional<Long> userIdByEmail(@Bind("email") String email);
 
     /**
@@ -37,14 +37,14 @@ public interface QuotaContextDao extends SqlObject {
     /** What both context reads select; they differ only in how the plan is found. */
     final class Facts {
         static final String SELECT = """
-                SELECT u.id AS user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
+                SELECT u.user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
                        COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
-                                  WHERE a.user_id = u.id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
+                                  WHERE a.user_id = u.user_id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
                        COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
-                                  WHERE q.user_id = u.id AND q.quota_date = :day), 0) AS consumed
-                  FROM users u
+                                  WHERE q.user_id = u.user_id AND q.quota_date = :day), 0) AS consumed
+                  FROM accounts u
                 """;
-        static final String WHERE = " WHERE u.id = :userId\n";
+        static final String WHERE = " WHERE u.user_id = :userId\n";
 
         private Facts() {
         }

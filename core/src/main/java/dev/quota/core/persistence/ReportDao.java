@@ -14,8 +14,8 @@ public interface ReportDao {
     @SqlQuery("""
             SELECT CAST(d AS date) AS quota_date,
                    COALESCE(q.used_count, 0) AS used_count,
-                   (SELECT count(*) FROM chat_messages m
-                     WHERE m.user_id = :userId AND m.role = 'user'
+                   (SELECT count(*) FROM user_messages m
+                     WHERE m.user_id = :userId
                        AND m.created_at >= d AND m.created_at < d + interval '1 day') AS messages,
                    COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
                      WHERE a.user_id = :userId AND a.quota_date = CAST(d AS date) AND a.kind = 'grant'), 0) AS granted,
@@ -37,7 +37,7 @@ public interface ReportDao {
             SELECT q.user_id, u.email, p.code AS plan_code,
                    p.daily_message_limit + COALESCE(g.granted, 0) AS "limit", q.used_count
               FROM user_daily_quota_usages q
-              JOIN users u ON u.id = q.user_id
+              JOIN accounts u ON u.user_id = q.user_id
             <planOfDay>
               LEFT JOIN LATERAL (SELECT sum(a.applied_delta) AS granted FROM quota_adjustments a
                                   WHERE a.user_id = q.user_id AND a.quota_date = q.quota_date AND a.kind = 'grant') g ON true

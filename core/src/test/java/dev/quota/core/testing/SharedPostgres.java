@@ -3,7 +3,7 @@ package dev.quota.core.testing;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.EmbeddedDatabase;
-import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.db.StandIn;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -33,7 +33,7 @@ public final class SharedPostgres {
                 "max_connections", "300"));
         execute("postgres", "CREATE DATABASE " + TEMPLATE);
         try (Database template = Database.open(config(TEMPLATE).withPoolSize(2))) {
-            new SchemaMigrator(template.dataSource(), null).migrate();
+            StandIn.install(template);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shared-postgres-stop"));
     }

@@ -1,0 +1,49 @@
+package dev.quota.cli.commands;
+
+import dev.quota.cli.ExitCodes;
+import dev.quota.cli.Invocation;
+import dev.quota.cli.Output;
+import dev.quota.core.db.ContractCheck;
+import dev.quota.core.db.Database;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Check the database against the read contract: the three views with their columns and types,",
+                "the counter table with its unique key, and an index for the nightly scan (with the statement to",
+                "create it). One line per finding; exit 8 (schema_mismatch) when the toolkit cannot work here. Writes nothing."})
+final class DbCheckCommand implements Callable<Integer> {
+
+    private final Invocation invocation;
+
+    DbCheckCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    record Checked(String database, boolean usable, List<String> problems, List<String> warnings, List<String> notes) {
+    }
+
+    @Override
+    public Integer call() {
+        Database database = invocation.session(false).database();
+        ContractCheck check = ContractCheck.of(database.jdbi(), database.config().schemas());
+        Output output = invocation.output();
+        if (check.usable()) {
+            output.result(new Checked(database.describe(), true, List.of(), check.warnings(), check.notes()), invocation.requestId(), out -> {
+                out.println("Read contract holds on " + database.describe() + ": views accounts, plan_periods, user_messages; "
+                        + "counters in " + database.config().schemas().inProduct("user_daily_quota_usages"));
+                check.warnings().forEach(line -> out.println("warning: " + line));
+                check.notes().forEach(line -> out.println("note: " + line));
+            });
+            return ExitCodes.OK;
+        }
+        List<String> problems = check.problems();
+        output.error("schema_mismatch", problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " with the read contract"
+                        + (output.json() ? "" : ":\n  " + String.join("\n  ", problems)),
+                Map.of("database", database.describe(), "problems", problems, "warnings", check.warnings(), "notes", check.notes()),
+                invocation.requestId());
+        return ExitCodes.SCHEMA_MISMATCH;
+    }
+}

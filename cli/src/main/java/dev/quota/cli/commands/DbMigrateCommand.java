@@ -1,0 +1,99 @@
+package dev.quota.cli.commands;
+
+import dev.quota.cli.ExitCodes;
+import dev.quota.cli.Invocation;
+import dev.quota.cli.Output;
+import dev.quota.core.db.Database;
+import dev.quota.core.db.ReadContract;
+import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.db.StandIn;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {"Create or upgrade the toolkit's own schema (default quota; QUOTA_SCHEMA) and the read contract's",
+                "default views where the default layout's tables are there. Never creates, alters or drops a product",
+                "table; lists the views still to write, one line each. Safe to run again."})
+final class DbMigrateCommand implements Callable<Integer> {
+
+    private final Invocation invocation;
+
+    DbMigrateCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    @Option(names = "--dry-run", description = "Print the SQL it would run, and run nothing")
+    boolean dryRun;
+
+    @Option(names = "--stand-in", description = {"On an empty database, first create the stand-in product tables the demo and",
+            "the simulator use (what the embedded default has); refused where the product schema has tables"})
+    boolean standIn;
+
+    record Migrated(String database, int migrationsApplied, String schemaVersion, List<String> viewsCreated,
+                    List<String> viewsMissing) {
+    }
+
+    record DryRun(String database, List<String> statements, List<String> viewsMissing) {
+    }
+
+    @Override
+    public Integer call() {
+        Database database = invocation.session(false).database();
+        Output output = invocation.output();
+        if (dryRun) {
+            return printDryRun(database, output);
+        }
+        SchemaMigrator migrator = database.migrator();
+        int applied;
+        ReadContract.Outcome views;
+        if (standIn) {
+            applied = Math.max(0, SchemaMigrator.LATEST_VERSION - database.jdbi().withHandle(handle ->
+                    SchemaMigrator.appliedVersion(handle, database.config().schemas())));
+            StandIn.install(database);
+            views = new ReadContract.Outcome(List.of(), List.of());
+        } else {
+            applied = migrator.migrate();
+            views = database.jdbi().inTransaction(handle -> ReadContract.createDefaultViews(handle, database.config().schemas()));
+        }
+        String version = migrator.currentVersion();
+        output.result(new Migrated(database.describe(), applied, version, views.created(), views.missing()), invocation.requestId(), out -> {
+            out.println((applied == 0 ? "Schema " + database.config().schemas().toolkit() + " already up to date" : "Applied " + applied
+                    + " migration" + (applied == 1 ? "" : "s")) + "; version " + version + " on " + database.describe());
+            for (String created : views.created()) {
+                out.println("Created " + created.lines().findFirst().orElse(created).replaceFirst("^CREATE VIEW", "view").replace(" AS", ""));
+            }
+            views.missing().forEach(out::println);
+            if (!views.missing().isEmpty()) {
+                out.println("Then run 'quota db check'.");
+            }
+        });
+        return ExitCodes.OK;
+    }
+
+    private int printDryRun(Database database, Output output) {
+        var schemas = database.config().schemas();
+        List<String> statements = new ArrayList<>(database.migrator().pendingSql());
+        // the views are tried in a transaction that is always rolled back: nothing is written
+        ReadContract.Outcome views = database.jdbi().withHandle(handle -> {
+            handle.begin();
+            try {
+                handle.execute("CREATE SCHEMA IF NOT EXISTS " + schemas.toolkit());
+                return ReadContract.createDefaultViews(handle, schemas);
+            } finally {
+                handle.rollback();
+            }
+        });
+        statements.addAll(views.created());
+        output.result(new DryRun(database.describe(), statements, views.missing()), invocation.requestId(), out -> {
+            if (statements.isEmpty()) {
+                out.println("-- nothing to do: schema " + schemas.toolkit() + " is up to date and its views exist");
+            }
+            statements.forEach(statement -> out.println(statement + "\n"));
+            views.missing().forEach(line -> out.println("-- " + line));
+        });
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.quota.core.db;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@code quota db check}: judges a database by the read contract, not by the toolkit's own
+ * DDL, so a product schema made by someone else passes when it can serve. Writes nothing.
+ *
+ * @param problems what keeps the toolkit from working here, one line each (exit 8)
+ * @param warnings what works but should be fixed: a missing index for the nightly scan
+ * @param notes    the state of the toolkit's schema and the deployment's settings
+ */
+public record ContractCheck(List<String> problems, List<String> warnings, List<String> notes) {
+
+    public boolean usable() {
+        return problems.isEmpty();
+    }
+
+    public static ContractCheck of(Jdbi jdbi, Schemas schemas) {
+        return jdbi.withHandle(handle -> {
+            List<String> problems = new ArrayList<>(ReadContract.problems(handle, schemas));
+            List<String> warnings = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
+            if (problems.stream().noneMatch(line -> line.contains(ReadContract.View.USER_MESSAGES.viewName()))) {
+                DayScanIndex.advice(handle).ifPresent(warnings::add);
+            }
+            int applied = SchemaMigrator.appliedVersion(handle, schemas);
+            if (applied < SchemaMigrator.LATEST_VERSION) {
+                notes.add("schema " + schemas.toolkit() + " is " + (applied == 0 ? "not installed" : "at version " + applied)
+                        + ": 'quota db migrate' brings it to version " + SchemaMigrator.LATEST_VERSION);
+            } else {
+                DeploymentSettings settings = DeploymentSettings.read(handle);
+                notes.add("schema " + schemas.toolkit() + " at version " + applied + "; stand_in " + settings.standIn()
+                        + ", backend_honours_grants " + settings.backendHonoursGrants());
+            }
+            return new ContractCheck(List.copyOf(problems), List.copyOf(warnings), List.copyOf(notes));
+        });
+    }
+}

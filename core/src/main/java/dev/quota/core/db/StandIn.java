@@ -1,0 +1,75 @@
+package dev.quota.core.db;
+
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaException;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The stand-in for the chat product's tables (users, plans, subscriptions, counters,
+ * messages) that the embedded default, the demo, the simulator, the bench and the tests run
+ * on, so that a new user sees everything work with no product database at hand. It is
+ * installed only in an empty product schema (or one that holds the stand-in already, or
+ * the previous layout of this toolkit), never over a real product's tables.
+ */
+public final class StandIn {
+
+    public static final String LOCATION = "db/stand-in";
+    /** The stand-in's own history, beside its tables, as the product's migration tool keeps one. */
+    static final String HISTORY = "quota_stand_in_history";
+
+    private StandIn() {
+    }
+
+    /** Installs or upgrades the stand-in, then the toolkit's schema and its default views, and declares it a stand-in. */
+    public static void install(Database database) {
+        Schemas schemas = database.config().schemas();
+        database.jdbi().useHandle(handle -> {
+            boolean ours = handle.createQuery("""
+                            SELECT NOT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = :product)
+                                OR to_regclass(:history) IS NOT NULL
+                                OR to_regclass(:previousLayout) IS NOT NULL
+                            """)
+                    .bind("product", schemas.product())
+                    .bind("history", schemas.inProduct(HISTORY))
+                    .bind("previousLayout", schemas.inProduct("quota_adjustments"))
+                    .mapTo(Boolean.class).one();
+            if (!ours) {
+                throw new QuotaException(ErrorCode.NOT_ALLOWED_HERE, "schema " + schemas.product() + " already holds tables the "
+                        + "toolkit did not make: the demo's stand-in goes only into an empty database; to use the product's "
+                        + "own tables run 'quota db migrate'", Map.of("schema", schemas.product()));
+            }
+        });
+        try {
+            Flyway.configure()
+                    .dataSource(database.dataSource())
+                    .locations("classpath:" + LOCATION)
+                    .schemas(schemas.product())
+                    .defaultSchema(schemas.product())
+                    .table(HISTORY)
+                    .createSchemas(true)
+                    // the previous layout made these tables under the toolkit's old history: keep them
+                    .baselineOnMigrate(true)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "the stand-in tables could not be created: "
+                    + e.getMessage().lines().findFirst().orElse(""), Map.of(), null, e);
+        }
+        database.migrator().migrate();
+        database.jdbi().useTransaction(handle -> {
+            ReadContract.createDefaultViews(handle, schemas);
+            DeploymentSettings.declareStandIn(handle);
+        });
+    }
+
+    /** Installs it unless the toolkit's schema is current already: one catalog query on an installed database. */
+    public static void installIfBehind(Database database) {
+        boolean current = database.jdbi().withHandle(handle ->
+                SchemaMigrator.appliedVersion(handle, database.config().schemas()) >= SchemaMigrator.LATEST_VERSION);
+        if (!current) {
+            install(database);
+        }
+    }
+}
