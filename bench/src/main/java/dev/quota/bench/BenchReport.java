@@ -90,6 +90,8 @@ public final class BenchReport {
                     coalescingHot.get().p99Millis, atomicHot.get().p99Millis, noWorse ? "met" : "**missed**"));
         }
 
+        sqlApi(md, rows, ceiling(dir.resolve("ceiling-sql-function.json")));
+
         List<Row> lingerRows = rows.stream().filter(r -> r.kind.equals("linger"))
                 .sorted(Comparator.comparingInt(Row::threads).thenComparingInt(r -> Integer.parseInt(r.subject.replaceAll("\\D*(\\d+) us.*", "$1"))))
                 .toList();
@@ -107,6 +109,28 @@ public final class BenchReport {
         md.append("\n## Throughput against threads (hot user, chat path)\n\n![throughput](throughput.png)\n");
         Files.writeString(dir.resolve("REPORT.md"), md.toString());
         System.err.println("wrote " + dir.resolve("REPORT.md") + " and " + chart);
+    }
+
+    /** The SQL API's function through the JVM (with the message) against atomic's chat path and pgbench calling it alone. */
+    private static void sqlApi(StringBuilder md, List<Row> rows, Map<String, Double> functionCeiling) {
+        List<Row> function = rows.stream().filter(r -> r.kind.equals("strategy") && r.subject.equals("sql-function")
+                && r.path.equals("chat") && r.limits.equals("accept"))
+                .sorted(Comparator.comparing(Row::workload).thenComparingInt(Row::threads)).toList();
+        if (function.isEmpty()) {
+            return;
+        }
+        md.append("\n## SQL API: quota.consume against the Java atomic path\n\n");
+        md.append("`sql-function` calls `quota.consume` and stores the message in one statement; *pgbench* runs "
+                + "`quota.consume` and the message insert as one statement in its own transaction, with as many clients as threads.\n\n");
+        md.append("| workload | threads | sql-function ops/s | p99 ms | vs atomic chat path | pgbench quota.consume tps | vs pgbench |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Row r : function) {
+            Double atomic = find(rows, "atomic", "chat", r.workload, r.threads).map(Row::opsPerSecond).orElse(null);
+            Double pgbench = functionCeiling.get(r.workload + "/" + r.threads);
+            md.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %s | %s | %s | %s |\n", r.workload, r.threads, r.opsPerSecond,
+                    millis(r.p99Millis), ratio(r.opsPerSecond, atomic), pgbench == null ? "-" : String.format(Locale.ROOT, "%,.0f", pgbench),
+                    ratio(r.opsPerSecond, pgbench)));
+        }
     }
 
     private static void target(StringBuilder md, List<Row> rows, Map<String, Double> ceiling, String what, double wanted,

@@ -39,8 +39,8 @@ public final class PgbenchCeiling {
             System.out.print(script());
             return;
         }
-        if (args.length != 4) {
-            System.err.println("usage: PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json>");
+        if (args.length != 4 && !(args.length == 5 && args[4].equals(SQL_FUNCTION))) {
+            System.err.println("usage: PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json> [sql-function]");
             System.err.println("       PgbenchCeiling --script   (print the pgbench script, to run it by hand: -D users=N -D dist=1|2)");
             System.exit(2);
         }
@@ -50,7 +50,7 @@ public final class PgbenchCeiling {
             System.exit(2);
         }
         Path script = Files.createTempFile("atomic-chat", ".sql");
-        Files.writeString(script, script());
+        Files.writeString(script, args.length == 5 ? functionScript() : script());
         List<Map<String, Object>> results = new ArrayList<>();
         String serverVersion = null;
         for (String workload : args[2].split(",")) {
@@ -78,6 +78,24 @@ public final class PgbenchCeiling {
         document.put("server_version", serverVersion);
         document.put("results", results);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(args[3]).toFile(), document);
+    }
+
+    /** The fifth argument that runs quota.consume itself, as a backend in another language calls it. */
+    static final String SQL_FUNCTION = "sql-function";
+
+    /**
+     * The header that draws the user, then what a backend does with the SQL API in one
+     * transaction: {@code quota.consume}, and its message stored when accepted (one statement,
+     * so that the counters still equal the messages the invariants count).
+     */
+    static String functionScript() throws IOException {
+        try (InputStream in = PgbenchCeiling.class.getResourceAsStream("/pgbench/atomic-chat.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8) + """
+                    BEGIN;
+                    WITH r AS (SELECT CAST(gen_random_uuid() AS text) AS id), c AS (SELECT f.* FROM r, consume(:userId, 1, r.id) f) INSERT INTO chat_messages (user_id, role, created_at, request_id) SELECT :userId, 'user', now(), r.id FROM r, c WHERE c.accepted AND NOT c.replayed;
+                    COMMIT;
+                    """;
+        }
     }
 
     /** The header that draws the user, then the chat path's transaction. */

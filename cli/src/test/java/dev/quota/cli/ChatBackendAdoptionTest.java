@@ -276,4 +276,30 @@ class ChatBackendAdoptionTest {
         assertThat(refund.err()).contains("permission_denied", "permission denied for table");
         assertThat(counter(1, "2026-07-01")).isEqualTo(2);
     }
+
+    @Test
+    void givenTheBackendsRoleWithThePrintedGrants_whenItConsumesThroughTheSqlApi_thenChargedInItsOwnTransaction() throws Exception {
+        adopt();
+        product.execute("CREATE ROLE chat_backend LOGIN; GRANT INSERT ON messages TO chat_backend; "
+                + "GRANT USAGE ON SEQUENCE messages_id_seq TO chat_backend");
+        product.execute(String.join("\n", quota("db", "grants", "--role", "chat_backend", "--chat-backend").exits(0).out().lines().toList()));
+
+        try (java.sql.Connection backend = java.sql.DriverManager.getConnection(product.urlAs("chat_backend"));
+             java.sql.Statement statement = backend.createStatement()) {
+            backend.setAutoCommit(false);
+            try (java.sql.ResultSet row = statement.executeQuery(
+                    "SELECT accepted, consumed FROM quota.consume(2, 1, 'req-1', '2026-07-01T10:00:00Z')")) {
+                row.next();
+                assertThat(row.getBoolean(1)).isTrue();
+            }
+            statement.execute("INSERT INTO messages (conversation_id, role, content) VALUES (2, 'user', 'hi')");
+            backend.commit();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> statement.execute(
+                    "INSERT INTO quota.quota_adjustments (user_id, quota_date, kind, requested, applied_delta, reason, actor) "
+                            + "VALUES (2, current_date, 'grant', 1, 1, 'x', 'y')")))
+                    .hasMessageContaining("permission denied for table quota_adjustments");
+            backend.rollback();
+        }
+        assertThat(quota("show", "2", "-o", "json").exits(0).json().at("/data/consumed").asInt()).isEqualTo(1);
+    }
 }

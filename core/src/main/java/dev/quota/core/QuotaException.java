@@ -38,6 +38,12 @@ public class QuotaException extends RuntimeException {
         return new QuotaException(ErrorCode.USER_NOT_FOUND, "no user " + user, Map.of("user", user.toString()));
     }
 
+    /** {@code user} as the caller named it (id or email), {@code userId} as resolved. */
+    public static QuotaException noActiveSubscription(Object user, long userId) {
+        return new QuotaException(ErrorCode.NO_ACTIVE_SUBSCRIPTION,
+                "user " + user + " has no active subscription, so no daily message limit", Map.of("user_id", userId));
+    }
+
     public ErrorCode code() {
         return code;
     }

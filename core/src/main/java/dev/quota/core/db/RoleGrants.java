@@ -9,9 +9,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The least privileges of a role that runs the toolkit ({@code quota db grants}), as
- * {@code GRANT} statements for the DBA to read and run. A support role reads the product
- * through the views, updates and creates counters, and writes the audit trail; a read-only
- * role can show, list and reconcile in report mode, which records its run and findings.
+ * {@code GRANT} statements for the DBA to read and run, for each {@link Kind} of role.
  * The views run with their owner's rights, so a role reads the product's tables behind them
  * only where a view is declared {@code security_invoker}.
  */
@@ -23,10 +21,20 @@ public final class RoleGrants {
             + "batch_job_execution, batch_job_execution_params, batch_step_execution, batch_step_execution_context, "
             + "batch_job_execution_context";
 
+    /** What a role is for. */
+    public enum Kind {
+        /** Support and the nightly job: reads through the views, creates and updates counters, writes the audit trail. */
+        SUPPORT,
+        /** show, history, top and reconcile in report mode, which records its run and findings. */
+        READ_ONLY,
+        /** The product's backend calling quota.consume and quota.status in its own transactions. */
+        CHAT_BACKEND
+    }
+
     private RoleGrants() {
     }
 
-    public static List<String> statements(Handle handle, Schemas schemas, String role, boolean readOnly) {
+    public static List<String> statements(Handle handle, Schemas schemas, String role, Kind kind) {
         if (role == null || !ROLE.matcher(role).matches()) {
             throw QuotaException.invalidInput("role name '" + role + "' must be letters, digits, _, $ or - (at most 63)");
         }
@@ -58,15 +66,30 @@ public final class RoleGrants {
                     + ";  -- read by security_invoker views");
         }
         String counters = schemas.inProduct(ReadContract.COUNTERS);
+        if (kind == Kind.CHAT_BACKEND) {
+            grants.add("GRANT SELECT ON " + qualified(toolkit, "quota_adjustments") + " TO " + grantee + ";  -- the day's grants");
+            grants.add("GRANT SELECT, INSERT, DELETE ON " + qualified(toolkit, "consumed_requests") + " TO " + grantee + ";");
+            grants.add("GRANT EXECUTE ON FUNCTION " + schemas.inToolkit("consume(bigint, integer, text, timestamptz)") + ", "
+                    + schemas.inToolkit("status(bigint, date)") + " TO " + grantee + ";");
+            grants.addAll(counterGrants(handle, counters, grantee));
+            return grants;
+        }
         grants.add("GRANT SELECT, INSERT, UPDATE ON " + qualified(toolkit, JOB_TABLES) + " TO " + grantee + ";");
         grants.add("GRANT USAGE, SELECT ON " + qualified(toolkit, "quota_reconciliation_runs_id_seq, quota_reconciliation_drifts_id_seq, "
                 + "batch_job_instance_seq, batch_job_execution_seq, batch_step_execution_seq") + " TO " + grantee + ";");
-        if (readOnly) {
+        if (kind == Kind.READ_ONLY) {
             grants.add("GRANT SELECT ON " + qualified(toolkit, "quota_adjustments") + ", " + counters + " TO " + grantee + ";");
             return grants;
         }
         grants.add("GRANT SELECT, INSERT ON " + qualified(toolkit, "quota_adjustments") + " TO " + grantee + ";");
         grants.add("GRANT USAGE ON SEQUENCE " + qualified(toolkit, "quota_adjustments_id_seq") + " TO " + grantee + ";");
+        grants.addAll(counterGrants(handle, counters, grantee));
+        return grants;
+    }
+
+    /** Select, insert and update on the product's counters, and their id sequence when the table has one. */
+    private static List<String> counterGrants(Handle handle, String counters, String grantee) {
+        List<String> grants = new ArrayList<>();
         grants.add("GRANT SELECT, INSERT, UPDATE ON " + counters + " TO " + grantee + ";");
         List<String> counterSequences = handle.createQuery("""
                         SELECT format('%I.%I', n.nspname, s.relname)

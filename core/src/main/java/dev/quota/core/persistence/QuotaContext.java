@@ -1,10 +1,8 @@
 package dev.quota.core.persistence;
 
-import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
-import java.util.Map;
 
 /**
  * What a consumption or status needs to know about a user and a day, read in one round trip.
@@ -21,8 +19,7 @@ public record QuotaContext(long userId, String email, String planCode, Integer p
     /** This context, or {@code no_active_subscription} when the user has no plan and so no limit. */
     public QuotaContext requireSubscribed(Object user) {
         if (!subscribed()) {
-            throw new QuotaException(ErrorCode.NO_ACTIVE_SUBSCRIPTION,
-                    "user " + user + " has no active subscription, so no daily message limit", Map.of("user_id", userId));
+            throw QuotaException.noActiveSubscription(user, userId);
         }
         return this;
     }

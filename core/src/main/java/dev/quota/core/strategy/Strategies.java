@@ -18,7 +18,8 @@ public final class Strategies {
             OptimisticStrategy.NAME,
             AdvisoryLockStrategy.NAME,
             SerializableStrategy.NAME,
-            CoalescingChatPath.NAME);
+            CoalescingChatPath.NAME,
+            SqlFunctionChatPath.NAME);
 
     private Strategies() {
     }
@@ -33,6 +34,7 @@ public final class Strategies {
         return switch (key) {
             case AtomicStrategy.NAME -> new OneStatementChatPath(jdbi);
             case CoalescingChatPath.NAME -> new CoalescingChatPath(jdbi, CoalescingChatPath.DEFAULT_MAX_BATCH, Duration.ZERO);
+            case SqlFunctionChatPath.NAME -> new SqlFunctionChatPath(jdbi);
             default -> new PerMessageChatPath(key, jdbi, counterStep(key, retries));
         };
     }
@@ -40,7 +42,8 @@ public final class Strategies {
     /**
      * The named strategy's counter step alone, for the counter-only path (a caller's own
      * transaction, as a rate-limit library runs). Group commit has nothing to batch there:
-     * {@code coalescing} takes the atomic step.
+     * {@code coalescing} takes the atomic step. {@code sql-function} has none: the function
+     * derives the limit itself, in the caller's transaction, which is what it is for.
      */
     public static CounterStep counterStep(String name, RetryPolicy retries) {
         return switch (canonical(name)) {
@@ -49,6 +52,8 @@ public final class Strategies {
             case OptimisticStrategy.NAME -> new OptimisticStrategy(retries);
             case AdvisoryLockStrategy.NAME -> new AdvisoryLockStrategy();
             case SerializableStrategy.NAME -> new SerializableStrategy(retries);
+            case SqlFunctionChatPath.NAME -> throw QuotaException.invalidInput(
+                    "sql-function has no counter-only step: quota.consume takes the whole chat path");
             default -> throw unknown(name);
         };
     }

@@ -1,0 +1,53 @@
+package dev.quota.core.strategy;
+
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaException;
+import dev.quota.core.QuotaStatus;
+import dev.quota.core.persistence.ConsumeFunctionStatement;
+import java.util.Objects;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The chat path through {@code quota.consume}, the SQL function a backend in any language
+ * calls in its own transaction (docs/sql-api.md). Here so that the contract suite, the
+ * simulator and the bench prove the function by the same promises as the Java strategies.
+ */
+public final class SqlFunctionChatPath implements ChatPath {
+
+    public static final String NAME = "sql-function";
+
+    private final Jdbi jdbi;
+
+    public SqlFunctionChatPath(Jdbi jdbi) {
+        this.jdbi = Objects.requireNonNull(jdbi);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ChatOutcome accept(ChatRequest request) {
+        long userId = request.userId();
+        return jdbi.inTransaction(handle -> {
+            ConsumeFunctionStatement.Row row = ConsumeFunctionStatement.run(handle, userId, request.units(), request.requestIds(),
+                    request.sentAt());
+            if (row.code() != null && !row.code().equals(ErrorCode.QUOTA_EXCEEDED.code())) {
+                throw row.code().equals(ErrorCode.USER_NOT_FOUND.code())
+                        ? QuotaException.userNotFound(userId)
+                        : QuotaException.noActiveSubscription(userId, userId);
+            }
+            if (row.replayed() || (row.accepted() && row.stored() != request.units())) {
+                // charged before (by this function, or its messages stored by another path): nothing now
+                handle.rollback();
+                return ChatOutcome.REPLAYED;
+            }
+            QuotaStatus status = QuotaStatus.of(userId, row.email(), request.day(), row.planCode(), row.planLimit(),
+                    row.dailyLimit() - row.planLimit(), row.consumed());
+            return row.accepted()
+                    ? new ChatOutcome.Accepted(status)
+                    : ChatOutcome.refusedUnlessCommitted(handle, request, () -> status);
+        });
+    }
+}

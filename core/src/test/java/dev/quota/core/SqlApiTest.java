@@ -1,0 +1,185 @@
+package dev.quota.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quota.core.db.SqlStates;
+import dev.quota.core.testing.FreshDatabase;
+import dev.quota.core.testing.QuotaFixtures;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code quota.consume} and {@code quota.status} as a backend calls them, in its own
+ * transactions, on the real clock (the functions take the day from the database's time).
+ * The contract suite proves the same promises through {@code sql-function}; these are the
+ * SQL API's own: the caller's rollback, racing connections, arguments.
+ */
+class SqlApiTest {
+
+    @RegisterExtension
+    final FreshDatabase db = new FreshDatabase();
+
+    QuotaFixtures fixtures;
+    final LocalDate today = LocalDate.now(ZoneOffset.UTC);
+
+    @BeforeEach
+    void fixtures() {
+        fixtures = db.fixtures();
+    }
+
+    private record Consumed(boolean accepted, boolean replayed, String code, Integer dailyLimit, Integer consumed, Integer remaining) {
+    }
+
+    private static Consumed consume(Handle handle, Long userId, Integer units, String requestId) {
+        return handle.createQuery("SELECT accepted, replayed, code, daily_limit, consumed, remaining FROM quota.consume(:u, :n, :r)")
+                .bind("u", userId).bind("n", units).bind("r", requestId)
+                .map((rs, ctx) -> new Consumed(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3), rs.getObject(4, Integer.class),
+                        rs.getObject(5, Integer.class), rs.getObject(6, Integer.class)))
+                .one();
+    }
+
+    private Consumed consumeAndCommit(long userId, int units, String requestId) {
+        return db.jdbi().inTransaction(handle -> consume(handle, userId, units, requestId));
+    }
+
+    @Test
+    void givenACallerThatRollsBack_whenItRetriesTheSameRequestId_thenNothingWasChargedAndTheRetryIsNew() {
+        long user = fixtures.subscribedUser(5);
+
+        db.jdbi().useTransaction(handle -> {
+            assertThat(consume(handle, user, 2, "req-1").accepted()).isTrue();
+            handle.rollback();
+        });
+        assertThat(fixtures.usedCount(user, today)).isZero();
+
+        Consumed retry = consumeAndCommit(user, 2, "req-1");
+        assertThat(retry.accepted()).isTrue();
+        assertThat(retry.replayed()).isFalse();
+        assertThat(fixtures.usedCount(user, today)).isEqualTo(2);
+    }
+
+    @Test
+    void givenACommittedRequestId_whenRetried_thenReplayedAndNotChargedAgain() {
+        long user = fixtures.subscribedUser(5);
+        consumeAndCommit(user, 1, "req-1");
+
+        Consumed again = consumeAndCommit(user, 1, "req-1");
+
+        assertThat(again).isEqualTo(new Consumed(true, true, null, 5, 1, 4));
+        assertThat(fixtures.usedCount(user, today)).isEqualTo(1);
+    }
+
+    @Test
+    void givenTwoConnectionsRacingTheSameRequestId_whenBothCommit_thenItIsChargedOnce() throws Exception {
+        long user = fixtures.subscribedUser(5);
+        CountDownLatch firstHasConsumed = new CountDownLatch(1);
+        CountDownLatch secondIsWaiting = new CountDownLatch(1);
+
+        CompletableFuture<Consumed> first = CompletableFuture.supplyAsync(() -> db.jdbi().inTransaction(handle -> {
+            Consumed consumed = consume(handle, user, 1, "race");
+            firstHasConsumed.countDown();
+            await(secondIsWaiting);
+            return consumed;
+        }));
+        await(firstHasConsumed);
+        CompletableFuture<Consumed> second = CompletableFuture.supplyAsync(() -> db.jdbi().inTransaction(handle -> consume(handle, user, 1, "race")));
+        Thread.sleep(300); // the second is now blocked on the first's key
+        secondIsWaiting.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS).replayed()).isFalse();
+        assertThat(second.get(10, TimeUnit.SECONDS).replayed()).isTrue();
+        assertThat(fixtures.usedCount(user, today)).isEqualTo(1);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void givenAFullDay_whenConsuming_thenARefusalRowAndTheRequestIdStaysFree() {
+        long user = fixtures.subscribedUser(2);
+        consumeAndCommit(user, 2, "a");
+
+        Consumed refused = consumeAndCommit(user, 1, "b");
+
+        assertThat(refused).isEqualTo(new Consumed(false, false, "quota_exceeded", 2, 2, 0));
+        int kept = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM quota.consumed_requests WHERE request_id = 'b'")
+                .mapTo(Integer.class).one());
+        assertThat(kept).isZero();
+    }
+
+    @Test
+    void givenAPlanChangeAndAGrant_whenTheNextCallComes_thenTheNewLimitApplies() {
+        long user = fixtures.subscribedUser(1);
+        consumeAndCommit(user, 1, "a");
+        assertThat(consumeAndCommit(user, 1, "b").code()).isEqualTo("quota_exceeded");
+
+        fixtures.changePlan(user, 3, Instant.now());
+        assertThat(consumeAndCommit(user, 1, "c").dailyLimit()).isEqualTo(3);
+
+        new AdjustmentService(db.jdbi(), Clock.systemUTC()).adjust(new AdjustmentRequest(AdjustmentKind.GRANT, Long.toString(user), null,
+                2, "outage", "support:ana", null, false));
+        Consumed afterGrant = consumeAndCommit(user, 3, "d");
+        assertThat(afterGrant.accepted()).isTrue();
+        assertThat(afterGrant.dailyLimit()).isEqualTo(5);
+        assertThat(afterGrant.consumed()).isEqualTo(5);
+    }
+
+    @Test
+    void givenUnknownAndUnsubscribedUsers_whenConsuming_thenTheirCodesAsRows() {
+        long unsubscribed = fixtures.unsubscribedUser("nobody@example.com");
+
+        assertThat(consumeAndCommit(999_999, 1, "x").code()).isEqualTo("user_not_found");
+        assertThat(consumeAndCommit(unsubscribed, 1, "y").code()).isEqualTo("no_active_subscription");
+    }
+
+    @Test
+    void givenAUserAndADay_whenStatusIsAsked_thenItAgreesWithQuotaShow() {
+        long user = fixtures.subscribedUser(7);
+        consumeAndCommit(user, 3, "a");
+
+        var row = db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT plan_code, daily_limit, consumed, remaining, reset_at FROM quota.status(:u)")
+                .bind("u", user).mapToMap().one());
+        QuotaStatus shown = new ReportService(db.jdbi(), Clock.systemUTC()).status(Long.toString(user));
+
+        assertThat(row.get("plan_code")).isEqualTo(shown.planCode());
+        assertThat(row.get("daily_limit")).isEqualTo(shown.limit());
+        assertThat(row.get("consumed")).isEqualTo(shown.consumed());
+        assertThat(row.get("remaining")).isEqualTo(shown.remaining());
+        assertThat(((java.sql.Timestamp) row.get("reset_at")).toInstant()).isEqualTo(shown.resetAt());
+    }
+
+    @Test
+    void givenBadArguments_whenConsuming_thenADocumentedSqlStateAndNothingWritten() {
+        long user = fixtures.subscribedUser(5);
+
+        assertSqlState(() -> consumeAndCommit(user, 0, "a"), "22023");
+        assertSqlState(() -> consumeAndCommit(user, -1, "a"), "22023");
+        assertSqlState(() -> consumeAndCommit(user, 10_001, "a"), "22023");
+        assertSqlState(() -> consumeAndCommit(user, 1, "  "), "22023");
+        assertSqlState(() -> db.jdbi().inTransaction(h -> consume(h, user, 1, null)), "22004");
+        assertSqlState(() -> db.jdbi().inTransaction(h -> consume(h, null, 1, "a")), "22004");
+        assertThat(fixtures.usedCount(user, today)).isZero();
+    }
+
+    private static void assertSqlState(Runnable call, String state) {
+        assertThatThrownBy(call::run).isInstanceOf(JdbiException.class)
+                .satisfies(e -> assertThat(SqlStates.sqlState(e)).contains(state));
+    }
+}
