@@ -24,9 +24,10 @@ CREATE TABLE quota_adjustments (
     kind           text        NOT NULL CHECK (kind IN ('grant', 'refund', 'charge', 'reset', 'set', 'reconcile')),
     requested      integer     NOT NULL,
     applied_delta  integer     NOT NULL,
-    reason         text        NOT NULL CHECK (btrim(reason) <> ''),
-    actor          text        NOT NULL CHECK (btrim(actor) <> ''),
-    request_id     text,
+    -- bounded as AdjustmentRequest bounds them: the audit trail takes no unbounded free text
+    reason         text        NOT NULL CHECK (btrim(reason) <> '' AND length(reason) <= 500),
+    actor          text        NOT NULL CHECK (btrim(actor) <> '' AND length(actor) <= 100),
+    request_id     text        CHECK (length(request_id) <= 128),
     created_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX quota_adjustments_user_day ON quota_adjustments (user_id, quota_date);

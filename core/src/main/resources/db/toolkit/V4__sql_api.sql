@@ -87,8 +87,10 @@ BEGIN
     IF p_units < 1 OR p_units > 10000 THEN
         RAISE EXCEPTION 'quota.consume: p_units must be between 1 and 10000, got %', p_units USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF btrim(p_request_id) = '' OR length(p_request_id) > 200 THEN
-        RAISE EXCEPTION 'quota.consume: p_request_id must be 1 to 200 characters, not blank' USING ERRCODE = 'invalid_parameter_value';
+    -- as RequestIds: 1 to 128 printable ASCII characters, no spaces
+    IF p_request_id !~ '^[!-~]{1,128}$' THEN
+        RAISE EXCEPTION 'quota.consume: p_request_id must be 1 to 128 printable ASCII characters without spaces'
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     reset_at := (v_day + 1) AT TIME ZONE 'UTC';
     accepted := false;

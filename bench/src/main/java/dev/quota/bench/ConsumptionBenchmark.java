@@ -24,7 +24,8 @@ public class ConsumptionBenchmark extends DatabaseBenchmark {
     /** The chat path, or the strategy's counter step alone. */
     public enum Route { chat, counter }
 
-    @Param({"atomic", "row-lock", "optimistic", "advisory", "serializable", "coalescing"})
+    /** Every strategy; {@code sql-function} only on the chat path (it has no counter-only step). */
+    @Param({"atomic", "row-lock", "optimistic", "advisory", "serializable", "coalescing", "sql-function"})
     public String strategy;
 
     @Param({"hot", "uniform", "zipf"})
@@ -52,8 +53,11 @@ public class ConsumptionBenchmark extends DatabaseBenchmark {
     @Override
     ChatPath openChatPath(Jdbi jdbi) {
         sampler = workload.sampler(users());
+        if (path == Route.chat) {
+            return Strategies.open(strategy, jdbi);
+        }
         counterStep = Strategies.counterStep(strategy, RetryPolicy.DEFAULT);
-        return path == Route.chat ? Strategies.open(strategy, jdbi) : null;
+        return null;
     }
 
     @Override

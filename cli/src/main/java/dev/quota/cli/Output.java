@@ -79,9 +79,17 @@ public final class Output {
             write(new ErrorDocument(new ErrorBody(code, message, details == null ? Map.of() : details, requestId)));
             out.flush();
         } else {
-            err.println(style("bold,red", "error") + " [" + code + "]: " + message);
+            err.println(style("bold,red", "error") + " [" + code + "]: " + oneLine(message));
         }
         err.flush();
+    }
+
+    /**
+     * An error is one line on a terminal, whatever the input it quotes: a user reference or
+     * reason typed with a line break must not split it (scripts read the first line).
+     */
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\R", " ").replaceAll("\\p{Cntrl}", "?");
     }
 
     /** Progress and notes for people: stderr, never mixed into a JSON document. */

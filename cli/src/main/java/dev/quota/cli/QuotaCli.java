@@ -117,8 +117,8 @@ public final class QuotaCli {
                 output.error("usage_error", firstLine(ex.getMessage()) + " (" + hint + ")", Map.of(), invocation.requestIdForErrors());
             } else {
                 PrintWriter err = failed.getErr();
-                err.println("quota: " + firstLine(ex.getMessage()));
-                err.println(hint);
+                // one line, as every error: scripts and log scrapers read the first line only
+                err.println("quota: " + firstLine(ex.getMessage()) + " (" + hint + ")");
                 err.flush();
             }
             return ExitCodes.USAGE;

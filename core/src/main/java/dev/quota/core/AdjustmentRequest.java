@@ -20,6 +20,9 @@ public record AdjustmentRequest(
         boolean dryRun) {
 
     public static final int MAX_AMOUNT = 1_000_000;
+    /** The audit trail's free text is bounded: a reason is a sentence or two, an actor a name. */
+    public static final int MAX_REASON_LENGTH = 500;
+    public static final int MAX_ACTOR_LENGTH = 100;
 
     public AdjustmentRequest {
         Objects.requireNonNull(kind, "kind");
@@ -42,6 +45,12 @@ public record AdjustmentRequest(
         }
         reason = reason.strip();
         actor = actor.strip();
+        if (reason.length() > MAX_REASON_LENGTH) {
+            throw QuotaException.invalidInput("reason is " + reason.length() + " characters; at most " + MAX_REASON_LENGTH);
+        }
+        if (actor.length() > MAX_ACTOR_LENGTH) {
+            throw QuotaException.invalidInput("actor is " + actor.length() + " characters; at most " + MAX_ACTOR_LENGTH);
+        }
     }
 
     public static AdjustmentRequest of(AdjustmentKind kind, String userRef, int amount, String reason, String actor) {

@@ -34,7 +34,7 @@ public final class AdjustmentOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why: written to the audit trail (required)")
+    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why: written to the audit trail (required, at most 500 characters)")
     String reason;
 
     @Mixin
@@ -46,7 +46,7 @@ public final class AdjustmentOptions {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when stdin is not a terminal)")
     boolean yes;
 
-    @Option(names = "--actor", paramLabel = "NAME", description = "Who makes the change, for the audit trail (default: the OS user name)")
+    @Option(names = "--actor", paramLabel = "NAME", description = "Who makes the change, for the audit trail (default: the OS user name; at most 100 characters)")
     String actor;
 
     @Mixin

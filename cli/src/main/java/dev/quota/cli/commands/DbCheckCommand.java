@@ -41,9 +41,12 @@ final class DbCheckCommand implements Callable<Integer> {
         }
         List<String> problems = check.problems();
         output.error("schema_mismatch", problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " with the read contract"
-                        + (output.json() ? "" : ":\n  " + String.join("\n  ", problems)),
+                        + (output.json() ? "" : ", one line each:"),
                 Map.of("database", database.describe(), "problems", problems, "warnings", check.warnings(), "notes", check.notes()),
                 invocation.requestId());
+        if (!output.json()) {
+            problems.forEach(problem -> output.note("  " + problem));
+        }
         return ExitCodes.SCHEMA_MISMATCH;
     }
 }
