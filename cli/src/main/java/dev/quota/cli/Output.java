@@ -20,12 +20,17 @@ public final class Output {
 
     public enum Format { table, json }
 
-    /** Views are records; their components come out in snake_case, in declaration order. */
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * Views are records; their components come out in snake_case, in declaration order. Built
+     * on first use only: a table-printing command does not pay Jackson's start-up.
+     */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -109,7 +114,7 @@ public final class Output {
     /** A document as the CLI writes JSON everywhere: ISO-8601 instants, indented. */
     public static String json(Object document) {
         try {
-            return JSON.writeValueAsString(document);
+            return Mapper.JSON.writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
