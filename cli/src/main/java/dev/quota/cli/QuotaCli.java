@@ -4,8 +4,12 @@ import dev.quota.core.QuotaException;
 import dev.quota.core.db.SqlStates;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.List;
 import java.util.Map;
+import dev.quota.cli.commands.CompletionCommand;
+import dev.quota.cli.commands.ShellCommand;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
@@ -33,13 +37,44 @@ public final class QuotaCli {
     /** Runs one command line and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, CliContext context, String... args) {
         try (Invocation invocation = new Invocation(context, out, err)) {
-            return commandLine(invocation).execute(args);
+            return commandLine(invocation, subcommandsFor(args)).execute(args);
         }
     }
 
-    /** The configured command tree on an invocation (also used by the interactive shell). */
+    /** The configured command tree on an invocation, every subcommand in it (the interactive shell, completion). */
     public static CommandLine commandLine(Invocation invocation) {
-        CommandLine commandLine = new CommandLine(QuotaCommand.class, new CommandFactory(invocation));
+        return commandLine(invocation, QuotaCommand.SUBCOMMANDS);
+    }
+
+    /**
+     * Only the subcommand the arguments name, when they name one that needs no other: each
+     * subcommand's tree costs start-up time (picocli reflects over its options), and a support
+     * command should not pay for fifteen. Help, a typo, the shell and completion get them all.
+     */
+    static List<Class<?>> subcommandsFor(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String word = args[i];
+            if (QuotaCommand.OPTIONS_WITH_VALUES.contains(word)) {
+                i++;
+            } else if (!word.startsWith("-")) {
+                for (Class<?> subcommand : QuotaCommand.SUBCOMMANDS) {
+                    Command command = subcommand.getAnnotation(Command.class);
+                    if (command.name().equals(word) && subcommand != ShellCommand.class && subcommand != CompletionCommand.class) {
+                        return List.of(subcommand);
+                    }
+                }
+                return QuotaCommand.SUBCOMMANDS;
+            }
+        }
+        return QuotaCommand.SUBCOMMANDS;
+    }
+
+    private static CommandLine commandLine(Invocation invocation, List<Class<?>> subcommands) {
+        CommandFactory factory = new CommandFactory(invocation);
+        CommandLine commandLine = new CommandLine(QuotaCommand.class, factory);
+        for (Class<?> subcommand : subcommands) {
+            commandLine.addSubcommand(new CommandLine(subcommand, factory));
+        }
         Output output = invocation.output();
         commandLine.setOut(output.out());
         commandLine.setErr(output.err());

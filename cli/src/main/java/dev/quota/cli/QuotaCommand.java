@@ -15,6 +15,7 @@ import dev.quota.cli.commands.ShellCommand;
 import dev.quota.cli.commands.ShowCommand;
 import dev.quota.cli.commands.SimulateCommand;
 import dev.quota.cli.commands.TopCommand;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -26,11 +27,6 @@ import picocli.CommandLine.ScopeType;
         description = {
                 "Inspect, adjust, simulate and reconcile the daily message quotas of the chat product.",
                 "The quota day is the UTC calendar date; it resets at the next UTC midnight."},
-        subcommands = {
-                ShowCommand.class, ConsumeCommand.class, GrantCommand.class, RefundCommand.class, ChargeCommand.class,
-                ResetCommand.class, SetCommand.class, HistoryCommand.class, TopCommand.class,
-                DbCommand.class, ReconcileCommand.class, DemoCommand.class, SimulateCommand.class, ShellCommand.class,
-                CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
@@ -51,6 +47,19 @@ import picocli.CommandLine.ScopeType;
                 "  embedded PostgreSQL kept in $QUOTA_HOME (default ~/.quota). A password comes",
                 "  from the URL, PGPASSWORD or ~/.pgpass, never from a flag, and is never printed."})
 public final class QuotaCommand {
+
+    /**
+     * The subcommands, in the order help lists them. Added by {@link QuotaCli} rather than
+     * declared on the annotation, so that a one-shot command builds only its own tree.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            ShowCommand.class, ConsumeCommand.class, GrantCommand.class, RefundCommand.class, ChargeCommand.class,
+            ResetCommand.class, SetCommand.class, HistoryCommand.class, TopCommand.class,
+            DbCommand.class, ReconcileCommand.class, DemoCommand.class, SimulateCommand.class, ShellCommand.class,
+            CompletionCommand.class);
+
+    /** The options of this command that take a value: skipped when looking for the subcommand's name. */
+    static final java.util.Set<String> OPTIONS_WITH_VALUES = java.util.Set.of("--db-url", "-o", "--output");
 
     private final Invocation.GlobalOptions global;
 
