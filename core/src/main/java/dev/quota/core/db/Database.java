@@ -67,7 +67,8 @@ public final class Database implements AutoCloseable {
             hikari.setPassword(config.password());
         }
         hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        // one connection up front: a one-shot command needs no more, and a busy caller grows the pool on demand
+        hikari.setMinimumIdle(1);
         hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
         hikari.setValidationTimeout(Math.max(250, Math.min(config.connectTimeout().toMillis(), 5_000)));
         hikari.addDataSourceProperty("connectTimeout", Math.max(1, config.connectTimeout().toSeconds()));
