@@ -61,11 +61,6 @@ public final class Invocation implements AutoCloseable {
         return world;
     }
 
-    /** The environment the command runs in: database and schema variables. */
-    public java.util.Map<String, String> env() {
-        return world.env();
-    }
-
     public Clock clock() {
         return world.clock();
     }

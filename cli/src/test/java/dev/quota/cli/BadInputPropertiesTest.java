@@ -112,41 +112,15 @@ class BadInputPropertiesTest {
                         case "db grants" -> args.addAll(List.of("--role", who));
                         default -> { }
                     }
-                    if ((mask & 1) != 0) {
-                        args.addAll(List.of("--date", day));
-                    }
-                    if ((mask & 2) != 0) {
-                        args.addAll(List.of("--reason", reason));
-                    }
-                    if ((mask & 4) != 0) {
-                        args.addAll(List.of("--actor", actor));
-                    }
-                    if ((mask & 8) != 0) {
-                        args.addAll(List.of("--request-id", rid));
-                    }
-                    if ((mask & 16) != 0) {
-                        args.add("-y");
-                    }
-                    if ((mask & 32) != 0) {
-                        args.add("--dry-run");
-                    }
-                    if ((mask & 64) != 0) {
-                        args.addAll(List.of("-o", "json"));
-                    }
-                    if ((mask & 128) != 0) {
-                        args.addAll(List.of("--count", n));
-                    }
-                    if ((mask & 256) != 0) {
-                        args.addAll(List.of("--days", n));
-                    }
-                    if ((mask & 512) != 0) {
-                        args.addAll(List.of("--limit", n));
-                    }
-                    if ((mask & 1024) != 0) {
-                        args.add("--bogus");
-                    }
-                    if ((mask & 2048) != 0) {
-                        args.addAll(List.of("--db-url", "mysql://root:secret@db/chat"));
+                    // each option group is in or out by one bit of the mask, in this order
+                    List<List<String>> options = List.of(List.of("--date", day), List.of("--reason", reason),
+                            List.of("--actor", actor), List.of("--request-id", rid), List.of("-y"), List.of("--dry-run"),
+                            List.of("-o", "json"), List.of("--count", n), List.of("--days", n), List.of("--limit", n),
+                            List.of("--bogus"), List.of("--db-url", "mysql://root:secret@db/chat"));
+                    for (int bit = 0; bit < options.size(); bit++) {
+                        if ((mask & (1 << bit)) != 0) {
+                            args.addAll(options.get(bit));
+                        }
                     }
                     return args;
                 });

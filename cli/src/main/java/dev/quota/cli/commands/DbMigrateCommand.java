@@ -46,19 +46,10 @@ final class DbMigrateCommand implements Callable<Integer> {
         if (dryRun) {
             return printDryRun(database, output);
         }
-        SchemaMigrator migrator = database.migrator();
-        int applied;
-        ReadContract.Outcome views;
-        if (standIn) {
-            applied = Math.max(0, SchemaMigrator.LATEST_VERSION - database.jdbi().withHandle(handle ->
-                    SchemaMigrator.appliedVersion(handle, database.config().schemas())));
-            StandIn.install(database);
-            views = new ReadContract.Outcome(List.of(), List.of());
-        } else {
-            applied = migrator.migrate();
-            views = database.jdbi().inTransaction(handle -> ReadContract.createDefaultViews(handle, database.config().schemas()));
-        }
-        String version = migrator.currentVersion();
+        SchemaMigrator.Installed installed = standIn ? StandIn.install(database) : SchemaMigrator.install(database);
+        int applied = installed.migrationsApplied();
+        ReadContract.Outcome views = installed.views();
+        String version = database.migrator().currentVersion();
         output.result(new Migrated(database.describe(), applied, version, views.created(), views.missing()), invocation.requestId(), out -> {
             out.println((applied == 0 ? "Schema " + database.config().schemas().toolkit() + " already up to date" : "Applied " + applied
                     + " migration" + (applied == 1 ? "" : "s")) + "; version " + version + " on " + database.describe());

@@ -24,7 +24,7 @@ final class DbViewsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        invocation.output().out().print(ReadContract.template(Schemas.from(invocation.env())));
+        invocation.output().out().print(ReadContract.template(Schemas.from(invocation.world().env())));
         invocation.output().out().flush();
         return ExitCodes.OK;
     }

@@ -71,7 +71,8 @@ public final class ReconcileCrashRun {
         started = System.nanoTime();
         SplittableRandom random = new SplittableRandom();
         int done = 0;
-        for (int attempt = 0; attempt < kills; attempt++) {
+        Integer finishedOnItsOwn = null;
+        for (int attempt = 0; attempt < kills && finishedOnItsOwn == null; attempt++) {
             long committed = committedChunks(killed);
             Process job = start(killedUrl, reconcile);
             // under way first (its Spring context up, chunks committed), then a random while more
@@ -83,10 +84,12 @@ public final class ReconcileCrashRun {
             if (job.isAlive()) {
                 job.destroyForcibly(); // SIGKILL: no shutdown hook runs, the server rolls back what was open
                 done++;
+                job.waitFor(60, TimeUnit.SECONDS);
+            } else {
+                finishedOnItsOwn = job.exitValue(); // too little data to kill it mid-run: it is done
             }
-            job.waitFor(60, TimeUnit.SECONDS);
         }
-        int killedExit = runToEnd(killedUrl, reconcile);
+        int killedExit = finishedOnItsOwn != null ? finishedOnItsOwn : runToEnd(killedUrl, reconcile);
         Duration killedTime = Duration.ofNanos(System.nanoTime() - started);
         return new Outcome(done, killedExit, uninterruptedExit, findings(killed), findings(uninterrupted),
                 counters(killed).equals(counters(uninterrupted)), repairs(killed), repairs(uninterrupted),

@@ -42,9 +42,9 @@ public final class RoleGrants {
         String toolkit = schemas.toolkit();
         List<String> grants = new ArrayList<>();
         grants.add("GRANT USAGE ON SCHEMA " + toolkit + ", " + schemas.product() + " TO " + grantee + ";");
-        String views = Arrays.stream(ReadContract.View.values()).map(view -> schemas.inToolkit(view.viewName()))
-                .reduce((a, b) -> a + ", " + b).orElseThrow();
-        grants.add("GRANT SELECT ON " + views + ", " + qualified(toolkit, "day_grants, settings, flyway_schema_history")
+        String[] views = Arrays.stream(ReadContract.View.values()).map(view -> schemas.inToolkit(view.viewName()))
+                .toArray(String[]::new);
+        grants.add("GRANT SELECT ON " + String.join(", ", views) + ", " + qualified(toolkit, "day_grants, settings, flyway_schema_history")
                 + " TO " + grantee + ";");
         List<String> behindInvokerViews = handle.createQuery("""
                         SELECT DISTINCT format('%I.%I', n.nspname, t.relname)
@@ -58,8 +58,7 @@ public final class RoleGrants {
                                         AND v.reloptions && ARRAY['security_invoker=true', 'security_invoker=on', 'security_invoker=1'])
                          ORDER BY 1
                         """)
-                .bind("views", Arrays.stream(ReadContract.View.values()).map(view -> schemas.inToolkit(view.viewName()))
-                        .toArray(String[]::new))
+                .bind("views", views)
                 .mapTo(String.class).list();
         if (!behindInvokerViews.isEmpty()) {
             grants.add("GRANT SELECT ON " + String.join(", ", behindInvokerViews) + " TO " + grantee

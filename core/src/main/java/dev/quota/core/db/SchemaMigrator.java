@@ -99,11 +99,16 @@ public final class SchemaMigrator {
                 .mapTo(Integer.class).one();
     }
 
-    /** Migrates only when the toolkit's schema is behind: a command on a current database pays one catalog query. */
-    public static void migrateIfBehind(Database database) {
-        if (database.jdbi().withHandle(handle -> appliedVersion(handle, database.config().schemas())) < LATEST_VERSION) {
-            database.migrator().migrate();
-        }
+    /** What installing the toolkit's schema did: the migrations applied, the default views made and still missing. */
+    public record Installed(int migrationsApplied, ReadContract.Outcome views) {
+    }
+
+    /** Migrates the toolkit's schema, then creates the read contract's default views where the layout defines them. */
+    public static Installed install(Database database) {
+        int applied = database.migrator().migrate();
+        ReadContract.Outcome views = database.jdbi().inTransaction(handle ->
+                ReadContract.createDefaultViews(handle, database.config().schemas()));
+        return new Installed(applied, views);
     }
 
     static String read(String resource) {

@@ -23,7 +23,7 @@ public final class StandIn {
     }
 
     /** Installs or upgrades the stand-in, then the toolkit's schema and its default views, and declares it a stand-in. */
-    public static void install(Database database) {
+    public static SchemaMigrator.Installed install(Database database) {
         Schemas schemas = database.config().schemas();
         database.jdbi().useHandle(handle -> {
             boolean ours = handle.createQuery("""
@@ -57,11 +57,9 @@ public final class StandIn {
             throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "the stand-in tables could not be created: "
                     + e.getMessage().lines().findFirst().orElse(""), Map.of(), null, e);
         }
-        database.migrator().migrate();
-        database.jdbi().useTransaction(handle -> {
-            ReadContract.createDefaultViews(handle, schemas);
-            DeploymentSettings.declareStandIn(handle);
-        });
+        SchemaMigrator.Installed installed = SchemaMigrator.install(database);
+        database.jdbi().useHandle(DeploymentSettings::declareStandIn);
+        return installed;
     }
 
     /** Installs it unless the toolkit's schema is current already: one catalog query on an installed database. */

@@ -64,20 +64,27 @@ public final class ChatBackendDatabase implements BeforeEachCallback, AfterEachC
 
     /** Runs SQL as the product's owner, outside the toolkit: how tests plant rows and drift. */
     public void execute(String sql) {
-        try (Connection connection = DriverManager.getConnection(SharedPostgres.get().server().jdbcUrl(name), "postgres", null);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("failed: " + sql, e);
-        }
+        asOwner(sql, statement -> statement.execute(sql));
     }
 
     public long queryLong(String sql) {
+        return asOwner(sql, statement -> {
+            try (var rs = statement.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private interface StatementWork<T> {
+        T apply(Statement statement) throws SQLException;
+    }
+
+    /** A statement on a connection of its own as the product's owner, outside every pool. */
+    private <T> T asOwner(String sql, StatementWork<T> work) {
         try (Connection connection = DriverManager.getConnection(SharedPostgres.get().server().jdbcUrl(name), "postgres", null);
-             Statement statement = connection.createStatement();
-             var rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+             Statement statement = connection.createStatement()) {
+            return work.apply(statement);
         } catch (SQLException e) {
             throw new IllegalStateException("failed: " + sql, e);
         }
@@ -105,17 +112,15 @@ public final class ChatBackendDatabase implements BeforeEachCallback, AfterEachC
                  WHERE n.nspname = '%s'
                  ORDER BY c.relname
                 """.formatted(schema);
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(SharedPostgres.get().server().jdbcUrl(name), "postgres", null);
-             Statement statement = connection.createStatement();
-             var rs = statement.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
+        return asOwner(sql, statement -> {
+            List<String> rows = new ArrayList<>();
+            try (var rs = statement.executeQuery(sql)) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
+            return rows;
+        });
     }
 
     private static String resource(String path) {
