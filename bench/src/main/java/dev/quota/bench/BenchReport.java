@@ -2,6 +2,7 @@ package dev.quota.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quota.core.strategy.GroupCommitChatPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,14 +52,24 @@ public final class BenchReport {
                 .append("\n- PostgreSQL server: ").append(pgVersion).append(" (the embedded default, shared by JMH and pgbench)\n\n");
 
         md.append("## Chat path: counter + message in one transaction\n\n");
-        md.append("ops/s are accepted-or-refused `acceptMessage` calls per second; p50/p99 from JMH's sample-time mode; "
-                + "*ceiling* is pgbench running the atomic strategy's exact SQL with as many clients as threads.\n\n");
-        md.append("| strategy | workload | limits | threads | ops/s | p50 ms | p99 ms | vs pgbench ceiling |\n|---|---|---|---:|---:|---:|---:|---:|\n");
+        md.append("ops/s are accepted-or-refused `acceptMessage` calls per second; p50/p99 from JMH's sample-time mode. "
+                + "The *ceilings* are pgbench running the atomic strategy's exact SQL, one message a transaction, on the same server: "
+                + "with as many clients as the strategy has connections busy at once (*conns*: one per thread up to the pool, "
+                + "group-commit's transactions in flight at most), and with as many clients as threads.\n\n");
+        md.append("| strategy | workload | limits | threads | ops/s | p50 ms | p99 ms | conns | vs ceiling at conns | vs ceiling at threads |\n"
+                + "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         rows.stream().filter(r -> r.kind.equals("strategy") && r.path.equals("chat"))
                 .sorted(Comparator.comparing(Row::workload).thenComparing(Row::limits).thenComparing(Row::subject).thenComparingInt(Row::threads))
-                .forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %,.0f | %s | %s | %s |\n", r.subject, r.workload,
-                        r.limits, r.threads, r.opsPerSecond, millis(r.p50Millis), millis(r.p99Millis),
-                        ratio(r.opsPerSecond, r.limits.equals("accept") ? ceiling.get(r.workload + "/" + r.threads) : null))));
+                .forEach(r -> {
+                    int connections = BenchConnections.of(r.subject, r.threads);
+                    boolean accept = r.limits.equals("accept");
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %,.0f | %s | %s | %d | %s | %s |\n", r.subject, r.workload,
+                            r.limits, r.threads, r.opsPerSecond, millis(r.p50Millis), millis(r.p99Millis), connections,
+                            ratio(r.opsPerSecond, accept ? ceiling.get(r.workload + "/" + connections) : null),
+                            ratio(r.opsPerSecond, accept ? ceiling.get(r.workload + "/" + r.threads) : null)));
+                });
+
+        groupCommit(md, rows, ceiling, BatchSizes.read(dir.resolve(BatchSizes.FILE)), batchedCeiling(dir.resolve("ceiling-batched.json")));
 
         md.append("\n## Counter only, against Bucket4j\n\n");
         md.append("The strategies' counter path (no message row) next to Bucket4j's PostgreSQL proxy managers holding the same "
@@ -72,23 +83,14 @@ public final class BenchReport {
 
         md.append("\n## Targets\n\n");
         for (String workload : List.of("hot", "uniform")) {
-            target(md, rows, ceiling, "atomic chat path on `" + workload + "` at 16 threads vs the pgbench ceiling", 0.85,
-                    find(rows, "atomic", "chat", workload, 16).map(Row::opsPerSecond).orElse(null), ceiling.get(workload + "/16"));
+            target(md, "atomic chat path on `" + workload + "` at 16 threads vs the per-message ceiling at its connections", 0.85,
+                    find(rows, "atomic", "chat", workload, 16).map(Row::opsPerSecond).orElse(null),
+                    ceiling.get(workload + "/" + BenchConnections.of("atomic", 16)));
         }
-        target(md, rows, ceiling, "atomic counter path on `hot` at 16 threads vs Bucket4j's best manager", 1.5,
-                find(rows, "atomic", "counter", "hot", 16).map(Row::opsPerSecond).orElse(null),
-                bestBucket4j(rows, "hot", "accept", 16).orElse(null));
-
-        target(md, rows, ceiling, "coalescing chat path on `hot` at 16 threads vs atomic's", 4.0,
-                find(rows, "coalescing", "chat", "hot", 16).map(Row::opsPerSecond).orElse(null),
-                find(rows, "atomic", "chat", "hot", 16).map(Row::opsPerSecond).orElse(null));
-        Optional<Row> coalescingHot = find(rows, "coalescing", "chat", "hot", 16);
-        Optional<Row> atomicHot = find(rows, "atomic", "chat", "hot", 16);
-        if (coalescingHot.isPresent() && atomicHot.isPresent() && coalescingHot.get().p99Millis != null && atomicHot.get().p99Millis != null) {
-            boolean noWorse = coalescingHot.get().p99Millis <= atomicHot.get().p99Millis;
-            md.append(String.format(Locale.ROOT, "- coalescing p99 on `hot` at 16 threads: %.2f ms vs atomic's %.2f ms, target no worse: %s%n",
-                    coalescingHot.get().p99Millis, atomicHot.get().p99Millis, noWorse ? "met" : "**missed**"));
-        }
+        target(md, "coalescing chat path on `hot` at 16 threads vs atomic's", 4.0,
+                opsOf(rows, "coalescing", "chat", "hot", 16), opsOf(rows, "atomic", "chat", "hot", 16));
+        p99NoWorse(md, rows, "coalescing", "hot");
+        groupCommitTargets(md, rows, ceiling, batchedCeiling(dir.resolve("ceiling-batched.json")));
 
         sqlApi(md, rows, ceiling(dir.resolve("ceiling-sql-function.json")));
 
@@ -102,6 +104,17 @@ public final class BenchReport {
                     r.opsPerSecond, millis(r.p50Millis), millis(r.p99Millis))));
             md.append("\nThe strategy table above runs coalescing with its defaults: linger 0 (a batch takes whatever queued while "
                     + "the previous one ran), at most 128 messages a batch.\n");
+        }
+
+        List<Row> settingsRows = rows.stream().filter(r -> r.kind.equals("settings"))
+                .sorted(Comparator.comparing(Row::workload).thenComparing(Row::subject)).toList();
+        if (!settingsRows.isEmpty()) {
+            md.append("\n## Group commit: transactions in flight and linger (chat path)\n\n");
+            md.append("| settings | workload | threads | ops/s | p50 ms | p99 ms |\n|---|---|---:|---:|---:|---:|\n");
+            settingsRows.forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s |\n", r.subject, r.workload,
+                    r.threads, r.opsPerSecond, millis(r.p50Millis), millis(r.p99Millis))));
+            md.append(String.format(Locale.ROOT, "%nThe strategy table runs group-commit with its defaults: %d in flight (one per core), "
+                    + "linger 0, at most %d messages a batch.%n", GroupCommitChatPath.DEFAULT_MAX_IN_FLIGHT, GroupCommitChatPath.DEFAULT_MAX_BATCH));
         }
 
         Path chart = dir.resolve("throughput.png");
@@ -133,8 +146,7 @@ public final class BenchReport {
         }
     }
 
-    private static void target(StringBuilder md, List<Row> rows, Map<String, Double> ceiling, String what, double wanted,
-                               Double measured, Double reference) {
+    private static void target(StringBuilder md, String what, double wanted, Double measured, Double reference) {
         if (measured == null || reference == null) {
             md.append("- ").append(what).append(": not measured in this run\n");
             return;
@@ -142,6 +154,94 @@ public final class BenchReport {
         double ratio = measured / reference;
         md.append(String.format(Locale.ROOT, "- %s: **%.2fx** (%,.0f vs %,.0f ops/s), target %.2fx: %s\n", what, ratio, measured,
                 reference, wanted, ratio >= wanted ? "met" : "**missed**"));
+    }
+
+    /** Group commit next to atomic and the ceilings, with the batch size it reached. */
+    private static void groupCommit(StringBuilder md, List<Row> rows, Map<String, Double> ceiling, Map<String, Double> batchSizes,
+                                    Map<String, JsonNode> batched) {
+        List<Row> group = rows.stream().filter(r -> r.kind.equals("strategy") && r.subject.equals(GroupCommitChatPath.NAME)
+                && r.path.equals("chat") && r.limits.equals("accept"))
+                .sorted(Comparator.comparing(Row::workload).thenComparingInt(Row::threads)).toList();
+        if (group.isEmpty()) {
+            return;
+        }
+        md.append("\n## Group commit across users\n\n");
+        md.append("*batch* is the mean number of messages per transaction `group-commit` reached in its trial (warm-up included; "
+                + "a message served alone counts as a batch of one). The *batched ceiling* is pgbench running group commit's own two "
+                + "statements with that batch size and as many clients as its transactions in flight, in messages per second "
+                + "(`PgbenchCeiling --batched`).\n\n");
+        md.append("| workload | threads | group-commit ops/s | p99 ms | atomic ops/s | atomic p99 ms | vs atomic | batch "
+                + "| per-message ceiling at its conns | batched ceiling msg/s | vs batched ceiling |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row r : group) {
+            Optional<Row> atomic = find(rows, "atomic", "chat", r.workload, r.threads);
+            Double batch = batchSizes.get(r.workload + "/" + r.threads);
+            JsonNode limit = batched.get(r.workload + "/" + r.threads);
+            Double perMessage = ceiling.get(r.workload + "/" + BenchConnections.of(r.subject, r.threads));
+            Double batchedMessages = limit == null ? null : limit.path("messages_per_second").asDouble();
+            md.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.workload, r.threads,
+                    r.opsPerSecond, millis(r.p99Millis), atomic.map(a -> String.format(Locale.ROOT, "%,.0f", a.opsPerSecond)).orElse("-"),
+                    millis(atomic.map(Row::p99Millis).orElse(null)), ratio(r.opsPerSecond, atomic.map(Row::opsPerSecond).orElse(null)),
+                    batch == null ? "-" : String.format(Locale.ROOT, "%.1f", batch),
+                    perMessage == null ? "-" : String.format(Locale.ROOT, "%,.0f", perMessage),
+                    limit == null ? "-" : String.format(Locale.ROOT, "%,.0f (%d clients x %d)", batchedMessages,
+                            limit.path("clients").asInt(), limit.path("batch_size").asInt()),
+                    ratio(r.opsPerSecond, batchedMessages)));
+        }
+    }
+
+    private static void groupCommitTargets(StringBuilder md, List<Row> rows, Map<String, Double> ceiling, Map<String, JsonNode> batched) {
+        String name = GroupCommitChatPath.NAME;
+        target(md, name + " on `uniform` at 16 threads vs atomic's", 3.0,
+                opsOf(rows, name, "chat", "uniform", 16), opsOf(rows, "atomic", "chat", "uniform", 16));
+        target(md, name + " on `uniform` at 16 threads vs the per-message ceiling at its connections (above it)", 1.0,
+                opsOf(rows, name, "chat", "uniform", 16), ceiling.get("uniform/" + BenchConnections.of(name, 16)));
+        target(md, name + " on `hot` at 16 threads vs atomic's", 7.0,
+                opsOf(rows, name, "chat", "hot", 16), opsOf(rows, "atomic", "chat", "hot", 16));
+        for (String workload : List.of("hot", "uniform")) {
+            JsonNode limit = batched.get(workload + "/16");
+            target(md, name + " on `" + workload + "` at 16 threads vs the batched ceiling at its batch size", 0.7,
+                    opsOf(rows, name, "chat", workload, 16), limit == null ? null : limit.path("messages_per_second").asDouble());
+        }
+        for (String workload : List.of("hot", "uniform")) {
+            target(md, name + " on `" + workload + "` at 1 thread vs atomic's", 0.9,
+                    opsOf(rows, name, "chat", workload, 1), opsOf(rows, "atomic", "chat", workload, 1));
+        }
+        for (String workload : List.of("hot", "uniform")) {
+            p99NoWorse(md, rows, name, workload);
+        }
+        for (String workload : List.of("hot", "uniform")) {
+            Optional<Row> best = rows.stream().filter(r -> r.kind.equals("strategy") && r.path.equals("counter") && r.workload.equals(workload)
+                    && r.limits.equals("accept") && r.threads == 16).max(Comparator.comparingDouble(Row::opsPerSecond));
+            target(md, "counter path on `" + workload + "` at 16 threads (" + best.map(Row::subject).orElse("-")
+                            + ") vs Bucket4j's best configuration, batching included", 1.5,
+                    best.map(Row::opsPerSecond).orElse(null), bestBucket4j(rows, workload, "accept", 16).orElse(null));
+        }
+    }
+
+    private static void p99NoWorse(StringBuilder md, List<Row> rows, String strategy, String workload) {
+        Double mine = find(rows, strategy, "chat", workload, 16).map(Row::p99Millis).orElse(null);
+        Double atomics = find(rows, "atomic", "chat", workload, 16).map(Row::p99Millis).orElse(null);
+        if (mine == null || atomics == null) {
+            md.append("- ").append(strategy).append(" p99 on `").append(workload).append("` at 16 threads: not measured in this run\n");
+        } else {
+            md.append(String.format(Locale.ROOT, "- %s p99 on `%s` at 16 threads: %.2f ms vs atomic's %.2f ms, target no worse: %s%n",
+                    strategy, workload, mine, atomics, mine <= atomics ? "met" : "**missed**"));
+        }
+    }
+
+    private static Double opsOf(List<Row> rows, String strategy, String path, String workload, int threads) {
+        return find(rows, strategy, path, workload, threads).map(Row::opsPerSecond).orElse(null);
+    }
+
+    private static Map<String, JsonNode> batchedCeiling(Path file) throws IOException {
+        Map<String, JsonNode> batched = new LinkedHashMap<>();
+        if (Files.exists(file)) {
+            for (JsonNode row : new ObjectMapper().readTree(file.toFile()).path("results")) {
+                batched.put(row.path("workload").asText() + "/" + row.path("threads").asInt(), row);
+            }
+        }
+        return batched;
     }
 
     private static Optional<Row> find(List<Row> rows, String strategy, String path, String workload, int threads) {
@@ -173,15 +273,19 @@ public final class BenchReport {
                     JsonNode params = result.path("params");
                     boolean bucket4j = result.path("benchmark").asText().contains("Bucket4j");
                     boolean linger = result.path("benchmark").asText().contains("CoalescingLinger");
+                    boolean settings = result.path("benchmark").asText().contains("GroupCommitSettings");
                     String subject = bucket4j ? "bucket4j " + params.path("manager").asText()
+                                    + ("batching".equals(params.path("optimization").asText()) ? " + batching" : "")
                             : linger ? "coalescing, linger " + params.path("lingerMicros").asText() + " us, batch <= " + params.path("maxBatch").asText()
+                            : settings ? "group-commit, " + params.path("inFlight").asText() + " in flight, linger "
+                                    + params.path("lingerMicros").asText() + " us"
                             : params.path("strategy").asText();
-                    String path = bucket4j ? "counter" : linger ? "chat" : params.path("path").asText();
+                    String path = bucket4j ? "counter" : linger || settings ? "chat" : params.path("path").asText();
                     String workload = linger ? "hot" : params.path("workload").asText();
-                    String limits = linger ? "accept" : params.path("limits").asText();
+                    String limits = linger || settings ? "accept" : params.path("limits").asText();
                     int threads = result.path("threads").asInt();
                     String key = subject + "|" + workload + "|" + limits + "|" + path + "|" + threads;
-                    identity.put(key, new String[] {subject, bucket4j ? "bucket4j" : linger ? "linger" : "strategy", workload,
+                    identity.put(key, new String[] {subject, bucket4j ? "bucket4j" : linger ? "linger" : settings ? "settings" : "strategy", workload,
                             limits, path, Integer.toString(threads)});
                     JsonNode metric = result.path("primaryMetric");
                     if ("thrpt".equals(result.path("mode").asText())) {

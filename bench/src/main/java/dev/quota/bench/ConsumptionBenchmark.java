@@ -25,7 +25,7 @@ public class ConsumptionBenchmark extends DatabaseBenchmark {
     public enum Route { chat, counter }
 
     /** Every strategy; {@code sql-function} only on the chat path (it has no counter-only step). */
-    @Param({"atomic", "row-lock", "optimistic", "advisory", "serializable", "coalescing", "sql-function"})
+    @Param({"atomic", "row-lock", "optimistic", "advisory", "serializable", "coalescing", "group-commit", "sql-function"})
     public String strategy;
 
     @Param({"hot", "uniform", "zipf"})

@@ -3,9 +3,10 @@ package dev.quota.bench;
 import dev.quota.core.ChatService;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.QuotaInvariants;
-import dev.quota.core.db.DatabaseConfig;
+import dev.quota.core.strategy.BatchingChatPath;
 import dev.quota.core.strategy.ChatPath;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,6 +51,7 @@ public abstract class DatabaseBenchmark {
     }
 
     BenchTarget target;
+    private BenchmarkParams params;
     /** The service on the chat path under test; null for a benchmark without one. */
     ChatService chat;
     private ChatPath chatPath;
@@ -79,8 +81,8 @@ public abstract class DatabaseBenchmark {
 
     @Setup(Level.Trial)
     public final void openTrial(BenchmarkParams params) {
-        // -jvmArgsAppend -Dquota.bench.pool=N tries another pool size than the toolkit's advice
-        int pool = Integer.getInteger("quota.bench.pool", DatabaseConfig.poolSizeForConcurrency(params.getThreads()));
+        this.params = params;
+        int pool = BenchConnections.pool(params.getThreads());
         target = BenchTarget.open(pool, users(), limit());
         prepare(target);
         chatPath = openChatPath(target.database.jdbi());
@@ -98,6 +100,11 @@ public abstract class DatabaseBenchmark {
             }
         } finally {
             try {
+                if (chatPath instanceof BatchingChatPath batching) {
+                    System.err.printf(Locale.ROOT, "%s: %,d messages in %,d transactions, %.2f a transaction%n", describe(),
+                            batching.served(), batching.transactions(), batching.meanBatchSize());
+                    BatchSizes.record(params, batching);
+                }
                 if (chatPath != null) {
                     chatPath.close();
                 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.persistence.ChatPathStatement;
+import dev.quota.core.persistence.GroupCommitStatements;
+import dev.quota.core.strategy.GroupCommitChatPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,12 +22,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The database's own ceiling: pgbench runs the atomic strategy's exact chat-path SQL at
- * the given client counts against the same server the JMH runs use ({@code QUOTA_DB_URL}),
- * in a schema of its own, and the transactions per second are written as JSON.
+ * The database's own ceilings, measured by pgbench against the same server the JMH runs use
+ * ({@code QUOTA_DB_URL}), each run in a schema of its own, written as JSON:
+ * <ul>
+ *   <li><b>per message</b>: the atomic strategy's exact chat-path SQL, one message a
+ *       transaction, with as many clients as the benchmarks' threads and as many as the
+ *       strategies' connections at those threads ({@link BenchConnections});</li>
+ *   <li><b>batched</b> ({@code --batched}): group commit's own two statements, with the batch
+ *       size and the transactions in flight that the strategy reached in the JMH run, read
+ *       from the batch sizes it recorded: the physical limit a batching strategy is measured
+ *       against.</li>
+ * </ul>
  *
- * <p>Usage: {@code PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json>}, or
- * {@code PgbenchCeiling --script} to print the script for a pgbench run by hand.
+ * <p>Usage: {@code PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json> [sql-function]},
+ * {@code PgbenchCeiling --batched <batch-sizes.jsonl> <seconds> <out.json>}, or
+ * {@code PgbenchCeiling --script [batch-size]} to print a script for a pgbench run by hand.
  */
 public final class PgbenchCeiling {
 
@@ -35,49 +46,93 @@ public final class PgbenchCeiling {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && args[0].equals("--script")) {
-            System.out.print(script());
+        if (args.length >= 1 && args[0].equals("--script")) {
+            System.out.print(args.length == 2 ? batchScript(Integer.parseInt(args[1])) : script());
+            return;
+        }
+        if (args.length == 4 && args[0].equals("--batched")) {
+            batched(Path.of(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             return;
         }
         if (args.length != 4 && !(args.length == 5 && args[4].equals(SQL_FUNCTION))) {
             System.err.println("usage: PgbenchCeiling <threads,..> <seconds> <workloads,..> <out.json> [sql-function]");
-            System.err.println("       PgbenchCeiling --script   (print the pgbench script, to run it by hand: -D users=N -D dist=1|2)");
-            System.exit(2);
-        }
-        DatabaseConfig shared = BenchTarget.sharedConfig();
-        if (shared == null) {
-            System.err.println("PgbenchCeiling needs QUOTA_DB_URL: the server the benchmarks ran against");
+            System.err.println("       PgbenchCeiling --batched <batch-sizes.jsonl> <seconds> <out.json>");
+            System.err.println("       PgbenchCeiling --script [batch-size]  (print a pgbench script, to run it by hand: -D users=N -D dist=1|2)");
             System.exit(2);
         }
         Path script = Files.createTempFile("atomic-chat", ".sql");
         Files.writeString(script, args.length == 5 ? functionScript() : script());
+        List<Integer> clients = BenchConnections.clientCounts(parseInts(args[0]));
         List<Map<String, Object>> results = new ArrayList<>();
-        String serverVersion = null;
         for (String workload : args[2].split(",")) {
-            int users = BenchTarget.users(Workload.valueOf(workload.strip()));
-            for (String threadText : args[0].split(",")) {
-                int threads = Integer.parseInt(threadText.strip());
-                try (BenchTarget target = BenchTarget.open(2, users, DatabaseBenchmark.Limits.accept.limit)) {
-                    if (serverVersion == null) {
-                        serverVersion = target.database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one());
-                    }
-                    double tps = run(shared, target.schemas.searchPath(), script, threads, Integer.parseInt(args[1]), users, workload);
-                    if (!QuotaInvariants.check(target.database.jdbi()).holds()) {
-                        throw new IllegalStateException("INVARIANT BROKEN by the pgbench ceiling run on " + workload);
-                    }
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("workload", workload);
-                    row.put("threads", threads);
-                    row.put("tps", tps);
-                    results.add(row);
-                    System.err.printf("pgbench %s, %d clients: %.0f tps%n", workload, threads, tps);
-                }
+            for (int count : clients) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("workload", workload.strip());
+                row.put("threads", count);
+                row.put("tps", measure(script, count, Integer.parseInt(args[1]), workload.strip()));
+                results.add(row);
             }
         }
+        write(results, Path.of(args[3]));
+    }
+
+    /** Group commit's batch transaction at the batch size and slots each of its JMH trials reached. */
+    private static void batched(Path batchSizes, int seconds, Path out) throws Exception {
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (BatchSizes.Trial trial : BatchSizes.groupCommitTrials(batchSizes)) {
+            int threads = trial.threads();
+            if (threads < 2) {
+                continue; // one caller has nothing to batch
+            }
+            String workload = trial.workload();
+            int batch = Math.max(1, (int) Math.round(trial.meanBatchSize()));
+            int clients = BenchConnections.of(GroupCommitChatPath.NAME, threads);
+            Path script = Files.createTempFile("group-commit", ".sql");
+            Files.writeString(script, batchScript(batch));
+            double tps = measure(script, clients, seconds, workload);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("workload", workload);
+            row.put("threads", threads);
+            row.put("clients", clients);
+            row.put("batch_size", batch);
+            row.put("tps", tps);
+            row.put("messages_per_second", tps * batch);
+            results.add(row);
+        }
+        write(results, out);
+    }
+
+    private static List<Integer> parseInts(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::strip).map(Integer::parseInt).toList();
+    }
+
+    private static String serverVersion;
+
+    /** One pgbench run in a fresh schema of the shared server; the invariants must hold after it. */
+    private static double measure(Path script, int clients, int seconds, String workload) throws Exception {
+        DatabaseConfig shared = BenchTarget.sharedConfig();
+        if (shared == null) {
+            throw new IllegalStateException("PgbenchCeiling needs QUOTA_DB_URL: the server the benchmarks ran against");
+        }
+        int users = BenchTarget.users(Workload.valueOf(workload));
+        try (BenchTarget target = BenchTarget.open(2, users, DatabaseBenchmark.Limits.accept.limit)) {
+            if (serverVersion == null) {
+                serverVersion = target.database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one());
+            }
+            double tps = run(shared, target.schemas.searchPath(), script, clients, seconds, users, workload);
+            if (!QuotaInvariants.check(target.database.jdbi()).holds()) {
+                throw new IllegalStateException("INVARIANT BROKEN by the pgbench run of " + script.getFileName() + " on " + workload);
+            }
+            System.err.printf("pgbench %s %s, %d clients: %.0f tps%n", script.getFileName(), workload, clients, tps);
+            return tps;
+        }
+    }
+
+    private static void write(List<Map<String, Object>> results, Path out) throws IOException {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("server_version", serverVersion);
         document.put("results", results);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(args[3]).toFile(), document);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), document);
     }
 
     /** The fifth argument that runs quota.consume itself, as a backend in another language calls it. */
@@ -120,6 +175,51 @@ public final class PgbenchCeiling {
             throw new IllegalStateException("the chat path has a parameter pgbench gets no value for: " + leftover.group());
         }
         return "BEGIN;\n" + statement.strip() + ";\nCOMMIT;\n";
+    }
+
+    /**
+     * Group commit's batch transaction for {@code batch} messages of users drawn as the
+     * header draws one: the JVM's two statements ({@link GroupCommitStatements}), with
+     * pgbench's values for their array parameters. What the JVM decides between them (the new
+     * counter values) is computed by the second statement itself from the locked counters.
+     */
+    static String batchScript(int batch) {
+        StringBuilder draws = new StringBuilder("\\if :dist = 2\n");
+        for (int i = 1; i <= batch; i++) {
+            draws.append("\\set u").append(i).append(" random_zipfian(1, :users, 1.1)\n");
+        }
+        draws.append("\\else\n");
+        for (int i = 1; i <= batch; i++) {
+            draws.append("\\set u").append(i).append(" random(1, :users)\n");
+        }
+        draws.append("\\endif\n");
+        StringBuilder users = new StringBuilder("ARRAY[");
+        for (int i = 1; i <= batch; i++) {
+            users.append(i > 1 ? ", " : "").append("CAST(:u").append(i).append(" AS bigint)");
+        }
+        String ids = users.append("]").toString();
+        String today = "CAST(now() AT TIME ZONE 'UTC' AS date)";
+        String open = GroupCommitStatements.OPEN
+                .replace(":userIds", ids)
+                .replace(":days", "array_fill(" + today + ", ARRAY[" + batch + "])")
+                .replace(":retryIds", "CAST('{}' AS text[])");
+        String commit = GroupCommitStatements.COMMIT
+                .replace(":counterUserIds", "(SELECT array_agg(DISTINCT u ORDER BY u) FROM unnest(" + ids + ") AS u)")
+                .replace(":counterDays", "array_fill(" + today + ", ARRAY[CAST((SELECT count(DISTINCT u) FROM unnest(" + ids + ") AS u) AS integer)])")
+                // the locked counter plus the batch's messages of that user: a subquery per user, by its key
+                .replace(":counterUsed", "(SELECT array_agg((SELECT c.used_count FROM user_daily_quota_usages c WHERE c.user_id = k.u"
+                        + " AND c.quota_date = " + today + ") + k.n ORDER BY k.u) FROM (SELECT u, count(*) AS n FROM unnest(" + ids
+                        + ") AS u GROUP BY u) AS k)")
+                .replace(":messageUserIds", ids)
+                .replace(":requestIds", "ARRAY(SELECT CAST(gen_random_uuid() AS text) FROM generate_series(1, " + batch + "))")
+                .replace(":sentAt", "array_fill(CAST(now() AS text), ARRAY[" + batch + "])");
+        String statements = open.strip() + ";\n" + commit.strip() + ";\n";
+        Matcher leftover = Pattern.compile(":(?!u\\d+\\b)[A-Za-z]\\w*").matcher(statements);
+        if (leftover.find()) {
+            throw new IllegalStateException("the batch has a parameter pgbench gets no value for: " + leftover.group());
+        }
+        return "-- group commit's batch of " + batch + " messages (PgbenchCeiling.batchScript)\n" + draws
+                + "BEGIN;\n" + statements + "COMMIT;\n";
     }
 
     private static double run(DatabaseConfig config, String searchPath, Path script, int clients, int seconds, int users, String workload)

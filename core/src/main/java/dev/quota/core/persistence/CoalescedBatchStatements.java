@@ -17,15 +17,10 @@ import java.util.Set;
  */
 public final class CoalescedBatchStatements {
 
-    // The cardinality test is a one-time filter: with no retried ids (the usual batch) the
-    // lookup never runs, whatever plan a prepared statement cached while the table was small.
     static final String OPEN = "WITH locked AS (" + UsageDao.READ_FOR_UPDATE + ")\n" + """
             SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted,
                    (SELECT used_count FROM locked) AS locked_count,
-                   ARRAY(SELECT m.request_id FROM chat_messages m
-                          WHERE cardinality(CAST(:retryIds AS text[])) > 0
-                            AND m.role = 'user' AND m.request_id = ANY(CAST(:retryIds AS text[]))) AS committed
-              FROM (""" + QuotaContextDao.CONTEXT + ") AS c";
+            """ + MessageDao.COMMITTED_AMONG_RETRY_IDS + " AS committed\n  FROM (" + QuotaContextDao.CONTEXT + ") AS c";
 
     // Each message keeps the instant its caller sent it, so that a batch flushed just after
     // midnight still stores yesterday's messages as such.

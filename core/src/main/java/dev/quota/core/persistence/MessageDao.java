@@ -28,17 +28,40 @@ public interface MessageDao extends SqlObject {
      * concurrent duplicates charge exactly once.
      */
     static String storeUserMessages(String guard) {
-        return """
-                INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
-                SELECT :userId, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
-                  FROM unnest(CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(request_id, sent_at)
-                 WHERE %s
-                ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
-                RETURNING id
-                """.formatted(guard);
+        return store(":userId", "unnest(CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(request_id, sent_at)", guard);
     }
 
     String STORE_USER_MESSAGES = storeUserMessages("true");
+
+    /**
+     * As {@link #storeUserMessages}, for messages of several users at once (group commit's
+     * batch): {@code :messageUserIds} (bigint[]) gives each request id's user. Returns the
+     * request ids it stored, so that the batch knows which callers a concurrent commit beat.
+     */
+    String STORE_MESSAGES_OF_USERS = store("m.user_id", "unnest(CAST(:messageUserIds AS bigint[]), CAST(:requestIds AS text[]),"
+            + " CAST(:sentAt AS text[])) AS m(user_id, request_id, sent_at)", "true");
+
+    private static String store(String userId, String messages, String guard) {
+        return """
+                INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
+                SELECT %s, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
+                  FROM %s
+                 WHERE %s
+                ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
+                RETURNING request_id
+                """.formatted(userId, messages, guard);
+    }
+
+    /**
+     * Those of {@code :retryIds} (text[]) already committed, as a text[] expression for a batch's
+     * opening statement. The cardinality test is a one-time filter: with no retried ids (the
+     * usual batch) the lookup never runs, whatever plan a prepared statement cached while the
+     * table was small.
+     */
+    String COMMITTED_AMONG_RETRY_IDS = """
+            ARRAY(SELECT m.request_id FROM chat_messages m
+                   WHERE cardinality(CAST(:retryIds AS text[])) > 0
+                     AND m.role = 'user' AND m.request_id = ANY(CAST(:retryIds AS text[])))""";
 
     /** The bound values of {@link #storeUserMessages}: every message sent at {@code sentAt}. */
     static Map<String, Object> storeValues(long userId, String[] requestIds, Instant sentAt) {
@@ -51,7 +74,7 @@ public interface MessageDao extends SqlObject {
     default int storeUserMessages(long userId, String[] requestIds, Instant sentAt) {
         Handle handle = getHandle();
         return handle.createQuery(STORE_USER_MESSAGES).bindMap(storeValues(userId, requestIds, sentAt))
-                .mapTo(Long.class).list().size();
+                .mapTo(String.class).list().size();
     }
 
     // role = 'user' lets the planner use the partial unique index: one index probe per id

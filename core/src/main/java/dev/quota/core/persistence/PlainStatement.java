@@ -42,6 +42,14 @@ public final class PlainStatement {
      * (serializable) sees the database's own SQLSTATE, and the service's edge translates it.
      */
     public <T> Optional<T> queryFirst(Connection connection, Map<String, ?> values, RowReader<T> reader) {
+        return queryAll(connection, values, rows -> rows.next() ? Optional.of(reader.read(rows)) : Optional.empty());
+    }
+
+    /**
+     * As {@link #queryFirst}, handing the whole result to {@code reader}, which moves through
+     * it with {@code next()}. Primitive arrays ({@code long[]}, {@code int[]}) bind as SQL arrays.
+     */
+    public <T> T queryAll(Connection connection, Map<String, ?> values, RowReader<T> reader) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
@@ -51,8 +59,8 @@ public final class PlainStatement {
                 Object value = values.get(name);
                 statement.setObject(i + 1, value instanceof String[] texts ? connection.createArrayOf("text", texts) : value);
             }
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(reader.read(row)) : Optional.empty();
+            try (ResultSet rows = statement.executeQuery()) {
+                return reader.read(rows);
             }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);

@@ -21,30 +21,49 @@ public interface QuotaContextDao extends SqlObject {
      * trail is the single source of truth for the limit. The atomic strategy's one-statement
      * chat path ({@link ChatPathStatement}) starts from this same query.
      */
-    String CONTEXT = Facts.SELECT + PlanOfDay.ACTIVE + Facts.WHERE;
+    String CONTEXT = contextOf(":userId", ":day");
 
     /** As {@link #CONTEXT}, for a finished day: with the plan that covered it ({@link PlanOfDay}). */
-    String FINISHED_DAY_CONTEXT = Facts.SELECT + PlanOfDay.COVERING + Facts.WHERE;
+    String FINISHED_DAY_CONTEXT = Facts.select(":day") + PlanOfDay.COVERING + Facts.where(":userId");
 
-    @SqlQuery(CONTEXT)
-    Optional<QuotaContext> context(@Bind("userId") long userId, @Bind("day") LocalDate day);
+    /**
+     * As {@link #CONTEXT}, for the user and day given as SQL expressions of an embedding
+     * statement (columns or bound parameters, never caller text): group commit reads the
+     * context of every (user, day) of its batch with it, laterally.
+     */
+    static String contextOf(String userId, String day) {
+        return Facts.select(day) + PlanOfDay.ACTIVE + Facts.where(userId);
+    }
+
+    default Optional<QuotaContext> context(long userId, LocalDate day) {
+        return read(CONTEXT, userId, day);
+    }
 
     default Optional<QuotaContext> finishedDayContext(long userId, LocalDate day) {
-        return getHandle().createQuery(FINISHED_DAY_CONTEXT).bind("userId", userId).bind("day", day)
+        return read(FINISHED_DAY_CONTEXT, userId, day);
+    }
+
+    private Optional<QuotaContext> read(String sql, long userId, LocalDate day) {
+        return getHandle().createQuery(sql).bind("userId", userId).bind("day", day)
                 .map(ConstructorMapper.of(QuotaContext.class)).findOne();
     }
 
     /** What both context reads select; they differ only in how the plan is found. */
     final class Facts {
-        static final String SELECT = """
-                SELECT u.user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
-                       COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
-                                  WHERE a.user_id = u.user_id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
-                       COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
-                                  WHERE q.user_id = u.user_id AND q.quota_date = :day), 0) AS consumed
-                  FROM accounts u
-                """;
-        static final String WHERE = " WHERE u.user_id = :userId\n";
+        static String select(String day) {
+            return """
+                    SELECT u.user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
+                           COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
+                                      WHERE a.user_id = u.user_id AND a.quota_date = %1$s AND a.kind = 'grant'), 0) AS granted,
+                           COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
+                                      WHERE q.user_id = u.user_id AND q.quota_date = %1$s), 0) AS consumed
+                      FROM accounts u
+                    """.formatted(day);
+        }
+
+        static String where(String userId) {
+            return " WHERE u.user_id = " + userId + "\n";
+        }
 
         private Facts() {
         }

@@ -75,6 +75,33 @@ public interface UsageDao {
 
     String WRITE = "UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now() WHERE user_id = :userId AND quota_date = :day";
 
+    /**
+     * Locks the counters of {@code keys} (a relation of {@code user_id, day}), creating at 0
+     * those a day has not got yet, in one global order (user id, then day) so that any number
+     * of batches locking overlapping sets wait for each other instead of deadlocking. The
+     * no-op DO UPDATE is what locks an existing row, and its RETURNING gives the latest
+     * committed value even when the lock was waited for, which a read in the same statement
+     * (its older snapshot) would not.
+     */
+    static String lockOrCreateAll(String keys) {
+        return """
+                INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
+                SELECT k.user_id, k.day, 0, now() FROM %s k
+                 ORDER BY k.user_id, k.day
+                ON CONFLICT (user_id, quota_date) DO UPDATE SET used_count = q.used_count
+                RETURNING q.user_id, q.quota_date, q.used_count
+                """.formatted(keys);
+    }
+
+    /** Sets several locked counters at once: {@code :counterUserIds} (bigint[]), {@code :counterDays} (text[] of ISO dates), {@code :counterUsed} (integer[]). */
+    String WRITE_ALL = """
+            UPDATE user_daily_quota_usages q SET used_count = v.used, updated_at = now()
+              FROM unnest(CAST(:counterUserIds AS bigint[]), CAST(:counterDays AS date[]), CAST(:counterUsed AS integer[]))
+                   AS v(user_id, day, used)
+             WHERE q.user_id = v.user_id AND q.quota_date = v.day
+            RETURNING q.user_id
+            """;
+
     @SqlUpdate(WRITE)
     int write(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("used") int used);
 

@@ -3,9 +3,10 @@ package dev.quota.core.strategy;
 /**
  * The seam of the chat path: accept a chat message, that is, consume its units and store it
  * in one commit, or refuse it, or recognise it as a retry of a request already committed.
- * Every strategy is one of three implementations: a transaction per message around the
+ * Every strategy is one of these implementations: a transaction per message around the
  * strategy's {@link CounterStep} ({@link PerMessageChatPath}), the atomic strategy's single
- * statement ({@link OneStatementChatPath}), or group commit ({@link CoalescingChatPath}).
+ * statement ({@link OneStatementChatPath}), group commit per counter ({@link CoalescingChatPath})
+ * or across users ({@link GroupCommitChatPath}), or the SQL API's function ({@link SqlFunctionChatPath}).
  * The shared contract suite holds each of them to the same promises.
  *
  * <p>A path may own threads or other resources: whoever opens it ({@link Strategies#open})

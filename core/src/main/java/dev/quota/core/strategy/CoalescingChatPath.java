@@ -43,7 +43,7 @@ import org.jdbi.v3.core.Jdbi;
  * so a retry with the same request id is safe. The path owns its flusher threads:
  * {@link #close()} stops them and fails whatever is still queued.
  */
-public final class CoalescingChatPath implements ChatPath {
+public final class CoalescingChatPath implements BatchingChatPath {
 
     public static final String NAME = "coalescing";
     public static final int DEFAULT_MAX_BATCH = 128;
@@ -112,12 +112,12 @@ public final class CoalescingChatPath implements ChatPath {
         return pending.outcome();
     }
 
-    /** Batches flushed so far. */
-    public long batches() {
+    @Override
+    public long transactions() {
         return batches.sum();
     }
 
-    /** Messages served by those batches: divided by {@link #batches()}, the mean batch size. */
+    @Override
     public long served() {
         return served.sum();
     }

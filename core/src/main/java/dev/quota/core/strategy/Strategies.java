@@ -19,6 +19,7 @@ public final class Strategies {
             AdvisoryLockStrategy.NAME,
             SerializableStrategy.NAME,
             CoalescingChatPath.NAME,
+            GroupCommitChatPath.NAME,
             SqlFunctionChatPath.NAME);
 
     private Strategies() {
@@ -34,6 +35,7 @@ public final class Strategies {
         return switch (key) {
             case AtomicStrategy.NAME -> new OneStatementChatPath(jdbi);
             case CoalescingChatPath.NAME -> new CoalescingChatPath(jdbi, CoalescingChatPath.DEFAULT_MAX_BATCH, Duration.ZERO);
+            case GroupCommitChatPath.NAME -> new GroupCommitChatPath(jdbi);
             case SqlFunctionChatPath.NAME -> new SqlFunctionChatPath(jdbi);
             default -> new PerMessageChatPath(key, jdbi, counterStep(key, retries));
         };
@@ -42,12 +44,12 @@ public final class Strategies {
     /**
      * The named strategy's counter step alone, for the counter-only path (a caller's own
      * transaction, as a rate-limit library runs). Group commit has nothing to batch there:
-     * {@code coalescing} takes the atomic step. {@code sql-function} has none: the function
+     * {@code coalescing} and {@code group-commit} take the atomic step. {@code sql-function} has none: the function
      * derives the limit itself, in the caller's transaction, which is what it is for.
      */
     public static CounterStep counterStep(String name, RetryPolicy retries) {
         return switch (canonical(name)) {
-            case AtomicStrategy.NAME, CoalescingChatPath.NAME -> new AtomicStrategy();
+            case AtomicStrategy.NAME, CoalescingChatPath.NAME, GroupCommitChatPath.NAME -> new AtomicStrategy();
             case RowLockStrategy.NAME -> new RowLockStrategy();
             case OptimisticStrategy.NAME -> new OptimisticStrategy(retries);
             case AdvisoryLockStrategy.NAME -> new AdvisoryLockStrategy();

@@ -44,7 +44,7 @@ class CoalescingChatPathTest {
 
             assertThat(outcomes.accepted.sum()).isEqualTo(1600);
             assertThat(coalescing.served()).isEqualTo(1600);
-            assertThat(coalescing.batches()).as("transactions for 1600 messages").isLessThan(800);
+            assertThat(coalescing.transactions()).as("transactions for 1600 messages").isLessThan(800);
             assertThat(db.fixtures().usedCount(user, DAY.date())).isEqualTo(1600);
         }
     }

@@ -1,0 +1,133 @@
+package dev.quota.core.persistence;
+
+import java.sql.Connection;
+import java.util.Arrays;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The group-commit batch transaction in two set-based statements, whatever the number of
+ * users and messages in the batch: {@link #open} reads every (user, day)'s context, locks
+ * or creates their counters in one global order and finds which retried request ids are
+ * already committed; {@link #commit} moves every counter that changed and stores every
+ * accepted message. Keys, counts and request ids go in as bound arrays; both statements are
+ * built from the tables' own SQL ({@link QuotaContextDao}, {@link UsageDao}, {@link MessageDao}).
+ */
+public final class GroupCommitStatements {
+
+    private static final String KEYS = """
+            SELECT DISTINCT k.user_id, k.day
+              FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[])) AS k(user_id, day)""";
+
+    // Only subscribed users get a counter: an unknown user has no account row to point at,
+    // and a user without a plan is refused without one, as on every other path.
+    public static final String OPEN = "WITH keys AS (" + KEYS + "),\n"
+            + "facts AS (SELECT k.day, c.* FROM keys k CROSS JOIN LATERAL ("
+            + QuotaContextDao.contextOf("k.user_id", "k.day") + ") c),\n"
+            + "locked AS (" + UsageDao.lockOrCreateAll("(SELECT user_id, day FROM facts WHERE plan_limit IS NOT NULL)") + ")\n" + """
+            SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted,
+                   l.used_count AS locked_count, NULL AS committed
+              FROM facts f LEFT JOIN locked l ON l.user_id = f.user_id AND l.quota_date = f.day
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+            """ + MessageDao.COMMITTED_AMONG_RETRY_IDS;
+
+    // Each message keeps the instant its caller sent it, so that a batch flushed just after
+    // midnight still stores yesterday's messages as such.
+    public static final String COMMIT = "WITH counters AS (" + UsageDao.WRITE_ALL + "), stored AS (\n"
+            + MessageDao.STORE_MESSAGES_OF_USERS + ")\n"
+            + "SELECT ARRAY(SELECT request_id FROM stored) AS stored, (SELECT count(*) FROM counters) AS counters";
+
+    private static final PlainStatement OPEN_STATEMENT = new PlainStatement(OPEN);
+    private static final PlainStatement COMMIT_STATEMENT = new PlainStatement(COMMIT);
+
+    private GroupCommitStatements() {
+    }
+
+    /**
+     * What a batch starts from.
+     *
+     * @param contexts  the context of every (user, day) whose user exists; a subscribed one's
+     *                  {@code consumed} is its counter, now locked by this transaction
+     * @param committed those of the retried request ids that are already committed
+     */
+    public record Opened(List<DayContext> contexts, Set<String> committed) {
+    }
+
+    /** A user's context on one day of the batch. */
+    public record DayContext(LocalDate day, QuotaContext context) {
+    }
+
+    /** Opens the batch of the (user, day) pairs {@code userIds[i], days[i]}. */
+    public static Opened open(Connection connection, long[] userIds, LocalDate[] days, String[] retryIds) {
+        Map<String, Object> values = Map.of("userIds", userIds, "days", isoDates(days), "retryIds", retryIds);
+        return OPEN_STATEMENT.queryAll(connection, values, rows -> {
+            List<DayContext> contexts = new ArrayList<>();
+            Set<String> committed = new HashSet<>();
+            while (rows.next()) {
+                java.sql.Array ids = rows.getArray("committed");
+                if (ids != null) {
+                    committed.addAll(Arrays.asList((String[]) ids.getArray()));
+                    continue;
+                }
+                Integer locked = rows.getObject("locked_count", Integer.class);
+                QuotaContext context = new QuotaContext(rows.getLong("user_id"), rows.getString("email"), rows.getString("plan_code"),
+                        rows.getObject("plan_limit", Integer.class), rows.getInt("granted"), locked == null ? 0 : locked);
+                contexts.add(new DayContext(rows.getObject("day", LocalDate.class), context));
+            }
+            return new Opened(contexts, committed);
+        });
+    }
+
+    private static String[] isoDates(LocalDate[] days) {
+        return Arrays.stream(days).map(LocalDate::toString).toArray(String[]::new);
+    }
+
+    /** One counter's new value. */
+    public record CounterWrite(long userId, LocalDate day, int used) {
+    }
+
+    /** One message to store. */
+    public record MessageRow(long userId, String requestId, String sentAt) {
+    }
+
+    /** Sets the locked counters and stores the messages; returns the request ids that were new. */
+    public static Set<String> commit(Connection connection, List<CounterWrite> counters, List<MessageRow> messages) {
+        long[] counterUserIds = new long[counters.size()];
+        String[] counterDays = new String[counters.size()];
+        int[] counterUsed = new int[counters.size()];
+        for (int i = 0; i < counters.size(); i++) {
+            CounterWrite write = counters.get(i);
+            counterUserIds[i] = write.userId();
+            counterDays[i] = write.day().toString();
+            counterUsed[i] = write.used();
+        }
+        long[] messageUserIds = new long[messages.size()];
+        String[] requestIds = new String[messages.size()];
+        String[] sentAt = new String[messages.size()];
+        for (int i = 0; i < messages.size(); i++) {
+            MessageRow message = messages.get(i);
+            messageUserIds[i] = message.userId();
+            requestIds[i] = message.requestId();
+            sentAt[i] = message.sentAt();
+        }
+        Map<String, Object> values = new HashMap<>();
+        values.put("counterUserIds", counterUserIds);
+        values.put("counterDays", counterDays);
+        values.put("counterUsed", counterUsed);
+        values.put("messageUserIds", messageUserIds);
+        values.put("requestIds", requestIds);
+        values.put("sentAt", sentAt);
+        return COMMIT_STATEMENT.queryFirst(connection, values, row -> {
+            if (row.getLong("counters") != counters.size()) {
+                throw new IllegalStateException("a locked counter row disappeared during its batch");
+            }
+            return Set.copyOf(Arrays.asList((String[]) row.getArray("stored").getArray()));
+        }).orElseThrow();
+    }
+}
