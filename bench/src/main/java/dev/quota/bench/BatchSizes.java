@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,21 +56,25 @@ final class BatchSizes {
         }
     }
 
-    /** The strategy table's group-commit trials on the chat path with the limit never reached. */
+    /**
+     * The strategy table's group-commit trials on the chat path with the limit never reached,
+     * one per workload and thread count (JMH runs each configuration once per mode: the last wins).
+     */
     static List<Trial> groupCommitTrials(Path file) throws IOException {
-        List<Trial> trials = new ArrayList<>();
+        Map<String, Trial> trials = new LinkedHashMap<>();
         if (!Files.exists(file)) {
-            return trials;
+            return List.of();
         }
         ObjectMapper json = new ObjectMapper();
         for (String line : Files.readAllLines(file)) {
             JsonNode trial = json.readTree(line);
             if (trial.path("strategy").asText().equals(GroupCommitChatPath.NAME) && trial.path("benchmark").asText().contains("Consumption")
                     && trial.path("path").asText().equals("chat") && trial.path("limits").asText().equals("accept")) {
-                trials.add(new Trial(trial.path("workload").asText(), trial.path("threads").asInt(), trial.path("mean_batch_size").asDouble()));
+                Trial parsed = new Trial(trial.path("workload").asText(), trial.path("threads").asInt(), trial.path("mean_batch_size").asDouble());
+                trials.put(parsed.workload() + "/" + parsed.threads(), parsed);
             }
         }
-        return trials;
+        return List.copyOf(trials.values());
     }
 
     /** Those trials' mean batch sizes by "workload/threads". */

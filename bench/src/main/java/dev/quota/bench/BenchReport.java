@@ -167,8 +167,8 @@ public final class BenchReport {
         }
         md.append("\n## Group commit across users\n\n");
         md.append("*batch* is the mean number of messages per transaction `group-commit` reached in its trial (warm-up included; "
-                + "a message served alone counts as a batch of one). The *batched ceiling* is pgbench running group commit's own two "
-                + "statements with that batch size and as many clients as its transactions in flight, in messages per second "
+                + "a message served alone counts as a batch of one). The *batched ceiling* is pgbench running group commit's own batch "
+                + "statement with that batch size and as many clients as its transactions in flight, in messages per second "
                 + "(`PgbenchCeiling --batched`).\n\n");
         md.append("| workload | threads | group-commit ops/s | p99 ms | atomic ops/s | atomic p99 ms | vs atomic | batch "
                 + "| per-message ceiling at its conns | batched ceiling msg/s | vs batched ceiling |\n"

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *   <li><b>per message</b>: the atomic strategy's exact chat-path SQL, one message a
  *       transaction, with as many clients as the benchmarks' threads and as many as the
  *       strategies' connections at those threads ({@link BenchConnections});</li>
- *   <li><b>batched</b> ({@code --batched}): group commit's own two statements, with the batch
+ *   <li><b>batched</b> ({@code --batched}): group commit's own batch statement, with the batch
  *       size and the transactions in flight that the strategy reached in the JMH run, read
  *       from the batch sizes it recorded: the physical limit a batching strategy is measured
  *       against.</li>
@@ -179,9 +179,8 @@ public final class PgbenchCeiling {
 
     /**
      * Group commit's batch transaction for {@code batch} messages of users drawn as the
-     * header draws one: the JVM's two statements ({@link GroupCommitStatements}), with
-     * pgbench's values for their array parameters. What the JVM decides between them (the new
-     * counter values) is computed by the second statement itself from the locked counters.
+     * header draws one: the statement the JVM sends for a batch with no retried request id
+     * ({@link GroupCommitStatements#ACCEPT_ALL}), with pgbench's values for its array parameters.
      */
     static String batchScript(int batch) {
         StringBuilder draws = new StringBuilder("\\if :dist = 2\n");
@@ -199,21 +198,15 @@ public final class PgbenchCeiling {
         }
         String ids = users.append("]").toString();
         String today = "CAST(now() AT TIME ZONE 'UTC' AS date)";
-        String open = GroupCommitStatements.OPEN
+        String days = "array_fill(" + today + ", ARRAY[" + batch + "])";
+        String statements = GroupCommitStatements.ACCEPT_ALL
                 .replace(":userIds", ids)
-                .replace(":days", "array_fill(" + today + ", ARRAY[" + batch + "])")
-                .replace(":retryIds", "CAST('{}' AS text[])");
-        String commit = GroupCommitStatements.COMMIT
-                .replace(":counterUserIds", "(SELECT array_agg(DISTINCT u ORDER BY u) FROM unnest(" + ids + ") AS u)")
-                .replace(":counterDays", "array_fill(" + today + ", ARRAY[CAST((SELECT count(DISTINCT u) FROM unnest(" + ids + ") AS u) AS integer)])")
-                // the locked counter plus the batch's messages of that user: a subquery per user, by its key
-                .replace(":counterUsed", "(SELECT array_agg((SELECT c.used_count FROM user_daily_quota_usages c WHERE c.user_id = k.u"
-                        + " AND c.quota_date = " + today + ") + k.n ORDER BY k.u) FROM (SELECT u, count(*) AS n FROM unnest(" + ids
-                        + ") AS u GROUP BY u) AS k)")
+                .replace(":days", days)
+                .replace(":units", "array_fill(1, ARRAY[" + batch + "])")
                 .replace(":messageUserIds", ids)
+                .replace(":messageDays", days)
                 .replace(":requestIds", "ARRAY(SELECT CAST(gen_random_uuid() AS text) FROM generate_series(1, " + batch + "))")
-                .replace(":sentAt", "array_fill(CAST(now() AS text), ARRAY[" + batch + "])");
-        String statements = open.strip() + ";\n" + commit.strip() + ";\n";
+                .replace(":sentAt", "array_fill(CAST(now() AS text), ARRAY[" + batch + "])").strip() + ";\n";
         Matcher leftover = Pattern.compile(":(?!u\\d+\\b)[A-Za-z]\\w*").matcher(statements);
         if (leftover.find()) {
             throw new IllegalStateException("the batch has a parameter pgbench gets no value for: " + leftover.group());

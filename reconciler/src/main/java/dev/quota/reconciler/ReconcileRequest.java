@@ -8,11 +8,13 @@ import java.time.Clock;
  * What to reconcile and how. Validated on construction: a bad range or setting is refused
  * before anything runs.
  *
- * @param includeToday allow the current UTC day, which is still being consumed
- * @param rerun        start a new run of days that already have a completed one
+ * @param includeToday     allow the current UTC day, which is still being consumed
+ * @param rerun            start a new run of days that already have a completed one
+ * @param maxRowsPerSecond the most day ledgers the job reads per second over all its
+ *                         partitions, to leave the server's CPU to live traffic; 0: as fast as it can
  */
 public record ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, int chunkSize, int partitions,
-                               boolean includeToday, boolean rerun) {
+                               boolean includeToday, boolean rerun, int maxRowsPerSecond) {
 
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     public static final int DEFAULT_PARTITIONS = 8;
@@ -34,6 +36,15 @@ public record ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, i
         if (partitions < 1 || partitions > 256) {
             throw QuotaException.invalidInput("partitions must be between 1 and 256, got " + partitions);
         }
+        if (maxRowsPerSecond < 0) {
+            throw QuotaException.invalidInput("max rows per second must be 0 (no limit) or more, got " + maxRowsPerSecond);
+        }
+    }
+
+    /** As fast as the server allows. */
+    public ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, int chunkSize, int partitions,
+                            boolean includeToday, boolean rerun) {
+        this(from, to, mode, chunkSize, partitions, includeToday, rerun, 0);
     }
 
     /** The finished day before today (UTC): what the nightly run reconciles. */

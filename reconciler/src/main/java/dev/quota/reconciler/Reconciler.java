@@ -74,7 +74,8 @@ public final class Reconciler implements AutoCloseable {
                 .addLocalDate(ReconciliationJobConfiguration.TO, request.to().date())
                 .addString(ReconciliationJobConfiguration.MODE, request.mode().code())
                 .addLong(ReconciliationJobConfiguration.CHUNK_SIZE, (long) request.chunkSize(), false)
-                .addLong(ReconciliationJobConfiguration.PARTITIONS, (long) request.partitions(), false);
+                .addLong(ReconciliationJobConfiguration.PARTITIONS, (long) request.partitions(), false)
+                .addLong(ReconciliationJobConfiguration.MAX_ROWS_PER_SECOND, (long) request.maxRowsPerSecond(), false);
         if (request.rerun()) {
             parameters.addString(ReconciliationJobConfiguration.RERUN, java.util.UUID.randomUUID().toString());
         }

@@ -48,6 +48,7 @@ public class ReconciliationJobConfiguration {
     static final String CHUNK_SIZE = "chunkSize";
     static final String PARTITIONS = "partitions";
     static final String RERUN = "rerun";
+    static final String MAX_ROWS_PER_SECOND = "maxRowsPerSecond";
 
     /** Test seam: sees each finding before it is written (a test makes it fail mid-step). */
     public interface FindingHook extends Consumer<DayLedger> {
@@ -89,7 +90,8 @@ public class ReconciliationJobConfiguration {
     public Step reconcileStep(JobRepository jobRepository, JdbcTransactionManager transactionManager, DataSource dataSource,
                               JdbcCursorItemReader<DayLedger> ledgerReader, FindingWriter findingWriter, ConnectionBudget budget,
                               @Value("#{jobParameters['chunkSize']}") Long chunkSize,
-                              @Value("#{jobParameters['partitions']}") Long partitions) {
+                              @Value("#{jobParameters['partitions']}") Long partitions,
+                              @Value("#{jobParameters['maxRowsPerSecond']}") Long maxRowsPerSecond) {
         ItemProcessor<DayLedger, DayLedger> onlyDrifting = ledger -> ledger.drifting() ? ledger : null;
         Step worker = new StepBuilder(WORKER_STEP, jobRepository)
                 .<DayLedger, DayLedger>chunk(chunkSize.intValue())
@@ -97,6 +99,7 @@ public class ReconciliationJobConfiguration {
                 .reader(ledgerReader)
                 .processor(onlyDrifting)
                 .writer(findingWriter)
+                .listener(ReadPace.of(maxRowsPerSecond == null ? 0 : maxRowsPerSecond))
                 .build();
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("reconcile-");
         executor.setConcurrencyLimit(Math.max(1, Math.min(partitions.intValue(), budget.partitionsAtOnce())));

@@ -66,6 +66,10 @@ public final class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "8", paramLabel = "N", description = "User-id ranges processed in parallel (default: ${DEFAULT-VALUE})")
     int partitions;
 
+    @Option(names = "--max-rows-per-second", defaultValue = "0", paramLabel = "N",
+            description = "Read at most N day ledgers per second, to leave the server's CPU to live traffic (default: no limit)")
+    int maxRowsPerSecond;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write the findings to FILE (.csv or .json)")
     Path report;
 
@@ -126,7 +130,7 @@ public final class ReconcileCommand implements Callable<Integer> {
                 first = last = QuotaDay.today(invocation.clock()).previous();
             }
             ReconcileRequest request = new ReconcileRequest(first, last, repair ? ReconcileMode.REPAIR : ReconcileMode.REPORT,
-                    chunkSize, partitions, includeToday, rerun);
+                    chunkSize, partitions, includeToday, rerun, maxRowsPerSecond);
             request.requireFinishedDays(invocation.clock());
             return request;
         } catch (QuotaException e) {

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.jdbi.v3.core.Handle;
 
 /**
  * What the nightly job costs the live chat: the chat path under steady load (threads over
@@ -36,7 +37,11 @@ import org.HdrHistogram.Recorder;
  * committed during the job would leave its counter below its messages. And every repaired
  * counter must have exactly one audit row of this run. Used by scripts/bench-reconcile-live.
  *
- * <p>Usage: {@code ReconcileBesideTraffic <jdbc-url> <from> <threads> <seconds-before-and-after> <strategy> <partitions>}
+ * <p>Before the job, one more window holds a transaction with an old snapshot open and idle
+ * for as long, to tell apart what long transactions cost the chat (dead row versions kept
+ * alive) from what the job's CPU costs it.
+ *
+ * <p>Usage: {@code ReconcileBesideTraffic <jdbc-url> <from> <threads> <seconds-per-window> <strategy> <partitions> [max-rows-per-second]}
  */
 public final class ReconcileBesideTraffic {
 
@@ -52,7 +57,7 @@ public final class ReconcileBesideTraffic {
         }
 
         String line() {
-            return String.format(Locale.ROOT, "%-7s %6.1f s  %,9.0f calls/s  p50 %6.2f ms  p99 %7.2f ms  max %7.2f ms  (%,d calls, %,d refused by the limit)",
+            return String.format(Locale.ROOT, "%-8s %6.1f s  %,9.0f calls/s  p50 %6.2f ms  p99 %7.2f ms  max %7.2f ms  (%,d calls, %,d refused by the limit)",
                     name, length.toNanos() / 1e9, perSecond(), millis(50), millis(99), latency.getMaxValue() / 1000.0, calls, refused);
         }
     }
@@ -126,6 +131,7 @@ public final class ReconcileBesideTraffic {
         Duration steady = Duration.ofSeconds(Long.parseLong(args[3]));
         String strategy = args[4];
         int partitions = Integer.parseInt(args[5]);
+        int maxRowsPerSecond = args.length > 6 ? Integer.parseInt(args[6]) : 0;
         Clock clock = Clock.systemUTC();
         QuotaDay today = QuotaDay.today(clock);
         try (Database chat = Database.open(config.withPoolSize(DatabaseConfig.poolSizeForConcurrency(threads)));
@@ -137,6 +143,7 @@ public final class ReconcileBesideTraffic {
                     .stream().mapToLong(Long::longValue).toArray();
             ChatService service = new ChatService(chat.jdbi(), path, clock);
             Window before;
+            Window oldSnapshot;
             Window during;
             Window after;
             ReconcileResult result;
@@ -146,9 +153,17 @@ public final class ReconcileBesideTraffic {
                 traffic.window("warm-up");
                 Thread.sleep(steady.toMillis());
                 before = traffic.window("before");
+                try (Handle idle = job.jdbi().open()) {
+                    idle.begin();
+                    idle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    idle.createQuery("SELECT count(*) FROM user_daily_quota_usages WHERE user_id = 1").mapTo(Long.class).one();
+                    Thread.sleep(steady.toMillis());
+                    oldSnapshot = traffic.window("idle tx");
+                    idle.rollback();
+                }
                 jobStarted = Instant.now();
                 result = reconciler.run(new ReconcileRequest(from, today, ReconcileMode.REPAIR, ReconcileRequest.DEFAULT_CHUNK_SIZE,
-                        partitions, true, true));
+                        partitions, true, true, maxRowsPerSecond));
                 during = traffic.window("during");
                 Thread.sleep(steady.toMillis());
                 after = traffic.window("after");
@@ -169,10 +184,11 @@ public final class ReconcileBesideTraffic {
             System.out.printf(Locale.ROOT, "chat path           %s strategy, %d threads, Zipf over %,d subscribed users, pool %d%n",
                     strategy, threads, userIds.length, DatabaseConfig.poolSizeForConcurrency(threads));
             System.out.println(before.line());
+            System.out.println(oldSnapshot.line());
             System.out.println(during.line());
             System.out.println(after.line());
-            System.out.printf(Locale.ROOT, "job                 %s %s..%s, %d partitions, in %.1f s: %,d rows scanned, %,d findings, %,d repaired, %,d left%n",
-                    result.status(), from, today, partitions, result.duration().toMillis() / 1000.0, result.rowsScanned(), result.drifts(),
+            System.out.printf(Locale.ROOT, "job                 %s %s..%s, %d partitions, %s, in %.1f s: %,d rows scanned, %,d findings, %,d repaired, %,d left%n",
+                    result.status(), from, today, partitions, maxRowsPerSecond == 0 ? "unpaced" : "paced at " + maxRowsPerSecond + " rows/s", result.duration().toMillis() / 1000.0, result.rowsScanned(), result.drifts(),
                     result.repaired(), result.remaining());
             double keep = during.perSecond() / before.perSecond();
             double p99 = during.millis(99) / before.millis(99);

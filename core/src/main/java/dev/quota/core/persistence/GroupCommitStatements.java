@@ -37,6 +37,31 @@ public final class GroupCommitStatements {
             SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
             """ + MessageDao.COMMITTED_AMONG_RETRY_IDS;
 
+    private static final String REQUESTED = """
+            SELECT r.user_id, r.day, CAST(sum(r.units) AS integer) AS units
+              FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[]), CAST(:units AS integer[])) AS r(user_id, day, units)
+             GROUP BY r.user_id, r.day""";
+
+    /**
+     * The whole batch in one statement, when it holds no retried request id (nothing to look
+     * up first): every (user, day)'s context, its counter locked in the global order and,
+     * where all of its messages fit, charged for them, and those messages stored. A key whose
+     * messages do not all fit is left locked and unchanged for the caller to decide message
+     * by message ({@link #readLocked}, then {@link #commit}).
+     */
+    public static final String ACCEPT_ALL = "WITH requested AS (" + REQUESTED + "),\n"
+            + "facts AS (SELECT k.day, k.units, c.* FROM requested k CROSS JOIN LATERAL ("
+            + QuotaContextDao.contextOf("k.user_id", "k.day") + ") c),\n"
+            + "counters AS (" + UsageDao.addAllWithinLimits("(SELECT f.user_id, f.day, f.units, f.plan_limit + CAST(f.granted AS integer)"
+            + " AS \"limit\" FROM facts f WHERE f.plan_limit IS NOT NULL)") + "),\n"
+            + "stored AS (" + MessageDao.storeMessagesOfUsers(" JOIN counters c ON c.user_id = m.user_id AND c.quota_date = m.day",
+            "c.used_count > 0") + ")\n" + """
+            SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted,
+                   c.used_count AS counted, NULL AS stored
+              FROM facts f LEFT JOIN counters c ON c.user_id = f.user_id AND c.quota_date = f.day
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY(SELECT request_id FROM stored)""";
+
     // Each message keeps the instant its caller sent it, so that a batch flushed just after
     // midnight still stores yesterday's messages as such.
     public static final String COMMIT = "WITH counters AS (" + UsageDao.WRITE_ALL + "), stored AS (\n"
@@ -45,6 +70,8 @@ public final class GroupCommitStatements {
 
     private static final PlainStatement OPEN_STATEMENT = new PlainStatement(OPEN);
     private static final PlainStatement COMMIT_STATEMENT = new PlainStatement(COMMIT);
+    private static final PlainStatement ACCEPT_ALL_STATEMENT = new PlainStatement(ACCEPT_ALL);
+    private static final PlainStatement READ_LOCKED_STATEMENT = new PlainStatement(UsageDao.READ_ALL);
 
     private GroupCommitStatements() {
     }
@@ -84,6 +111,21 @@ public final class GroupCommitStatements {
         });
     }
 
+    private static Map<String, Object> messageValues(List<MessageRow> messages) {
+        long[] messageUserIds = new long[messages.size()];
+        LocalDate[] messageDays = new LocalDate[messages.size()];
+        String[] requestIds = new String[messages.size()];
+        String[] sentAt = new String[messages.size()];
+        for (int i = 0; i < messages.size(); i++) {
+            MessageRow message = messages.get(i);
+            messageUserIds[i] = message.userId();
+            messageDays[i] = message.day();
+            requestIds[i] = message.requestId();
+            sentAt[i] = message.sentAt();
+        }
+        return Map.of("messageUserIds", messageUserIds, "messageDays", isoDates(messageDays), "requestIds", requestIds, "sentAt", sentAt);
+    }
+
     private static String[] isoDates(LocalDate[] days) {
         return Arrays.stream(days).map(LocalDate::toString).toArray(String[]::new);
     }
@@ -92,8 +134,77 @@ public final class GroupCommitStatements {
     public record CounterWrite(long userId, LocalDate day, int used) {
     }
 
-    /** One message to store. */
-    public record MessageRow(long userId, String requestId, String sentAt) {
+    /** One message to store, on its user's quota day. */
+    public record MessageRow(long userId, LocalDate day, String requestId, String sentAt) {
+    }
+
+    /** A request of the batch: units for a user's day. */
+    public record Requested(long userId, LocalDate day, int units) {
+    }
+
+    /**
+     * What {@link #ACCEPT_ALL} did.
+     *
+     * @param contexts the context of every (user, day) whose user exists; {@code consumed} is
+     *                 the counter after the batch's messages when all of them fit, else 0
+     * @param counted  the (user, day) pairs whose messages were all charged and stored
+     * @param stored   the request ids stored
+     */
+    public record AcceptedAll(List<DayContext> contexts, Set<DayKey> counted, Set<String> stored) {
+    }
+
+    /** A user's quota day. */
+    public record DayKey(long userId, LocalDate day) {
+    }
+
+    public static AcceptedAll acceptAll(Connection connection, List<Requested> requests, List<MessageRow> messages) {
+        long[] userIds = new long[requests.size()];
+        LocalDate[] days = new LocalDate[requests.size()];
+        int[] units = new int[requests.size()];
+        for (int i = 0; i < requests.size(); i++) {
+            userIds[i] = requests.get(i).userId();
+            days[i] = requests.get(i).day();
+            units[i] = requests.get(i).units();
+        }
+        Map<String, Object> values = new HashMap<>(messageValues(messages));
+        values.put("userIds", userIds);
+        values.put("days", isoDates(days));
+        values.put("units", units);
+        return ACCEPT_ALL_STATEMENT.queryAll(connection, values, rows -> {
+            List<DayContext> contexts = new ArrayList<>();
+            Set<DayKey> counted = new HashSet<>();
+            Set<String> stored = new HashSet<>();
+            while (rows.next()) {
+                java.sql.Array ids = rows.getArray("stored");
+                if (ids != null) {
+                    stored.addAll(Arrays.asList((String[]) ids.getArray()));
+                    continue;
+                }
+                int count = rows.getInt("counted");
+                boolean taken = !rows.wasNull() && count > 0;
+                QuotaContext context = new QuotaContext(rows.getLong("user_id"), rows.getString("email"), rows.getString("plan_code"),
+                        rows.getObject("plan_limit", Integer.class), rows.getInt("granted"), taken ? count : 0);
+                LocalDate day = rows.getObject("day", LocalDate.class);
+                contexts.add(new DayContext(day, context));
+                if (taken) {
+                    counted.add(new DayKey(context.userId(), day));
+                }
+            }
+            return new AcceptedAll(contexts, counted, stored);
+        });
+    }
+
+    /** The counters of {@code keys}, which this transaction has locked: nobody else can have moved them since. */
+    public static Map<DayKey, Integer> readLocked(Connection connection, List<DayKey> keys) {
+        long[] userIds = keys.stream().mapToLong(DayKey::userId).toArray();
+        LocalDate[] days = keys.stream().map(DayKey::day).toArray(LocalDate[]::new);
+        return READ_LOCKED_STATEMENT.queryAll(connection, Map.of("userIds", userIds, "days", isoDates(days)), rows -> {
+            Map<DayKey, Integer> counts = new HashMap<>();
+            while (rows.next()) {
+                counts.put(new DayKey(rows.getLong("user_id"), rows.getObject("quota_date", LocalDate.class)), rows.getInt("used_count"));
+            }
+            return counts;
+        });
     }
 
     /** Sets the locked counters and stores the messages; returns the request ids that were new. */
@@ -107,22 +218,10 @@ public final class GroupCommitStatements {
             counterDays[i] = write.day().toString();
             counterUsed[i] = write.used();
         }
-        long[] messageUserIds = new long[messages.size()];
-        String[] requestIds = new String[messages.size()];
-        String[] sentAt = new String[messages.size()];
-        for (int i = 0; i < messages.size(); i++) {
-            MessageRow message = messages.get(i);
-            messageUserIds[i] = message.userId();
-            requestIds[i] = message.requestId();
-            sentAt[i] = message.sentAt();
-        }
-        Map<String, Object> values = new HashMap<>();
+        Map<String, Object> values = new HashMap<>(messageValues(messages));
         values.put("counterUserIds", counterUserIds);
         values.put("counterDays", counterDays);
         values.put("counterUsed", counterUsed);
-        values.put("messageUserIds", messageUserIds);
-        values.put("requestIds", requestIds);
-        values.put("sentAt", sentAt);
         return COMMIT_STATEMENT.queryFirst(connection, values, row -> {
             if (row.getLong("counters") != counters.size()) {
                 throw new IllegalStateException("a locked counter row disappeared during its batch");

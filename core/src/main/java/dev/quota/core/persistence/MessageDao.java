@@ -35,11 +35,18 @@ public interface MessageDao extends SqlObject {
 
     /**
      * As {@link #storeUserMessages}, for messages of several users at once (group commit's
-     * batch): {@code :messageUserIds} (bigint[]) gives each request id's user. Returns the
-     * request ids it stored, so that the batch knows which callers a concurrent commit beat.
+     * batch): {@code :messageUserIds} (bigint[]) and {@code :messageDays} (date[]) give each
+     * request id's user and quota day, {@code join} may join them to the embedding
+     * statement's counters and {@code guard} filter on them (SQL of the embedding statement,
+     * never caller text). Returns the request ids it stored, so that the batch knows which
+     * callers a concurrent commit beat.
      */
-    String STORE_MESSAGES_OF_USERS = store("m.user_id", "unnest(CAST(:messageUserIds AS bigint[]), CAST(:requestIds AS text[]),"
-            + " CAST(:sentAt AS text[])) AS m(user_id, request_id, sent_at)", "true");
+    static String storeMessagesOfUsers(String join, String guard) {
+        return store("m.user_id", "unnest(CAST(:messageUserIds AS bigint[]), CAST(:messageDays AS date[]), CAST(:requestIds AS text[]),"
+                + " CAST(:sentAt AS text[])) AS m(user_id, day, request_id, sent_at)" + join, guard);
+    }
+
+    String STORE_MESSAGES_OF_USERS = storeMessagesOfUsers("", "true");
 
     private static String store(String userId, String messages, String guard) {
         return """

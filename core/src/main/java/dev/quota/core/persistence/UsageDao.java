@@ -93,6 +93,36 @@ public interface UsageDao {
                 """.formatted(keys);
     }
 
+    /**
+     * As {@link #lockOrCreateAll}, and in the same single statement it consumes: each key of
+     * {@code keys} (a relation of {@code user_id, day, units, limit}) takes its {@code units}
+     * where they fit under its {@code limit}. A key that does not fit is still locked (a
+     * DO UPDATE whose WHERE fails locks its row, as the documentation says), or created at 0
+     * when the day had no row, so the caller can decide message by message without taking a
+     * lock out of order. RETURNING gives the keys whose units were taken, with the new count,
+     * and those created at 0.
+     */
+    static String addAllWithinLimits(String keys) {
+        return """
+                INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
+                SELECT k.user_id, k.day, CASE WHEN k.units <= k."limit" THEN k.units ELSE 0 END, now() FROM %1$s k
+                 ORDER BY k.user_id, k.day
+                ON CONFLICT (user_id, quota_date) DO UPDATE
+                   SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
+                 WHERE EXCLUDED.used_count > 0
+                   AND q.used_count + EXCLUDED.used_count <= (SELECT k."limit" FROM %1$s k
+                                                               WHERE k.user_id = q.user_id AND k.day = q.quota_date)
+                RETURNING q.user_id, q.quota_date, q.used_count
+                """.formatted(keys);
+    }
+
+    /** The counters of the pairs {@code :userIds} (bigint[]), {@code :days} (date[]): read after locking them. */
+    String READ_ALL = """
+            SELECT q.user_id, q.quota_date, q.used_count FROM user_daily_quota_usages q
+              JOIN unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[])) AS k(user_id, day)
+                ON q.user_id = k.user_id AND q.quota_date = k.day
+            """;
+
     /** Sets several locked counters at once: {@code :counterUserIds} (bigint[]), {@code :counterDays} (text[] of ISO dates), {@code :counterUsed} (integer[]). */
     String WRITE_ALL = """
             UPDATE user_daily_quota_usages q SET used_count = v.used, updated_at = now()

@@ -7,6 +7,8 @@ import dev.quota.core.QuotaStatus;
 import dev.quota.core.persistence.GroupCommitStatements;
 import dev.quota.core.persistence.GroupCommitStatements.CounterWrite;
 import dev.quota.core.persistence.GroupCommitStatements.DayContext;
+import dev.quota.core.persistence.GroupCommitStatements.DayKey;
+import dev.quota.core.persistence.GroupCommitStatements.Requested;
 import dev.quota.core.persistence.GroupCommitStatements.MessageRow;
 import dev.quota.core.persistence.QuotaContext;
 import java.time.Duration;
@@ -34,9 +36,11 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Group commit across users. Concurrent chat-path calls, whoever their user, are served in
- * batches of up to {@code maxBatch} messages, each batch one transaction of two set-based
+ * batches of up to {@code maxBatch} messages, each batch one transaction of set-based
  * statements ({@link GroupCommitStatements}): with every commit flushed to disk, one flush
- * then serves a whole batch instead of one message.
+ * then serves a whole batch instead of one message. The usual batch (no retried request id
+ * to look up) is one statement; a batch with retried ids, or with users whose messages do
+ * not all fit, takes a second.
  *
  * <ul>
  *   <li><b>Adaptive.</b> While fewer than {@code maxInFlight} transactions run, a message
@@ -314,10 +318,10 @@ public final class GroupCommitChatPath implements BatchingChatPath {
         try {
             Map<Pending, Answer> answers;
             try {
-                answers = jdbi.inTransaction(handle -> serve(handle, batch));
+                answers = jdbi.inTransaction(handle -> serve(handle, batch, false));
             } catch (CommittedElsewhere e) {
-                // the rerun's replay check sees the request id the other process committed
-                answers = jdbi.inTransaction(handle -> serve(handle, batch));
+                // the rerun looks every request id up first: it sees the one the other process committed
+                answers = jdbi.inTransaction(handle -> serve(handle, batch, true));
             }
             answers.forEach((pending, answer) -> answer.complete(pending.outcome()));
         } catch (CommittedElsewhere e) {
@@ -350,25 +354,160 @@ public final class GroupCommitChatPath implements BatchingChatPath {
     /** One counter's state while its messages are decided. */
     private static final class Counter {
         final QuotaContext context;
-        final int before;
         final int limit;
+        int before;
         int used;
+        /** All of the batch's messages for it were charged and stored by the single statement. */
+        boolean settled;
 
         Counter(QuotaContext context) {
             this.context = context;
-            this.before = context.consumed();
             this.limit = context.subscribed() ? QuotaStatus.effectiveLimit(context.planLimit(), context.granted()) : 0;
+            this.before = context.consumed();
             this.used = before;
         }
     }
 
-    /** Opens the batch's transaction: fills {@code counters} with every known user's, returns the committed retry ids. */
-    private static Set<String> open(Handle handle, List<Pending> batch, Map<CounterKey, Counter> counters) {
+    /**
+     * The batch's callers decided one by one, in arrival order: an unknown user or one without
+     * a subscription is that caller's error; a request id committed before, or already charged
+     * in this batch, is a replay; otherwise accepted while its units fit under the limit.
+     */
+    private static final class Decisions {
+        final Map<CounterKey, Counter> counters;
+        final Set<String> committed;
+        final Set<String> charged = new HashSet<>();
+        /** true accepted, false refused, null replayed. */
+        final Map<Pending, Boolean> outcomes = new LinkedHashMap<>();
+        final Map<Pending, RuntimeException> errors = new HashMap<>();
+        final List<MessageRow> messages = new ArrayList<>();
+
+        Decisions(Map<CounterKey, Counter> counters, Set<String> committed) {
+            this.counters = counters;
+            this.committed = committed;
+        }
+
+        void decide(Pending pending) {
+            ChatRequest request = pending.request();
+            Counter counter = counters.get(pending.key());
+            if (counter == null) {
+                errors.put(pending, QuotaException.userNotFound(request.userId()));
+            } else if (!counter.context.subscribed()) {
+                errors.put(pending, QuotaException.noActiveSubscription(request.userId(), request.userId()));
+            } else if (counter.settled) {
+                outcomes.put(pending, true);
+            } else if (committed.contains(request.requestId()) || charged.contains(request.requestId())) {
+                outcomes.put(pending, null);
+            } else if ((long) counter.used + request.units() <= counter.limit) {
+                counter.used += request.units();
+                charged.add(request.requestId());
+                outcomes.put(pending, true);
+                messages.addAll(messagesOf(request));
+            } else {
+                outcomes.put(pending, false);
+            }
+        }
+
+        /** Moves the counters decided here and stores their accepted messages, in the batch's transaction. */
+        void commit(Handle handle) {
+            if (messages.isEmpty()) {
+                return;
+            }
+            List<CounterWrite> writes = new ArrayList<>();
+            counters.forEach((key, counter) -> {
+                if (!counter.settled && counter.used != counter.before) {
+                    writes.add(new CounterWrite(key.userId(), key.day().date(), counter.used));
+                }
+            });
+            Set<String> stored = GroupCommitStatements.commit(handle.getConnection(), writes, messages);
+            if (stored.size() != messages.size()) {
+                throw new CommittedElsewhere();
+            }
+        }
+
+        Map<Pending, Answer> answers() {
+            Map<Pending, Answer> answers = new HashMap<>();
+            errors.forEach((pending, error) -> answers.put(pending, new Answer(null, error)));
+            outcomes.forEach((pending, accepted) -> {
+                Counter counter = counters.get(pending.key());
+                QuotaStatus after = counter.context.status(pending.key().day()).withConsumed(counter.used);
+                answers.put(pending, new Answer(accepted == null ? ChatOutcome.REPLAYED
+                        : accepted ? new ChatOutcome.Accepted(after) : new ChatOutcome.Refused(after), null));
+            });
+            return answers;
+        }
+    }
+
+    private static List<MessageRow> messagesOf(ChatRequest request) {
+        String at = request.sentAt().atOffset(ZoneOffset.UTC).toString();
+        LocalDate day = request.day().date();
+        List<MessageRow> rows = new ArrayList<>();
+        for (String id : request.requestIds()) {
+            rows.add(new MessageRow(request.userId(), day, id, at));
+        }
+        return rows;
+    }
+
+    /**
+     * Serves the batch in the caller's transaction. With no request id to look up (the usual
+     * batch: ids generated for the call) one statement does it all ({@link #serveAtOnce});
+     * otherwise, or when {@code lookUpEveryId}, the ids are looked up before anything is
+     * charged ({@link #serveChecked}).
+     */
+    private static Map<Pending, Answer> serve(Handle handle, List<Pending> batch, boolean lookUpEveryId) {
+        boolean retries = batch.stream().anyMatch(pending -> pending.request().mayBeRetry());
+        return retries || lookUpEveryId ? serveChecked(handle, batch, lookUpEveryId) : serveAtOnce(handle, batch);
+    }
+
+    /**
+     * One statement locks every counter in the global order and charges and stores every
+     * (user, day) whose messages all fit. The others, left locked, are decided one message at
+     * a time from their current counts and written by a second statement.
+     */
+    private static Map<Pending, Answer> serveAtOnce(Handle handle, List<Pending> batch) {
+        List<Requested> requests = new ArrayList<>();
+        List<MessageRow> messages = new ArrayList<>();
+        for (Pending pending : batch) {
+            ChatRequest request = pending.request();
+            requests.add(new Requested(request.userId(), request.day().date(), request.units()));
+            messages.addAll(messagesOf(request));
+        }
+        GroupCommitStatements.AcceptedAll all = GroupCommitStatements.acceptAll(handle.getConnection(), requests, messages);
+        Map<CounterKey, Counter> counters = new HashMap<>();
+        List<DayKey> unsettled = new ArrayList<>();
+        for (DayContext row : all.contexts()) {
+            Counter counter = new Counter(row.context());
+            DayKey dayKey = new DayKey(row.context().userId(), row.day());
+            counter.settled = all.counted().contains(dayKey);
+            counters.put(new CounterKey(dayKey.userId(), QuotaDay.of(dayKey.day())), counter);
+            if (!counter.settled && row.context().subscribed()) {
+                unsettled.add(dayKey);
+            }
+        }
+        long settledMessages = messages.stream().filter(m -> all.counted().contains(new DayKey(m.userId(), m.day()))).count();
+        if (all.stored().size() != settledMessages) {
+            throw new CommittedElsewhere();
+        }
+        if (!unsettled.isEmpty()) {
+            GroupCommitStatements.readLocked(handle.getConnection(), unsettled).forEach((dayKey, count) -> {
+                Counter counter = counters.get(new CounterKey(dayKey.userId(), QuotaDay.of(dayKey.day())));
+                counter.before = count;
+                counter.used = count;
+            });
+        }
+        Decisions decisions = new Decisions(counters, Set.of());
+        batch.forEach(decisions::decide);
+        decisions.commit(handle);
+        return decisions.answers();
+    }
+
+    /** Looks the retried request ids up and locks every counter first; then decides and writes. */
+    private static Map<Pending, Answer> serveChecked(Handle handle, List<Pending> batch, boolean lookUpEveryId) {
         Set<CounterKey> keys = new LinkedHashSet<>();
         Set<String> retryIds = new LinkedHashSet<>();
         for (Pending pending : batch) {
             keys.add(pending.key());
-            if (pending.request().mayBeRetry()) {
+            if (lookUpEveryId || pending.request().mayBeRetry()) {
                 retryIds.add(pending.request().requestId());
             }
         }
@@ -381,60 +520,13 @@ public final class GroupCommitChatPath implements BatchingChatPath {
         }
         GroupCommitStatements.Opened opened = GroupCommitStatements.open(handle.getConnection(), userIds, days,
                 retryIds.toArray(String[]::new));
+        Map<CounterKey, Counter> counters = new HashMap<>();
         for (DayContext row : opened.contexts()) {
             counters.put(new CounterKey(row.context().userId(), QuotaDay.of(row.day())), new Counter(row.context()));
         }
-        return opened.committed();
-    }
-
-    private Map<Pending, Answer> serve(Handle handle, List<Pending> batch) {
-        Map<CounterKey, Counter> counters = new HashMap<>();
-        Set<String> committed = open(handle, batch, counters);
-        Set<String> charged = new HashSet<>();
-        Map<Pending, Boolean> decisions = new LinkedHashMap<>();
-        Map<Pending, RuntimeException> errors = new HashMap<>();
-        List<MessageRow> messages = new ArrayList<>();
-        for (Pending pending : batch) {
-            ChatRequest request = pending.request();
-            Counter counter = counters.get(pending.key());
-            if (counter == null) {
-                errors.put(pending, QuotaException.userNotFound(request.userId()));
-            } else if (!counter.context.subscribed()) {
-                errors.put(pending, QuotaException.noActiveSubscription(request.userId(), request.userId()));
-            } else if (committed.contains(request.requestId()) || charged.contains(request.requestId())) {
-                decisions.put(pending, null); // a replay: answered below, not charged
-            } else if ((long) counter.used + request.units() <= counter.limit) {
-                counter.used += request.units();
-                charged.add(request.requestId());
-                decisions.put(pending, true);
-                String at = request.sentAt().atOffset(ZoneOffset.UTC).toString();
-                for (String id : request.requestIds()) {
-                    messages.add(new MessageRow(request.userId(), id, at));
-                }
-            } else {
-                decisions.put(pending, false);
-            }
-        }
-        if (!messages.isEmpty()) {
-            List<CounterWrite> writes = new ArrayList<>();
-            counters.forEach((key, counter) -> {
-                if (counter.used != counter.before) {
-                    writes.add(new CounterWrite(key.userId(), key.day().date(), counter.used));
-                }
-            });
-            Set<String> stored = GroupCommitStatements.commit(handle.getConnection(), writes, messages);
-            if (stored.size() != messages.size()) {
-                throw new CommittedElsewhere();
-            }
-        }
-        Map<Pending, Answer> answers = new HashMap<>();
-        errors.forEach((pending, error) -> answers.put(pending, new Answer(null, error)));
-        decisions.forEach((pending, accepted) -> {
-            Counter counter = counters.get(pending.key());
-            QuotaStatus after = counter.context.status(pending.key().day()).withConsumed(counter.used);
-            answers.put(pending, new Answer(accepted == null ? ChatOutcome.REPLAYED
-                    : accepted ? new ChatOutcome.Accepted(after) : new ChatOutcome.Refused(after), null));
-        });
-        return answers;
+        Decisions decisions = new Decisions(counters, opened.committed());
+        batch.forEach(decisions::decide);
+        decisions.commit(handle);
+        return decisions.answers();
     }
 }

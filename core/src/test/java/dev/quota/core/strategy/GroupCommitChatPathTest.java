@@ -117,6 +117,56 @@ class GroupCommitChatPathTest {
         assertThat(QuotaInvariants.check(db.jdbi()).holds()).isTrue();
     }
 
+    @Test
+    void givenFreshRequestIds_whenSomeUsersOfTheBatchDoNotFit_thenTheOthersAreChargedAtOnceAndTheseOneMessageAtATime() throws Exception {
+        long slotHolder = db.fixtures().subscribedUser(10);
+        long withRoom = db.fixtures().subscribedUser(10);
+        long nearLimit = db.fixtures().subscribedUser(3);
+        long newDayTinyLimit = db.fixtures().subscribedUser(1);
+        long unsubscribed = db.fixtures().unsubscribedUser("fresh-unpaid@example.com");
+        try (GroupCommitChatPath path = new GroupCommitChatPath(db.jdbi(), 128, 1, Duration.ZERO)) {
+            path.accept(fresh(nearLimit, "near-1"));
+            path.accept(fresh(nearLimit, "near-2"));
+            Handle blocker = lockCounter(slotHolder);
+            Future<ChatOutcome> holder = callers.submit(() -> path.accept(fresh(slotHolder, "fresh-holder")));
+            awaitTrue(() -> db.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota'")
+                    .mapTo(Integer.class).one()) == 1);
+
+            List<ChatRequest> queued = List.of(fresh(withRoom, "f-room-1"), fresh(nearLimit, "f-near-3"), fresh(newDayTinyLimit, "f-tiny-1"),
+                    fresh(unsubscribed, "f-unpaid"), fresh(nearLimit, "f-near-4"), fresh(newDayTinyLimit, "f-tiny-2"), fresh(withRoom, "f-room-2"));
+            List<Future<ChatOutcome>> answers = new ArrayList<>();
+            for (ChatRequest each : queued) {
+                answers.add(callers.submit(() -> path.accept(each)));
+                int expected = answers.size();
+                awaitTrue(() -> path.queued() == expected);
+            }
+            blocker.rollback();
+            blocker.close();
+
+            assertThat(holder.get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Accepted.class);
+            assertThat(answers.get(0).get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Accepted.class);
+            assertThat(answers.get(1).get(10, TimeUnit.SECONDS)).as("the last unit of the day").isInstanceOfSatisfying(
+                    ChatOutcome.Accepted.class, accepted -> assertThat(accepted.status().consumed()).isEqualTo(3));
+            assertThat(answers.get(2).get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Accepted.class);
+            assertFailsWith(answers.get(3), ErrorCode.NO_ACTIVE_SUBSCRIPTION);
+            assertThat(answers.get(4).get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Refused.class);
+            assertThat(answers.get(5).get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Refused.class);
+            assertThat(answers.get(6).get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ChatOutcome.Accepted.class,
+                    accepted -> assertThat(accepted.status().consumed()).isEqualTo(2));
+        }
+        assertThat(db.fixtures().usedCount(withRoom, DAY)).isEqualTo(2);
+        assertThat(db.fixtures().usedCount(nearLimit, DAY)).isEqualTo(3);
+        assertThat(db.fixtures().usedCount(newDayTinyLimit, DAY)).isEqualTo(1);
+        assertThat(db.fixtures().messageCount(newDayTinyLimit, DAY)).isEqualTo(1);
+        assertThat(QuotaInvariants.check(db.jdbi()).holds()).isTrue();
+    }
+
+    /** A request whose id was generated for the call: no replay lookup, so the batch may go in one statement. */
+    private static ChatRequest fresh(long user, String requestId) {
+        return new ChatRequest(user, 1, requestId, false, NOON);
+    }
+
     private static void assertFailsWith(Future<ChatOutcome> answer, ErrorCode code) {
         // as the service's edge translates it
         assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS)).cause()
