@@ -20,16 +20,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where the CPU goes: runs one strategy on a hot user for 10 s and reports this JVM's CPU
+ * Where the CPU goes: runs one strategy on a hot user (or on {@code users} users drawn
+ * uniformly) for 10 s and reports this JVM's CPU
  * per message next to the PostgreSQL server's (summed over its processes from /proc, so
  * Linux only). On a small machine client and server share the cores, which is what caps
  * throughput; docs/bench.md uses it to explain the benchmark's ratios.
  *
- * <p>Usage: {@code CpuSplit <threads> <pool> <strategy> [chat|counter]}
+ * <p>Usage: {@code CpuSplit <threads> <pool> <strategy> [chat|counter] [users]}
  */
 public final class CpuSplit {
 
@@ -41,20 +43,23 @@ public final class CpuSplit {
         int pool = Integer.parseInt(args[1]);
         CounterStep strategy = Strategies.counterStep(args[2], RetryPolicy.DEFAULT);
         boolean counterOnly = args.length > 3 && args[3].equals("counter");
+        int users = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         try (EmbeddedDatabase server = EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on"));
              Database db = Database.open(server.config().withPoolSize(Math.max(2, pool)));
              ChatPath path = Strategies.open(args[2], db.jdbi())) {
             StandIn.install(db);
-            db.jdbi().useHandle(handle -> handle.execute("""
-                    INSERT INTO billing_plans (code, display_name, daily_message_limit) VALUES ('bench', 'Bench', 1000000000);
-                    INSERT INTO users (email) VALUES ('hot@bench.invalid');
-                    INSERT INTO user_subscriptions (user_id, plan_id, status) VALUES (1, 1, 'active');
-                    """));
+            db.jdbi().useHandle(handle -> {
+                handle.execute("INSERT INTO billing_plans (code, display_name, daily_message_limit) VALUES ('bench', 'Bench', 1000000000)");
+                handle.createUpdate("INSERT INTO users (email) SELECT 'u' || g || '@bench.invalid' FROM generate_series(1, :users) g")
+                        .bind("users", users).execute();
+                handle.execute("INSERT INTO user_subscriptions (user_id, plan_id, status) SELECT id, 1, 'active' FROM users");
+                handle.execute("ANALYZE");
+            });
             ChatService service = new ChatService(db.jdbi(), path, Clock.systemUTC());
             Runnable call = counterOnly
                     ? () -> strategy.inTransaction(db.jdbi(), handle -> strategy.consume(handle,
-                            new CounterKey(1, QuotaDay.today(Clock.systemUTC())), 1, 1_000_000_000))
-                    : () -> service.acceptMessage("1", null);
+                            new CounterKey(1 + ThreadLocalRandom.current().nextInt(users), QuotaDay.today(Clock.systemUTC())), 1, 1_000_000_000))
+                    : () -> service.acceptMessage(Long.toString(1 + ThreadLocalRandom.current().nextInt(users)), null);
             for (int i = 0; i < 2_000; i++) {
                 call.run();
             }
@@ -85,8 +90,8 @@ public final class CpuSplit {
             double serverCpu = (serverTicks() - serverTicks) * 10_000_000.0; // USER_HZ = 100
             double n = calls.get();
             System.out.printf(Locale.ROOT,
-                    "%s %s, %d threads, pool %d: %.0f ops/s; CPU per call: client JVM %.0f us, PostgreSQL %.0f us; %.0f%% of %d cores busy%n",
-                    path.name(), counterOnly ? "counter" : "chat", threads, pool, n / (wall / 1e9), client / 1e3 / n,
+                    "%s %s, %d user(s), %d threads, pool %d: %.0f ops/s; CPU per call: client JVM %.0f us, PostgreSQL %.0f us; %.0f%% of %d cores busy%n",
+                    path.name(), counterOnly ? "counter" : "chat", users, threads, pool, n / (wall / 1e9), client / 1e3 / n,
                     serverCpu / 1e3 / n, 100 * (client + serverCpu) / wall / Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().availableProcessors());
         }
