@@ -34,6 +34,8 @@ import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,10 +43,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The promises every strategy's {@link ChatPath} makes, checked against a real PostgreSQL
  * under concurrency, killed connections, timeouts and an exhausted pool. Randomness is
- * seeded so that a failure can be replayed.
+ * seeded so that a failure can be replayed. Two of its tests run at a time
+ * (junit-platform.properties): each has a database of its own on the shared server, and
+ * much of the suite waits on reconnections and timeouts rather than on the cores.
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("strategies")
+@Execution(ExecutionMode.CONCURRENT)
 class ConsumptionStrategyContractTest {
 
     /** Every strategy; {@code -Dquota.contract.strategies=a,b} narrows a local run to some. */

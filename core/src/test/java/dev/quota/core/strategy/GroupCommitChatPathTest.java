@@ -83,7 +83,7 @@ class GroupCommitChatPathTest {
             Handle blocker = lockCounter(slotHolder);
             Future<ChatOutcome> holder = callers.submit(() -> path.accept(request(slotHolder, "holder")));
             awaitTrue(() -> db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota'")
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota' AND datname = current_database()")
                     .mapTo(Integer.class).one()) == 1);
 
             List<ChatRequest> queued = List.of(request(withRoom, "room-1"), request(atLimit, "over"), request(unknown, "ghost"),
@@ -130,7 +130,7 @@ class GroupCommitChatPathTest {
             Handle blocker = lockCounter(slotHolder);
             Future<ChatOutcome> holder = callers.submit(() -> path.accept(fresh(slotHolder, "fresh-holder")));
             awaitTrue(() -> db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota'")
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota' AND datname = current_database()")
                     .mapTo(Integer.class).one()) == 1);
 
             List<ChatRequest> queued = List.of(fresh(withRoom, "f-room-1"), fresh(nearLimit, "f-near-3"), fresh(newDayTinyLimit, "f-tiny-1"),
@@ -245,7 +245,7 @@ class GroupCommitChatPathTest {
             Handle blocker = lockCounter(slotHolder);
             Future<ChatOutcome> holder = callers.submit(() -> path.accept(request(slotHolder, "holder")));
             awaitTrue(() -> db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota'")
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota' AND datname = current_database()")
                     .mapTo(Integer.class).one()) == 1);
             List<Future<ChatOutcome>> answers = new ArrayList<>();
             for (long user : users) {
@@ -257,12 +257,12 @@ class GroupCommitChatPathTest {
             blocker.close();
             holder.get(10, TimeUnit.SECONDS);
             awaitTrue(() -> db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = 'quota'")
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = 'quota' AND datname = current_database()")
                     .mapTo(Integer.class).one()) == 1);
 
             db.jdbi().useHandle(h -> h.createQuery("""
                     SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                     WHERE wait_event = 'PgSleep' AND application_name = 'quota'""").mapTo(Boolean.class).one());
+                     WHERE wait_event = 'PgSleep' AND application_name = 'quota' AND datname = current_database()""").mapTo(Boolean.class).one());
 
             for (Future<ChatOutcome> answer : answers) {
                 assertFailsWith(answer, ErrorCode.DATABASE_UNAVAILABLE);
