@@ -1,9 +1,11 @@
 package dev.quota.core.persistence;
 
 import java.sql.Connection;
-import java.util.Arrays;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,11 +13,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The group-commit batch transaction in two set-based statements, whatever the number of
- * users and messages in the batch: {@link #open} reads every (user, day)'s context, locks
- * or creates their counters in one global order and finds which retried request ids are
- * already committed; {@link #commit} moves every counter that changed and stores every
- * accepted message. Keys, counts and request ids go in as bound arrays; both statements are
+ * The group-commit batch transaction in set-based statements, whatever the number of users
+ * and messages in the batch. The usual batch is {@link #acceptAll} alone: every (user, day)'s
+ * context, its counter locked in one global order and charged where all its messages fit,
+ * and those messages stored. The users it leaves undecided are read back ({@link #readLocked})
+ * and written by {@link #commit}. A batch with retried request ids starts with {@link #open}
+ * instead: the contexts, the counters locked in the same order, and which of the ids are
+ * already committed. Keys, counts and request ids go in as bound arrays; every statement is
  * built from the tables' own SQL ({@link QuotaContextDao}, {@link UsageDao}, {@link MessageDao}).
  */
 public final class GroupCommitStatements {
@@ -103,12 +107,16 @@ public final class GroupCommitStatements {
                     continue;
                 }
                 Integer locked = rows.getObject("locked_count", Integer.class);
-                QuotaContext context = new QuotaContext(rows.getLong("user_id"), rows.getString("email"), rows.getString("plan_code"),
-                        rows.getObject("plan_limit", Integer.class), rows.getInt("granted"), locked == null ? 0 : locked);
-                contexts.add(new DayContext(rows.getObject("day", LocalDate.class), context));
+                contexts.add(new DayContext(rows.getObject("day", LocalDate.class), context(rows, locked == null ? 0 : locked)));
             }
             return new Opened(contexts, committed);
         });
+    }
+
+    /** The context columns of a batch statement's row, with the counter as given. */
+    private static QuotaContext context(ResultSet row, int consumed) throws SQLException {
+        return new QuotaContext(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
+                row.getObject("plan_limit", Integer.class), row.getInt("granted"), consumed);
     }
 
     private static Map<String, Object> messageValues(List<MessageRow> messages) {
@@ -182,8 +190,7 @@ public final class GroupCommitStatements {
                 }
                 int count = rows.getInt("counted");
                 boolean taken = !rows.wasNull() && count > 0;
-                QuotaContext context = new QuotaContext(rows.getLong("user_id"), rows.getString("email"), rows.getString("plan_code"),
-                        rows.getObject("plan_limit", Integer.class), rows.getInt("granted"), taken ? count : 0);
+                QuotaContext context = context(rows, taken ? count : 0);
                 LocalDate day = rows.getObject("day", LocalDate.class);
                 contexts.add(new DayContext(day, context));
                 if (taken) {
