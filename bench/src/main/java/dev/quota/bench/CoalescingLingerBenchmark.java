@@ -1,7 +1,5 @@
 package dev.quota.bench;
 
-import dev.quota.core.ErrorCode;
-import dev.quota.core.QuotaException;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.CoalescingChatPath;
 import java.time.Duration;
@@ -43,13 +41,6 @@ public class CoalescingLingerBenchmark extends DatabaseBenchmark {
 
     @Benchmark
     public Object acceptMessage() {
-        try {
-            return chat.acceptMessage("1", null);
-        } catch (QuotaException e) {
-            if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
-                throw e;
-            }
-            return e.code();
-        }
+        return sendMessage(1);
     }
 }

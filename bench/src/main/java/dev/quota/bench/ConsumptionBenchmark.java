@@ -1,8 +1,6 @@
 package dev.quota.bench;
 
-import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
-import dev.quota.core.QuotaException;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.CounterStep;
@@ -73,17 +71,10 @@ public class ConsumptionBenchmark extends DatabaseBenchmark {
     @Benchmark
     public Object consume(Caller caller) {
         long userId = 1L + sampler.next(caller.random);
-        try {
-            if (path == Route.chat) {
-                return chat.acceptMessage(Long.toString(userId), null);
-            }
-            CounterKey key = new CounterKey(userId, QuotaDay.today(Clock.systemUTC()));
-            return counterStep.inTransaction(target.database.jdbi(), handle -> counterStep.consume(handle, key, 1, limits.limit));
-        } catch (QuotaException e) {
-            if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
-                throw e;
-            }
-            return e.code();
+        if (path == Route.chat) {
+            return sendMessage(userId);
         }
+        CounterKey key = new CounterKey(userId, QuotaDay.today(Clock.systemUTC()));
+        return refusalCounts(() -> counterStep.inTransaction(target.database.jdbi(), handle -> counterStep.consume(handle, key, 1, limits.limit)));
     }
 }

@@ -1,6 +1,8 @@
 package dev.quota.bench;
 
 import dev.quota.core.ChatService;
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaException;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.strategy.BatchingChatPath;
@@ -8,6 +10,7 @@ import dev.quota.core.strategy.ChatPath;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -112,5 +115,25 @@ public abstract class DatabaseBenchmark {
                 target.close();
             }
         }
+    }
+
+    /**
+     * Runs one call of the measured operation: a refusal by the limit is one of its results
+     * (returned as the error code, for JMH's blackhole); any other error fails the run.
+     */
+    static Object refusalCounts(Supplier<Object> call) {
+        try {
+            return call.get();
+        } catch (QuotaException e) {
+            if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
+                throw e;
+            }
+            return e.code();
+        }
+    }
+
+    /** One message for {@code userId} on the chat path under test, a refusal counting as a result. */
+    Object sendMessage(long userId) {
+        return refusalCounts(() -> chat.acceptMessage(Long.toString(userId), null));
     }
 }

@@ -1,7 +1,5 @@
 package dev.quota.bench;
 
-import dev.quota.core.ErrorCode;
-import dev.quota.core.QuotaException;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.GroupCommitChatPath;
 import dev.quota.core.workload.Workload;
@@ -51,13 +49,6 @@ public class GroupCommitSettingsBenchmark extends DatabaseBenchmark {
 
     @Benchmark
     public Object acceptMessage(Caller caller) {
-        try {
-            return chat.acceptMessage(Long.toString(1L + sampler.next(caller.random)), null);
-        } catch (QuotaException e) {
-            if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
-                throw e;
-            }
-            return e.code();
-        }
+        return sendMessage(1L + sampler.next(caller.random));
     }
 }

@@ -172,14 +172,16 @@ public final class ReconcileBesideTraffic {
                 }
             }
             InvariantReport invariants = QuotaInvariants.check(chat.jdbi());
-            long repairedTwice = job.jdbi().withHandle(handle -> handle.createQuery("""
-                    SELECT count(*) FROM (SELECT user_id, quota_date FROM quota_adjustments
-                                           WHERE kind = 'reconcile' AND created_at >= :started
-                                           GROUP BY user_id, quota_date HAVING count(*) > 1) AS twice""")
-                    .bind("started", jobStarted.atOffset(java.time.ZoneOffset.UTC)).mapTo(Long.class).one());
-            long auditRows = job.jdbi().withHandle(handle -> handle.createQuery(
-                    "SELECT count(*) FROM quota_adjustments WHERE kind = 'reconcile' AND created_at >= :started")
-                    .bind("started", jobStarted.atOffset(java.time.ZoneOffset.UTC)).mapTo(Long.class).one());
+            // this run's audit rows, and the counters that got more than one
+            long[] audit = job.jdbi().withHandle(handle -> handle.createQuery("""
+                    SELECT COALESCE(sum(n), 0), count(*) FILTER (WHERE n > 1)
+                      FROM (SELECT count(*) AS n FROM quota_adjustments
+                             WHERE kind = 'reconcile' AND created_at >= :started
+                             GROUP BY user_id, quota_date) AS repaired""")
+                    .bind("started", jobStarted.atOffset(java.time.ZoneOffset.UTC))
+                    .map((row, ctx) -> new long[] {row.getLong(1), row.getLong(2)}).one());
+            long auditRows = audit[0];
+            long repairedTwice = audit[1];
 
             System.out.printf(Locale.ROOT, "chat path           %s strategy, %d threads, Zipf over %,d subscribed users, pool %d%n",
                     strategy, threads, userIds.length, DatabaseConfig.poolSizeForConcurrency(threads));

@@ -35,7 +35,7 @@ public final class GroupCommitStatements {
             + QuotaContextDao.contextOf("k.user_id", "k.day") + ") c),\n"
             + "locked AS (" + UsageDao.lockOrCreateAll("(SELECT user_id, day FROM facts WHERE plan_limit IS NOT NULL)") + ")\n" + """
             SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted,
-                   l.used_count AS locked_count, NULL AS committed
+                   l.used_count AS locked_count, NULL AS request_ids
               FROM facts f LEFT JOIN locked l ON l.user_id = f.user_id AND l.quota_date = f.day
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -61,7 +61,7 @@ public final class GroupCommitStatements {
             + "stored AS (" + MessageDao.storeMessagesOfUsers(" JOIN counters c ON c.user_id = m.user_id AND c.quota_date = m.day",
             "c.used_count > 0") + ")\n" + """
             SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted,
-                   c.used_count AS counted, NULL AS stored
+                   c.used_count AS counted, NULL AS request_ids
               FROM facts f LEFT JOIN counters c ON c.user_id = f.user_id AND c.quota_date = f.day
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY(SELECT request_id FROM stored)""";
@@ -92,31 +92,59 @@ public final class GroupCommitStatements {
 
     /** A user's context on one day of the batch. */
     public record DayContext(LocalDate day, QuotaContext context) {
+
+        public DayKey key() {
+            return new DayKey(context.userId(), day);
+        }
     }
 
-    /** Opens the batch of the (user, day) pairs {@code userIds[i], days[i]}. */
-    public static Opened open(Connection connection, long[] userIds, LocalDate[] days, String[] retryIds) {
-        Map<String, Object> values = Map.of("userIds", userIds, "days", isoDates(days), "retryIds", retryIds);
+    /** Opens the batch of {@code keys}, looking {@code retryIds} up. */
+    public static Opened open(Connection connection, List<DayKey> keys, String[] retryIds) {
+        Map<String, Object> values = new HashMap<>(keyValues(keys));
+        values.put("retryIds", retryIds);
         return OPEN_STATEMENT.queryAll(connection, values, rows -> {
             List<DayContext> contexts = new ArrayList<>();
-            Set<String> committed = new HashSet<>();
-            while (rows.next()) {
-                java.sql.Array ids = rows.getArray("committed");
-                if (ids != null) {
-                    committed.addAll(Arrays.asList((String[]) ids.getArray()));
-                    continue;
-                }
-                Integer locked = rows.getObject("locked_count", Integer.class);
-                contexts.add(new DayContext(rows.getObject("day", LocalDate.class), context(rows, locked == null ? 0 : locked)));
-            }
+            Set<String> committed = readBatch(rows, row -> {
+                Integer locked = row.getObject("locked_count", Integer.class);
+                contexts.add(new DayContext(row.getObject("day", LocalDate.class), context(row, locked == null ? 0 : locked)));
+            });
             return new Opened(contexts, committed);
         });
+    }
+
+    /** Reads one (user, day) row of a batch statement. */
+    @FunctionalInterface
+    private interface KeyRowReader {
+        void read(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Reads a batch statement's result: a row per (user, day), then one row holding, in
+     * {@code request_ids}, the request ids the statement found committed or stored.
+     */
+    private static Set<String> readBatch(ResultSet rows, KeyRowReader perKey) throws SQLException {
+        Set<String> requestIds = new HashSet<>();
+        while (rows.next()) {
+            java.sql.Array ids = rows.getArray("request_ids");
+            if (ids == null) {
+                perKey.read(rows);
+            } else {
+                requestIds.addAll(Arrays.asList((String[]) ids.getArray()));
+            }
+        }
+        return requestIds;
     }
 
     /** The context columns of a batch statement's row, with the counter as given. */
     private static QuotaContext context(ResultSet row, int consumed) throws SQLException {
         return new QuotaContext(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
                 row.getObject("plan_limit", Integer.class), row.getInt("granted"), consumed);
+    }
+
+    /** {@code :userIds} and {@code :days}, pair by pair. */
+    private static Map<String, Object> keyValues(List<DayKey> keys) {
+        return Map.of("userIds", keys.stream().mapToLong(DayKey::userId).toArray(),
+                "days", isoDates(keys.stream().map(DayKey::day).toArray(LocalDate[]::new)));
     }
 
     private static Map<String, Object> messageValues(List<MessageRow> messages) {
@@ -181,31 +209,22 @@ public final class GroupCommitStatements {
         return ACCEPT_ALL_STATEMENT.queryAll(connection, values, rows -> {
             List<DayContext> contexts = new ArrayList<>();
             Set<DayKey> counted = new HashSet<>();
-            Set<String> stored = new HashSet<>();
-            while (rows.next()) {
-                java.sql.Array ids = rows.getArray("stored");
-                if (ids != null) {
-                    stored.addAll(Arrays.asList((String[]) ids.getArray()));
-                    continue;
-                }
-                int count = rows.getInt("counted");
-                boolean taken = !rows.wasNull() && count > 0;
-                QuotaContext context = context(rows, taken ? count : 0);
-                LocalDate day = rows.getObject("day", LocalDate.class);
-                contexts.add(new DayContext(day, context));
+            Set<String> stored = readBatch(rows, row -> {
+                int count = row.getInt("counted");
+                boolean taken = !row.wasNull() && count > 0;
+                DayContext context = new DayContext(row.getObject("day", LocalDate.class), context(row, taken ? count : 0));
+                contexts.add(context);
                 if (taken) {
-                    counted.add(new DayKey(context.userId(), day));
+                    counted.add(context.key());
                 }
-            }
+            });
             return new AcceptedAll(contexts, counted, stored);
         });
     }
 
     /** The counters of {@code keys}, which this transaction has locked: nobody else can have moved them since. */
     public static Map<DayKey, Integer> readLocked(Connection connection, List<DayKey> keys) {
-        long[] userIds = keys.stream().mapToLong(DayKey::userId).toArray();
-        LocalDate[] days = keys.stream().map(DayKey::day).toArray(LocalDate[]::new);
-        return READ_LOCKED_STATEMENT.queryAll(connection, Map.of("userIds", userIds, "days", isoDates(days)), rows -> {
+        return READ_LOCKED_STATEMENT.queryAll(connection, keyValues(keys), rows -> {
             Map<DayKey, Integer> counts = new HashMap<>();
             while (rows.next()) {
                 counts.put(new DayKey(rows.getLong("user_id"), rows.getObject("quota_date", LocalDate.class)), rows.getInt("used_count"));

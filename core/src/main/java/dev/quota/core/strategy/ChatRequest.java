@@ -17,6 +17,11 @@ public record ChatRequest(long userId, int units, String requestId, boolean mayB
         return QuotaDay.of(sentAt);
     }
 
+    /** The counter it consumes from: its user's, on the day it was sent. */
+    public CounterKey counterKey() {
+        return new CounterKey(userId, day());
+    }
+
     /** The request id of each stored message: the first keeps the caller's, so a retry collides on it. */
     public String[] requestIds() {
         return RequestIds.forUnits(requestId, units);

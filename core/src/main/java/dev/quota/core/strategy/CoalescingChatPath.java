@@ -2,27 +2,19 @@ package dev.quota.core.strategy;
 
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
-import dev.quota.core.QuotaStatus;
 import dev.quota.core.persistence.CoalescedBatchStatements;
-import dev.quota.core.persistence.QuotaContext;
+import dev.quota.core.persistence.GroupCommitStatements.MessageRow;
 import dev.quota.core.persistence.UsageDao;
 import java.sql.Connection;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Handle;
@@ -47,9 +39,6 @@ public final class CoalescingChatPath implements BatchingChatPath {
 
     public static final String NAME = "coalescing";
     public static final int DEFAULT_MAX_BATCH = 128;
-
-    /** How long a caller waits for its batch: past every lock and statement bound of the batch's transaction. */
-    private static final Duration BATCH_WAIT = Duration.ofSeconds(90);
 
     private final Jdbi jdbi;
     private final int maxBatch;
@@ -80,26 +69,16 @@ public final class CoalescingChatPath implements BatchingChatPath {
 
     @Override
     public ChatOutcome accept(ChatRequest request) {
-        try {
-            return submit(request).get(BATCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "no batch served this message within " + BATCH_WAIT.toSeconds()
-                    + " s; retry with the same request_id to learn whether it was stored");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "interrupted while waiting for a batch");
-        }
+        return BatchCallers.await(submit(request));
     }
 
     /** Queues the request in its counter's lane; the future completes when its batch has committed or failed. */
     public CompletableFuture<ChatOutcome> submit(ChatRequest request) {
         if (closed) {
-            return CompletableFuture.failedFuture(new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "the quota service is shutting down"));
+            return CompletableFuture.failedFuture(BatchCallers.shuttingDown());
         }
         Pending pending = new Pending(request, new CompletableFuture<>());
-        Lane lane = lanes.computeIfAbsent(new CounterKey(request.userId(), request.day()), Lane::new);
+        Lane lane = lanes.computeIfAbsent(request.counterKey(), Lane::new);
         boolean startFlusher;
         synchronized (lane) {
             lane.queue.add(pending);
@@ -129,8 +108,7 @@ public final class CoalescingChatPath implements BatchingChatPath {
         for (Lane lane : lanes.values()) {
             synchronized (lane) {
                 for (Pending pending : lane.queue) {
-                    pending.outcome().completeExceptionally(
-                            new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "the quota service shut down before this message was served"));
+                    pending.outcome().completeExceptionally(BatchCallers.shutBeforeServed());
                 }
                 lane.queue.clear();
             }
@@ -173,53 +151,34 @@ public final class CoalescingChatPath implements BatchingChatPath {
         private void flush(List<Pending> batch) {
             batches.increment();
             served.add(batch.size());
+            List<ChatRequest> requests = batch.stream().map(Pending::request).toList();
             try {
-                Map<Pending, ChatOutcome> outcomes = jdbi.inTransaction(handle -> serve(handle, batch));
-                outcomes.forEach((pending, outcome) -> pending.outcome().complete(outcome));
+                BatchDecisions decided = jdbi.inTransaction(handle -> serve(handle, requests));
+                for (int i = 0; i < batch.size(); i++) {
+                    decided.complete(i, batch.get(i).outcome());
+                }
             } catch (RuntimeException e) {
                 batch.forEach(pending -> pending.outcome().completeExceptionally(e));
             }
         }
 
-        private Map<Pending, ChatOutcome> serve(Handle handle, List<Pending> batch) {
+        private BatchDecisions serve(Handle handle, List<ChatRequest> requests) {
             Connection connection = handle.getConnection();
-            String[] retryIds = batch.stream().map(Pending::request).filter(ChatRequest::mayBeRetry)
+            String[] retryIds = requests.stream().filter(ChatRequest::mayBeRetry)
                     .map(ChatRequest::requestId).distinct().toArray(String[]::new);
             CoalescedBatchStatements.Opened opened = CoalescedBatchStatements.open(connection, key.userId(), key.day().date(), retryIds)
                     .orElseThrow(() -> QuotaException.userNotFound(key.userId()));
-            QuotaContext context = opened.context().requireSubscribed(key.userId());
-            int limit = QuotaStatus.effectiveLimit(context.planLimit(), context.granted());
-            Set<String> committed = opened.committed();
+            BatchDecisions.Counter counter = new BatchDecisions.Counter(opened.context().requireSubscribed(key.userId()));
             // the day's first batch creates the counter (or uses the one a concurrent writer just made)
-            int used = opened.lockedCount() != null ? opened.lockedCount()
-                    : handle.attach(UsageDao.class).lockOrCreate(key.userId(), key.day().date());
-            int before = used;
-            Map<Pending, Boolean> decisions = new HashMap<>();
-            Set<String> chargedInBatch = new HashSet<>();
-            List<String> ids = new ArrayList<>();
-            List<String> sentAt = new ArrayList<>();
-            for (Pending pending : batch) {
-                ChatRequest request = pending.request();
-                if (committed.contains(request.requestId()) || chargedInBatch.contains(request.requestId())) {
-                    continue; // a replay: answered below, not charged
-                }
-                if ((long) used + request.units() <= limit) {
-                    used += request.units();
-                    chargedInBatch.add(request.requestId());
-                    decisions.put(pending, true);
-                    String at = request.sentAt().atOffset(ZoneOffset.UTC).toString();
-                    for (String id : request.requestIds()) {
-                        ids.add(id);
-                        sentAt.add(at);
-                    }
-                } else {
-                    decisions.put(pending, false);
-                }
-            }
-            if (used != before) {
-                int stored = CoalescedBatchStatements.commit(connection, key.userId(), key.day().date(), used,
-                        ids.toArray(String[]::new), sentAt.toArray(String[]::new));
-                if (stored != ids.size()) {
+            counter.startAt(opened.lockedCount() != null ? opened.lockedCount()
+                    : handle.attach(UsageDao.class).lockOrCreate(key.userId(), key.day().date()));
+            BatchDecisions decided = BatchDecisions.decide(requests, Map.of(key, counter), opened.committed());
+            List<MessageRow> messages = decided.messages();
+            if (!messages.isEmpty()) {
+                int stored = CoalescedBatchStatements.commit(connection, key.userId(), key.day().date(), counter.used,
+                        messages.stream().map(MessageRow::requestId).toArray(String[]::new),
+                        messages.stream().map(MessageRow::sentAt).toArray(String[]::new));
+                if (stored != messages.size()) {
                     // Another process committed one of these request ids meanwhile. The whole
                     // batch fails and rolls back; its callers retry with their request ids, and
                     // the retry's replay check then sees the one that was committed.
@@ -227,14 +186,7 @@ public final class CoalescingChatPath implements BatchingChatPath {
                             "a request id of this batch was committed concurrently elsewhere; retry");
                 }
             }
-            QuotaStatus after = context.status(key.day()).withConsumed(used);
-            Map<Pending, ChatOutcome> outcomes = new HashMap<>();
-            for (Pending pending : batch) {
-                Boolean accepted = decisions.get(pending);
-                outcomes.put(pending, accepted == null ? ChatOutcome.REPLAYED
-                        : accepted ? new ChatOutcome.Accepted(after) : new ChatOutcome.Refused(after));
-            }
-            return outcomes;
+            return decided;
         }
     }
 }

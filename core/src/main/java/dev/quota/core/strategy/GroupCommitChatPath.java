@@ -3,32 +3,24 @@ package dev.quota.core.strategy;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.QuotaStatus;
 import dev.quota.core.persistence.GroupCommitStatements;
-import dev.quota.core.persistence.GroupCommitStatements.CounterWrite;
 import dev.quota.core.persistence.GroupCommitStatements.DayContext;
 import dev.quota.core.persistence.GroupCommitStatements.DayKey;
-import dev.quota.core.persistence.GroupCommitStatements.Requested;
 import dev.quota.core.persistence.GroupCommitStatements.MessageRow;
-import dev.quota.core.persistence.QuotaContext;
+import dev.quota.core.persistence.GroupCommitStatements.Requested;
+import dev.quota.core.strategy.BatchDecisions.Counter;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Handle;
@@ -79,9 +71,6 @@ public final class GroupCommitChatPath implements BatchingChatPath {
      */
     public static final int DEFAULT_MAX_IN_FLIGHT = Runtime.getRuntime().availableProcessors();
 
-    /** How long a caller waits for its batch: past every lock and statement bound of the batch's transaction. */
-    private static final Duration BATCH_WAIT = Duration.ofSeconds(90);
-
     private final Jdbi jdbi;
     private final OneStatementChatPath single;
     private final int maxBatch;
@@ -127,11 +116,11 @@ public final class GroupCommitChatPath implements BatchingChatPath {
 
     @Override
     public ChatOutcome accept(ChatRequest request) {
-        CounterKey key = new CounterKey(request.userId(), request.day());
+        CounterKey key = request.counterKey();
         CompletableFuture<ChatOutcome> queued;
         synchronized (this) {
             if (closed) {
-                throw shutDown();
+                throw BatchCallers.shuttingDown();
             }
             if (inFlight < maxInFlight && !busy.contains(key) && !lanes.containsKey(key)) {
                 busy.add(key);
@@ -144,7 +133,7 @@ public final class GroupCommitChatPath implements BatchingChatPath {
         if (queued == null) {
             return acceptAlone(request, key);
         }
-        return await(queued);
+        return BatchCallers.await(queued);
     }
 
     /** Messages waiting for a batch now. */
@@ -173,12 +162,7 @@ public final class GroupCommitChatPath implements BatchingChatPath {
             ready.clear();
         }
         flushers.shutdown();
-        stranded.forEach(pending -> pending.outcome().completeExceptionally(
-                new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "the quota service shut down before this message was served")));
-    }
-
-    private static QuotaException shutDown() {
-        return new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "the quota service is shutting down");
+        stranded.forEach(pending -> pending.outcome().completeExceptionally(BatchCallers.shutBeforeServed()));
     }
 
     private record Pending(ChatRequest request, CounterKey key, CompletableFuture<ChatOutcome> outcome) {
@@ -195,20 +179,6 @@ public final class GroupCommitChatPath implements BatchingChatPath {
                 release(List.of(key));
                 dispatch();
             }
-        }
-    }
-
-    private static ChatOutcome await(CompletableFuture<ChatOutcome> outcome) {
-        try {
-            return outcome.get(BATCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "no batch served this message within " + BATCH_WAIT.toSeconds()
-                    + " s; retry with the same request_id to learn whether it was stored");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "interrupted while waiting for a batch");
         }
     }
 
@@ -315,32 +285,24 @@ public final class GroupCommitChatPath implements BatchingChatPath {
             }
             return;
         }
+        List<ChatRequest> requests = batch.stream().map(Pending::request).toList();
         try {
-            Map<Pending, Answer> answers;
+            BatchDecisions decided;
             try {
-                answers = jdbi.inTransaction(handle -> serve(handle, batch, false));
+                decided = jdbi.inTransaction(handle -> serve(handle, requests, false));
             } catch (CommittedElsewhere e) {
                 // the rerun looks every request id up first: it sees the one the other process committed
-                answers = jdbi.inTransaction(handle -> serve(handle, batch, true));
+                decided = jdbi.inTransaction(handle -> serve(handle, requests, true));
             }
-            answers.forEach((pending, answer) -> answer.complete(pending.outcome()));
+            for (int i = 0; i < batch.size(); i++) {
+                decided.complete(i, batch.get(i).outcome());
+            }
         } catch (CommittedElsewhere e) {
             QuotaException busy = new QuotaException(ErrorCode.CONTENTION_TIMEOUT,
                     "request ids of this batch kept being committed concurrently elsewhere; retry");
             batch.forEach(pending -> pending.outcome().completeExceptionally(busy));
         } catch (RuntimeException e) {
             batch.forEach(pending -> pending.outcome().completeExceptionally(e));
-        }
-    }
-
-    /** What one caller of a batch gets: an outcome, or its own error. */
-    private record Answer(ChatOutcome outcome, RuntimeException error) {
-        void complete(CompletableFuture<ChatOutcome> future) {
-            if (error != null) {
-                future.completeExceptionally(error);
-            } else {
-                future.complete(outcome);
-            }
         }
     }
 
@@ -351,112 +313,15 @@ public final class GroupCommitChatPath implements BatchingChatPath {
         }
     }
 
-    /** One counter's state while its messages are decided. */
-    private static final class Counter {
-        final QuotaContext context;
-        final int limit;
-        int before;
-        int used;
-        /** All of the batch's messages for it were charged and stored by the single statement. */
-        boolean settled;
-
-        Counter(QuotaContext context) {
-            this.context = context;
-            this.limit = context.subscribed() ? QuotaStatus.effectiveLimit(context.planLimit(), context.granted()) : 0;
-            this.before = context.consumed();
-            this.used = before;
-        }
-    }
-
-    /**
-     * The batch's callers decided one by one, in arrival order: an unknown user or one without
-     * a subscription is that caller's error; a request id committed before, or already charged
-     * in this batch, is a replay; otherwise accepted while its units fit under the limit.
-     */
-    private static final class Decisions {
-        final Map<CounterKey, Counter> counters;
-        final Set<String> committed;
-        final Set<String> charged = new HashSet<>();
-        /** true accepted, false refused, null replayed. */
-        final Map<Pending, Boolean> outcomes = new LinkedHashMap<>();
-        final Map<Pending, RuntimeException> errors = new HashMap<>();
-        final List<MessageRow> messages = new ArrayList<>();
-
-        Decisions(Map<CounterKey, Counter> counters, Set<String> committed) {
-            this.counters = counters;
-            this.committed = committed;
-        }
-
-        void decide(Pending pending) {
-            ChatRequest request = pending.request();
-            Counter counter = counters.get(pending.key());
-            if (counter == null) {
-                errors.put(pending, QuotaException.userNotFound(request.userId()));
-            } else if (!counter.context.subscribed()) {
-                errors.put(pending, QuotaException.noActiveSubscription(request.userId(), request.userId()));
-            } else if (counter.settled) {
-                outcomes.put(pending, true);
-            } else if (committed.contains(request.requestId()) || charged.contains(request.requestId())) {
-                outcomes.put(pending, null);
-            } else if ((long) counter.used + request.units() <= counter.limit) {
-                counter.used += request.units();
-                charged.add(request.requestId());
-                outcomes.put(pending, true);
-                messages.addAll(messagesOf(request));
-            } else {
-                outcomes.put(pending, false);
-            }
-        }
-
-        /** Moves the counters decided here and stores their accepted messages, in the batch's transaction. */
-        void commit(Handle handle) {
-            if (messages.isEmpty()) {
-                return;
-            }
-            List<CounterWrite> writes = new ArrayList<>();
-            counters.forEach((key, counter) -> {
-                if (!counter.settled && counter.used != counter.before) {
-                    writes.add(new CounterWrite(key.userId(), key.day().date(), counter.used));
-                }
-            });
-            Set<String> stored = GroupCommitStatements.commit(handle.getConnection(), writes, messages);
-            if (stored.size() != messages.size()) {
-                throw new CommittedElsewhere();
-            }
-        }
-
-        Map<Pending, Answer> answers() {
-            Map<Pending, Answer> answers = new HashMap<>();
-            errors.forEach((pending, error) -> answers.put(pending, new Answer(null, error)));
-            outcomes.forEach((pending, accepted) -> {
-                Counter counter = counters.get(pending.key());
-                QuotaStatus after = counter.context.status(pending.key().day()).withConsumed(counter.used);
-                answers.put(pending, new Answer(accepted == null ? ChatOutcome.REPLAYED
-                        : accepted ? new ChatOutcome.Accepted(after) : new ChatOutcome.Refused(after), null));
-            });
-            return answers;
-        }
-    }
-
-    private static List<MessageRow> messagesOf(ChatRequest request) {
-        String at = request.sentAt().atOffset(ZoneOffset.UTC).toString();
-        LocalDate day = request.day().date();
-        List<MessageRow> rows = new ArrayList<>();
-        for (String id : request.requestIds()) {
-            rows.add(new MessageRow(request.userId(), day, id, at));
-        }
-        return rows;
-    }
-
     /**
      * Serves the batch in the caller's transaction. With no request id to look up (the usual
      * batch: ids generated for the call) one statement does it all ({@link #serveAtOnce});
      * otherwise, or when {@code lookUpEveryId}, the ids are looked up before anything is
      * charged ({@link #serveChecked}).
      */
-    private static Map<Pending, Answer> serve(Handle handle, List<Pending> batch, boolean lookUpEveryId) {
-        boolean retries = batch.stream().anyMatch(pending -> pending.request().mayBeRetry());
-        return retries || lookUpEveryId ? serveChecked(handle, batch, lookUpEveryId) : serveAtOnce(handle, batch);
+    private static BatchDecisions serve(Handle handle, List<ChatRequest> requests, boolean lookUpEveryId) {
+        boolean retries = requests.stream().anyMatch(ChatRequest::mayBeRetry);
+        return retries || lookUpEveryId ? serveChecked(handle, requests, lookUpEveryId) : serveAtOnce(handle, requests);
     }
 
     /**
@@ -464,69 +329,68 @@ public final class GroupCommitChatPath implements BatchingChatPath {
      * (user, day) whose messages all fit. The others, left locked, are decided one message at
      * a time from their current counts and written by a second statement.
      */
-    private static Map<Pending, Answer> serveAtOnce(Handle handle, List<Pending> batch) {
-        List<Requested> requests = new ArrayList<>();
+    private static BatchDecisions serveAtOnce(Handle handle, List<ChatRequest> requests) {
+        List<Requested> requested = new ArrayList<>();
         List<MessageRow> messages = new ArrayList<>();
-        for (Pending pending : batch) {
-            ChatRequest request = pending.request();
-            requests.add(new Requested(request.userId(), request.day().date(), request.units()));
-            messages.addAll(messagesOf(request));
+        for (ChatRequest request : requests) {
+            requested.add(new Requested(request.userId(), request.day().date(), request.units()));
+            messages.addAll(BatchDecisions.messagesOf(request));
         }
-        GroupCommitStatements.AcceptedAll all = GroupCommitStatements.acceptAll(handle.getConnection(), requests, messages);
-        Map<CounterKey, Counter> counters = new HashMap<>();
-        List<DayKey> unsettled = new ArrayList<>();
-        for (DayContext row : all.contexts()) {
-            Counter counter = new Counter(row.context());
-            DayKey dayKey = new DayKey(row.context().userId(), row.day());
-            counter.settled = all.counted().contains(dayKey);
-            counters.put(new CounterKey(dayKey.userId(), QuotaDay.of(dayKey.day())), counter);
-            if (!counter.settled && row.context().subscribed()) {
-                unsettled.add(dayKey);
-            }
-        }
+        GroupCommitStatements.AcceptedAll all = GroupCommitStatements.acceptAll(handle.getConnection(), requested, messages);
         long settledMessages = messages.stream().filter(m -> all.counted().contains(new DayKey(m.userId(), m.day()))).count();
         if (all.stored().size() != settledMessages) {
             throw new CommittedElsewhere();
         }
-        if (!unsettled.isEmpty()) {
-            GroupCommitStatements.readLocked(handle.getConnection(), unsettled).forEach((dayKey, count) -> {
-                Counter counter = counters.get(new CounterKey(dayKey.userId(), QuotaDay.of(dayKey.day())));
-                counter.before = count;
-                counter.used = count;
-            });
+        Map<CounterKey, Counter> counters = counters(all.contexts());
+        List<DayKey> unsettled = new ArrayList<>();
+        for (DayContext row : all.contexts()) {
+            Counter counter = counters.get(counterKey(row.key()));
+            counter.settled = all.counted().contains(row.key());
+            if (!counter.settled && row.context().subscribed()) {
+                unsettled.add(row.key());
+            }
         }
-        Decisions decisions = new Decisions(counters, Set.of());
-        batch.forEach(decisions::decide);
-        decisions.commit(handle);
-        return decisions.answers();
+        if (!unsettled.isEmpty()) {
+            GroupCommitStatements.readLocked(handle.getConnection(), unsettled)
+                    .forEach((key, count) -> counters.get(counterKey(key)).startAt(count));
+        }
+        return write(handle, BatchDecisions.decide(requests, counters, Set.of()));
     }
 
     /** Looks the retried request ids up and locks every counter first; then decides and writes. */
-    private static Map<Pending, Answer> serveChecked(Handle handle, List<Pending> batch, boolean lookUpEveryId) {
-        Set<CounterKey> keys = new LinkedHashSet<>();
+    private static BatchDecisions serveChecked(Handle handle, List<ChatRequest> requests, boolean lookUpEveryId) {
+        Set<DayKey> keys = new LinkedHashSet<>();
         Set<String> retryIds = new LinkedHashSet<>();
-        for (Pending pending : batch) {
-            keys.add(pending.key());
-            if (lookUpEveryId || pending.request().mayBeRetry()) {
-                retryIds.add(pending.request().requestId());
+        for (ChatRequest request : requests) {
+            keys.add(new DayKey(request.userId(), request.day().date()));
+            if (lookUpEveryId || request.mayBeRetry()) {
+                retryIds.add(request.requestId());
             }
         }
-        long[] userIds = new long[keys.size()];
-        LocalDate[] days = new LocalDate[keys.size()];
-        int i = 0;
-        for (CounterKey key : keys) {
-            userIds[i] = key.userId();
-            days[i++] = key.day().date();
-        }
-        GroupCommitStatements.Opened opened = GroupCommitStatements.open(handle.getConnection(), userIds, days,
+        GroupCommitStatements.Opened opened = GroupCommitStatements.open(handle.getConnection(), List.copyOf(keys),
                 retryIds.toArray(String[]::new));
+        return write(handle, BatchDecisions.decide(requests, counters(opened.contexts()), opened.committed()));
+    }
+
+    private static Map<CounterKey, Counter> counters(List<DayContext> contexts) {
         Map<CounterKey, Counter> counters = new HashMap<>();
-        for (DayContext row : opened.contexts()) {
-            counters.put(new CounterKey(row.context().userId(), QuotaDay.of(row.day())), new Counter(row.context()));
+        contexts.forEach(row -> counters.put(counterKey(row.key()), new Counter(row.context())));
+        return counters;
+    }
+
+    private static CounterKey counterKey(DayKey key) {
+        return new CounterKey(key.userId(), QuotaDay.of(key.day()));
+    }
+
+    /** Moves the counters decided one by one and stores their accepted messages, in the batch's transaction. */
+    private static BatchDecisions write(Handle handle, BatchDecisions decided) {
+        List<MessageRow> messages = decided.messages();
+        if (!messages.isEmpty()) {
+            Set<String> stored = GroupCommitStatements.commit(handle.getConnection(), decided.writes(), messages);
+            if (stored.size() != messages.size()) {
+                throw new CommittedElsewhere();
+            }
         }
-        Decisions decisions = new Decisions(counters, opened.committed());
-        batch.forEach(decisions::decide);
-        decisions.commit(handle);
-        return decisions.answers();
+        return decided;
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -61,6 +62,39 @@ class GroupCommitChatPathTest {
         return blocker;
     }
 
+    /** The only slot of {@code path}, taken by {@code holding}, a message that waits on {@code user}'s locked counter. */
+    private HeldSlot holdTheOnlySlot(GroupCommitChatPath path, long user, ChatRequest holding) throws InterruptedException {
+        Handle blocker = lockCounter(user);
+        Future<ChatOutcome> holder = callers.submit(() -> path.accept(holding));
+        awaitTrue(() -> ourBackends("wait_event_type = 'Lock'") == 1);
+        return new HeldSlot(blocker, holder);
+    }
+
+    private record HeldSlot(Handle blocker, Future<ChatOutcome> holder) {
+        /** Unlocks the counter: the holder's message goes through, and the slot takes what queued behind it. */
+        void release() {
+            blocker.rollback();
+            blocker.close();
+        }
+    }
+
+    /** Sends {@code requests} from their own threads, one after another once the previous is queued. */
+    private List<Future<ChatOutcome>> queue(GroupCommitChatPath path, List<ChatRequest> requests) throws InterruptedException {
+        List<Future<ChatOutcome>> answers = new ArrayList<>();
+        for (ChatRequest each : requests) {
+            answers.add(callers.submit(() -> path.accept(each)));
+            int expected = answers.size();
+            awaitTrue(() -> path.queued() == expected);
+        }
+        return answers;
+    }
+
+    /** Backends of the path's pool in this test's database that satisfy {@code condition} (a constant of this test). */
+    private int ourBackends(String condition) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity WHERE " + condition
+                + " AND application_name = 'quota' AND datname = current_database()").mapTo(Integer.class).one());
+    }
+
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
@@ -80,25 +114,15 @@ class GroupCommitChatPathTest {
             assertThat(path.accept(request(atLimit, "fills-the-day"))).isInstanceOf(ChatOutcome.Accepted.class);
             assertThat(path.accept(request(withRoom, "committed-before"))).isInstanceOf(ChatOutcome.Accepted.class);
             long transactionsBefore = path.transactions();
-            Handle blocker = lockCounter(slotHolder);
-            Future<ChatOutcome> holder = callers.submit(() -> path.accept(request(slotHolder, "holder")));
-            awaitTrue(() -> db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota' AND datname = current_database()")
-                    .mapTo(Integer.class).one()) == 1);
+            HeldSlot slot = holdTheOnlySlot(path, slotHolder, request(slotHolder, "holder"));
 
             List<ChatRequest> queued = List.of(request(withRoom, "room-1"), request(atLimit, "over"), request(unknown, "ghost"),
                     request(unsubscribed, "unpaid"), request(withRoom, "room-1"), request(withRoom, "committed-before"),
                     request(withRoom, "room-2"));
-            List<Future<ChatOutcome>> answers = new ArrayList<>();
-            for (ChatRequest each : queued) {
-                answers.add(callers.submit(() -> path.accept(each)));
-                int expected = answers.size();
-                awaitTrue(() -> path.queued() == expected);
-            }
-            blocker.rollback();
-            blocker.close();
+            List<Future<ChatOutcome>> answers = queue(path, queued);
+            slot.release();
 
-            assertThat(holder.get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Accepted.class);
+            assertThat(slot.holder().get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Accepted.class);
             assertThat(answers.get(0).get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Accepted.class);
             assertThat(answers.get(1).get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ChatOutcome.Refused.class,
                     refused -> assertThat(refused.status().consumed()).isEqualTo(1));
@@ -127,24 +151,14 @@ class GroupCommitChatPathTest {
         try (GroupCommitChatPath path = new GroupCommitChatPath(db.jdbi(), 128, 1, Duration.ZERO)) {
             path.accept(fresh(nearLimit, "near-1"));
             path.accept(fresh(nearLimit, "near-2"));
-            Handle blocker = lockCounter(slotHolder);
-            Future<ChatOutcome> holder = callers.submit(() -> path.accept(fresh(slotHolder, "fresh-holder")));
-            awaitTrue(() -> db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota' AND datname = current_database()")
-                    .mapTo(Integer.class).one()) == 1);
+            HeldSlot slot = holdTheOnlySlot(path, slotHolder, fresh(slotHolder, "fresh-holder"));
 
             List<ChatRequest> queued = List.of(fresh(withRoom, "f-room-1"), fresh(nearLimit, "f-near-3"), fresh(newDayTinyLimit, "f-tiny-1"),
                     fresh(unsubscribed, "f-unpaid"), fresh(nearLimit, "f-near-4"), fresh(newDayTinyLimit, "f-tiny-2"), fresh(withRoom, "f-room-2"));
-            List<Future<ChatOutcome>> answers = new ArrayList<>();
-            for (ChatRequest each : queued) {
-                answers.add(callers.submit(() -> path.accept(each)));
-                int expected = answers.size();
-                awaitTrue(() -> path.queued() == expected);
-            }
-            blocker.rollback();
-            blocker.close();
+            List<Future<ChatOutcome>> answers = queue(path, queued);
+            slot.release();
 
-            assertThat(holder.get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Accepted.class);
+            assertThat(slot.holder().get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Accepted.class);
             assertThat(answers.get(0).get(10, TimeUnit.SECONDS)).isInstanceOf(ChatOutcome.Accepted.class);
             assertThat(answers.get(1).get(10, TimeUnit.SECONDS)).as("the last unit of the day").isInstanceOfSatisfying(
                     ChatOutcome.Accepted.class, accepted -> assertThat(accepted.status().consumed()).isEqualTo(3));
@@ -242,23 +256,12 @@ class GroupCommitChatPathTest {
                 CREATE TRIGGER stall BEFORE INSERT ON chat_messages FOR EACH ROW EXECUTE FUNCTION stall_doomed();
                 """));
         try (GroupCommitChatPath path = new GroupCommitChatPath(db.jdbi(), 128, 1, Duration.ZERO)) {
-            Handle blocker = lockCounter(slotHolder);
-            Future<ChatOutcome> holder = callers.submit(() -> path.accept(request(slotHolder, "holder")));
-            awaitTrue(() -> db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'quota' AND datname = current_database()")
-                    .mapTo(Integer.class).one()) == 1);
-            List<Future<ChatOutcome>> answers = new ArrayList<>();
-            for (long user : users) {
-                answers.add(callers.submit(() -> path.accept(request(user, "doomed-" + user))));
-                int expected = answers.size();
-                awaitTrue(() -> path.queued() == expected);
-            }
-            blocker.rollback();
-            blocker.close();
-            holder.get(10, TimeUnit.SECONDS);
-            awaitTrue(() -> db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = 'quota' AND datname = current_database()")
-                    .mapTo(Integer.class).one()) == 1);
+            HeldSlot slot = holdTheOnlySlot(path, slotHolder, request(slotHolder, "holder"));
+            List<Future<ChatOutcome>> answers = queue(path,
+                    Arrays.stream(users).mapToObj(user -> request(user, "doomed-" + user)).toList());
+            slot.release();
+            slot.holder().get(10, TimeUnit.SECONDS);
+            awaitTrue(() -> ourBackends("wait_event = 'PgSleep'") == 1);
 
             db.jdbi().useHandle(h -> h.createQuery("""
                     SELECT pg_terminate_backend(pid) FROM pg_stat_activity
