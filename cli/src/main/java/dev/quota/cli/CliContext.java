@@ -3,22 +3,29 @@ package dev.quota.cli;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
+import dev.quota.core.db.Database;
+import dev.quota.core.db.ServerClock;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * What a command may know of the world outside its arguments: environment variables, the
- * clock, standard input and whether it is a terminal. Injected so that tests run commands
- * in-process with a scripted world.
+ * What a command may know of the world outside its arguments: environment variables, whose
+ * clock says what time it is, standard input and whether it is a terminal. Injected so that
+ * tests run commands in-process with a scripted world.
+ *
+ * @param clockOf the clock of a command on a database: the server's ({@link ServerClock}), never
+ *                the host's, so that "today" is the day the SQL API and the product's rows agree
+ *                on; tests fix it
  */
-public record CliContext(Map<String, String> env, Clock clock, BufferedReader stdin, boolean interactive,
+public record CliContext(Map<String, String> env, Function<Database, Clock> clockOf, BufferedReader stdin, boolean interactive,
                          boolean colour) {
 
     public static CliContext system() {
         boolean terminal = System.console() != null;
         Map<String, String> env = System.getenv();
         boolean colour = terminal && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
-        return new CliContext(env, Clock.systemUTC(),
+        return new CliContext(env, ServerClock::of,
                 new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset())), terminal, colour);
     }
 

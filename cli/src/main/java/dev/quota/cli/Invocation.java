@@ -61,8 +61,9 @@ public final class Invocation implements AutoCloseable {
         return world;
     }
 
+    /** The clock of the chosen database's server (opening the session if need be): what decides "today". */
     public Clock clock() {
-        return world.clock();
+        return session(false).clock();
     }
 
     public boolean verbose() {
@@ -113,7 +114,8 @@ public final class Invocation implements AutoCloseable {
             session = null;
         }
         if (session == null) {
-            session = new Session(global.dbUrl, Database.openDefault(global.dbUrl, world.env()), world.clock());
+            Database database = Database.openDefault(global.dbUrl, world.env());
+            session = new Session(global.dbUrl, database, world.clockOf().apply(database));
             sessions.current = session;
         }
         if (requireSchema && !session.database().embedded()) {

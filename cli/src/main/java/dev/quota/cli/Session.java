@@ -39,6 +39,11 @@ public final class Session implements AutoCloseable {
         return database;
     }
 
+    /** The database server's clock (or the one a test fixed). */
+    public Clock clock() {
+        return clock;
+    }
+
     /** The chat path of the named strategy; only {@code consume} needs one. */
     public ChatService chat(String strategyName) {
         String name = Strategies.canonical(strategyName);

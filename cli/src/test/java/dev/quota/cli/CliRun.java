@@ -25,7 +25,7 @@ public record CliRun(int exitCode, String out, String err) {
             all.add(dbUrl);
         }
         all.addAll(List.of(args));
-        CliContext context = new CliContext(Map.of("USER", "tester"), clock, new BufferedReader(new StringReader(stdin)),
+        CliContext context = new CliContext(Map.of("USER", "tester"), database -> clock, new BufferedReader(new StringReader(stdin)),
                 interactive, false);
         int code = QuotaCli.run(new PrintWriter(out, true), new PrintWriter(err, true), context, all.toArray(String[]::new));
         return new CliRun(code, out.toString(), err.toString());

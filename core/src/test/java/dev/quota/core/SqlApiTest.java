@@ -53,6 +53,21 @@ class SqlApiTest {
         return db.jdbi().inTransaction(handle -> consume(handle, userId, units, requestId));
     }
 
+    /** With {@code p_at}: what a backend that stamps its messages with its own clock passes. */
+    private Consumed consumeAt(long userId, int units, String requestId, Instant at) {
+        return db.jdbi().inTransaction(handle -> handle.createQuery(
+                        "SELECT accepted, replayed, code, daily_limit, consumed, remaining FROM quota.consume(:u, :n, :r, :at)")
+                .bind("u", userId).bind("n", units).bind("r", requestId).bind("at", at.atOffset(ZoneOffset.UTC))
+                .map((rs, ctx) -> new Consumed(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3), rs.getObject(4, Integer.class),
+                        rs.getObject(5, Integer.class), rs.getObject(6, Integer.class)))
+                .one());
+    }
+
+    /** The database's today, which decides the functions' today (never the host's). */
+    private LocalDate serverToday() {
+        return db.jdbi().withHandle(handle -> handle.createQuery("SELECT quota.today()").mapTo(LocalDate.class).one());
+    }
+
     @Test
     void givenACallerThatRollsBack_whenItRetriesTheSameRequestId_thenNothingWasChargedAndTheRetryIsNew() {
         long user = fixtures.subscribedUser(5);
@@ -138,6 +153,35 @@ class SqlApiTest {
         assertThat(afterGrant.accepted()).isTrue();
         assertThat(afterGrant.dailyLimit()).isEqualTo(5);
         assertThat(afterGrant.consumed()).isEqualTo(5);
+    }
+
+    @Test
+    void givenAPlanLoweredAtNoonYesterday_whenYesterdayIsChargedWithABackdatedAt_thenYesterdaysPlanJudgesIt() {
+        Instant yesterdayNoon = serverToday().minusDays(1).atTime(12, 0).toInstant(ZoneOffset.UTC);
+        long user = fixtures.subscribedUser("lowered@example.com", 200, yesterdayNoon.minus(java.time.Duration.ofDays(3)));
+        fixtures.changePlan(user, 5, yesterdayNoon);
+
+        Consumed yesterday = consumeAt(user, 10, "late-1", yesterdayNoon.plusSeconds(3600));
+        Consumed today = consumeAndCommit(user, 10, "now-1");
+
+        assertThat(yesterday.accepted()).isTrue();
+        assertThat(yesterday.dailyLimit()).isEqualTo(200);
+        assertThat(today.code()).isEqualTo("quota_exceeded");
+        assertThat(today.dailyLimit()).isEqualTo(5);
+    }
+
+    @Test
+    void givenARequestIdChargedAt235959_whenRetriedAt000001_thenReplayedForTheDayItWasChargedTo() {
+        LocalDate yesterday = serverToday().minusDays(1);
+        long user = fixtures.subscribedUser(5);
+        Instant lastSecond = yesterday.atTime(23, 59, 59).toInstant(ZoneOffset.UTC);
+
+        consumeAt(user, 2, "midnight-1", lastSecond);
+        Consumed retry = consumeAt(user, 2, "midnight-1", lastSecond.plusSeconds(2));
+
+        assertThat(retry).isEqualTo(new Consumed(true, true, null, 5, 2, 3));
+        assertThat(fixtures.usedCount(user, yesterday)).isEqualTo(2);
+        assertThat(fixtures.usedCount(user, yesterday.plusDays(1))).isZero();
     }
 
     @Test

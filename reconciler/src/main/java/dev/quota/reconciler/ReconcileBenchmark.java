@@ -3,12 +3,12 @@ package dev.quota.reconciler;
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.db.Database;
+import dev.quota.core.db.ServerClock;
 import dev.quota.core.db.DatabaseConfig;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Locale;
 import java.util.function.ToLongFunction;
 
@@ -39,10 +39,10 @@ public final class ReconcileBenchmark {
         QuotaDay to = QuotaDay.parse(args[2]);
         int partitions = Integer.parseInt(args[3]);
         ReconcileRequest request = new ReconcileRequest(from, to, ReconcileMode.REPORT, ReconcileRequest.DEFAULT_CHUNK_SIZE,
-                partitions, true, true);
+                partitions, true, true).withoutPruning();
         // the ceiling query runs as long as it takes; the job lifts the timeout for its own transactions
         try (Database database = Database.open(config.withTimeouts(config.connectTimeout(), config.lockTimeout(), java.time.Duration.ZERO));
-             Reconciler reconciler = new Reconciler(database, Clock.systemUTC())) {
+             Reconciler reconciler = new Reconciler(database, ServerClock.of(database))) {
             // warm both paths once (plans, caches), then measure each once more
             ToLongFunction<ReconcileRequest> ceiling = args.length > 4
                     ? handWritten(database, Files.readString(Path.of(args[4])))

@@ -12,9 +12,10 @@ import java.time.Clock;
  * @param rerun            start a new run of days that already have a completed one
  * @param maxRowsPerSecond the most day ledgers the job reads per second over all its
  *                         partitions, to leave the server's CPU to live traffic; 0: as fast as it can
+ * @param prune            after reconciling, remove what has outlived its retention (the nightly job does)
  */
 public record ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, int chunkSize, int partitions,
-                               boolean includeToday, boolean rerun, int maxRowsPerSecond) {
+                               boolean includeToday, boolean rerun, int maxRowsPerSecond, boolean prune) {
 
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     public static final int DEFAULT_PARTITIONS = 8;
@@ -41,10 +42,15 @@ public record ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, i
         }
     }
 
-    /** As fast as the server allows. */
+    /** As fast as the server allows, then pruning. */
     public ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, int chunkSize, int partitions,
                             boolean includeToday, boolean rerun) {
-        this(from, to, mode, chunkSize, partitions, includeToday, rerun, 0);
+        this(from, to, mode, chunkSize, partitions, includeToday, rerun, 0, true);
+    }
+
+    /** The same run without the prune step. */
+    public ReconcileRequest withoutPruning() {
+        return new ReconcileRequest(from, to, mode, chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, false);
     }
 
     /** The finished day before today (UTC): what the nightly run reconciles. */

@@ -11,10 +11,11 @@ import java.util.Map;
  * @param status      Spring Batch's status of the execution (COMPLETED, FAILED, ...)
  * @param driftsByKind findings per drift kind (a finding may count under several kinds)
  * @param remaining   findings not repaired: all of them in report mode, those no counter change can fix in repair mode
+ * @param pruned      expired rows the prune step removed (job instances count as one)
  */
 public record ReconcileResult(long runId, long jobExecutionId, String status, ReconcileMode mode, QuotaDay from, QuotaDay to,
                               long rowsScanned, long drifts, Map<String, Long> driftsByKind, long repaired,
-                              long remaining, List<Finding> topDrifts, Duration duration, String failure) {
+                              long remaining, List<Finding> topDrifts, long pruned, Duration duration, String failure) {
 
     public boolean completed() {
         return "COMPLETED".equals(status);

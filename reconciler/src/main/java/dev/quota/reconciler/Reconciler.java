@@ -1,6 +1,7 @@
 package dev.quota.reconciler;
 
 import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.ReadContract;
@@ -76,6 +77,9 @@ public final class Reconciler implements AutoCloseable {
                 .addLong(ReconciliationJobConfiguration.CHUNK_SIZE, (long) request.chunkSize(), false)
                 .addLong(ReconciliationJobConfiguration.PARTITIONS, (long) request.partitions(), false)
                 .addLong(ReconciliationJobConfiguration.MAX_ROWS_PER_SECOND, (long) request.maxRowsPerSecond(), false);
+        if (request.prune()) {
+            parameters.addLocalDate(ReconciliationJobConfiguration.PRUNE_AS_OF, QuotaDay.today(clock).date(), false);
+        }
         if (request.rerun()) {
             parameters.addString(ReconciliationJobConfiguration.RERUN, java.util.UUID.randomUUID().toString());
         }
@@ -150,10 +154,13 @@ public final class Reconciler implements AutoCloseable {
                         + " FROM quota_reconciliation_runs r WHERE id = ?", runId);
         String failure = execution.getAllFailureExceptions().stream().findFirst()
                 .map(e -> SqlStates.translate(e).getMessage()).orElse(null);
+        long pruned = execution.getStepExecutions().stream()
+                .filter(step -> ReconciliationJobConfiguration.PRUNE_STEP.equals(step.getStepName()))
+                .mapToLong(step -> step.getWriteCount()).sum();
         return new ReconcileResult(runId, execution.getId(), execution.getStatus().name(), request.mode(), request.from(), request.to(),
                 ((Number) run.get("rows_scanned")).longValue(), ((Number) run.get("drifts")).longValue(), byKind,
                 ((Number) run.get("repaired")).longValue(), ((Number) run.get("remaining")).longValue(),
-                findings(runId, 10), duration, failure);
+                findings(runId, 10), pruned, duration, failure);
     }
 
     /** A run's findings, the largest drifts first; {@code limit} 0 means all. */

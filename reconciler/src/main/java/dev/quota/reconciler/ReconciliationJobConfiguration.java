@@ -1,6 +1,8 @@
 package dev.quota.reconciler;
 
+import dev.quota.core.QuotaDay;
 import dev.quota.core.drift.DayLedger;
+import dev.quota.core.retention.Pruner;
 import java.time.LocalDate;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -17,8 +19,10 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,8 +34,9 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 /**
  * {@code quotaReconciliationJob}, in plain Java configuration: a partitioned step over
  * user-id ranges whose workers stream each range's day ledgers with a cursor, keep the
- * drifting ones and record (and in repair mode, fix) them chunk by chunk. The job
- * repository lives in the same PostgreSQL, in the tables the project's migrations create.
+ * drifting ones and record (and in repair mode, fix) them chunk by chunk; then a prune step
+ * removes what has outlived its retention. The job repository lives in the same PostgreSQL,
+ * in the tables the project's migrations create.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableBatchProcessing
@@ -49,6 +54,9 @@ public class ReconciliationJobConfiguration {
     static final String PARTITIONS = "partitions";
     static final String RERUN = "rerun";
     static final String MAX_ROWS_PER_SECOND = "maxRowsPerSecond";
+    /** The database's today when the run started, as of which expired rows are pruned; absent: no pruning. */
+    static final String PRUNE_AS_OF = "pruneAsOf";
+    static final String PRUNE_STEP = "prune";
 
     /** Test seam: sees each finding before it is written (a test makes it fail mid-step). */
     public interface FindingHook extends Consumer<DayLedger> {
@@ -73,10 +81,29 @@ public class ReconciliationJobConfiguration {
     }
 
     @Bean
-    public Job quotaReconciliationJob(JobRepository jobRepository, Step reconcileStep, DataSource dataSource) {
+    public Job quotaReconciliationJob(JobRepository jobRepository, Step reconcileStep, Step pruneStep, DataSource dataSource) {
         return new JobBuilder(JOB, jobRepository)
                 .listener(new RunRecorder(new JdbcTemplate(dataSource), jobRepository))
                 .start(reconcileStep)
+                .next(pruneStep)
+                .build();
+    }
+
+    /**
+     * Retention, in a step of its own after the findings are written: batches of expired
+     * rows deleted by the core's Pruner, each in its own short transaction on the pool (not
+     * the step's), then a vacuum, which no transaction may enclose.
+     */
+    @Bean
+    @JobScope
+    public Step pruneStep(JobRepository jobRepository, JdbcTransactionManager transactionManager, DataSource dataSource,
+                          @Value("#{jobParameters['pruneAsOf']}") LocalDate pruneAsOf) {
+        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+        Tasklet tasklet = pruneAsOf == null
+                ? (contribution, chunk) -> RepeatStatus.FINISHED
+                : new PruneTasklet(new Pruner(jdbi), QuotaDay.of(pruneAsOf));
+        return new StepBuilder(PRUNE_STEP, jobRepository)
+                .tasklet(tasklet, transactionManager)
                 .build();
     }
 

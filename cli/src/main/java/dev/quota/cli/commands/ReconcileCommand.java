@@ -70,6 +70,10 @@ public final class ReconcileCommand implements Callable<Integer> {
             description = "Read at most N day ledgers per second, to leave the server's CPU to live traffic (default: no limit)")
     int maxRowsPerSecond;
 
+    @Option(names = "--no-prune", negatable = false,
+            description = "Skip the prune step, which otherwise removes what has outlived its retention (quota db prune)")
+    boolean noPrune;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write the findings to FILE (.csv or .json)")
     Path report;
 
@@ -130,7 +134,7 @@ public final class ReconcileCommand implements Callable<Integer> {
                 first = last = QuotaDay.today(invocation.clock()).previous();
             }
             ReconcileRequest request = new ReconcileRequest(first, last, repair ? ReconcileMode.REPAIR : ReconcileMode.REPORT,
-                    chunkSize, partitions, includeToday, rerun, maxRowsPerSecond);
+                    chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, !noPrune);
             request.requireFinishedDays(invocation.clock());
             return request;
         } catch (QuotaException e) {
@@ -140,12 +144,12 @@ public final class ReconcileCommand implements Callable<Integer> {
 
     /** The JSON shape of a run. */
     record RunView(long runId, long jobExecutionId, String status, String mode, String from, String to, long rowsScanned,
-                   long drifts, Map<String, Long> driftsByKind, long repaired, long needsAttention, double durationSeconds,
-                   long rowsPerSecond, List<Finding.Row> topDrifts, String failure) {
+                   long drifts, Map<String, Long> driftsByKind, long repaired, long needsAttention, long pruned,
+                   double durationSeconds, long rowsPerSecond, List<Finding.Row> topDrifts, String failure) {
         static RunView of(ReconcileResult result) {
             return new RunView(result.runId(), result.jobExecutionId(), result.status().toLowerCase(Locale.ROOT),
                     result.mode().code(), result.from().toString(), result.to().toString(), result.rowsScanned(), result.drifts(),
-                    result.driftsByKind(), result.repaired(), result.remaining(), result.duration().toMillis() / 1000.0,
+                    result.driftsByKind(), result.repaired(), result.remaining(), result.pruned(), result.duration().toMillis() / 1000.0,
                     Math.round(result.rowsPerSecond()), result.topDrifts().stream().map(Finding.Row::of).toList(), result.failure());
         }
     }
@@ -158,6 +162,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         lines.add(new String[] {"Drifts", result.drifts() + "  " + result.driftsByKind()});
         lines.add(new String[] {"Repaired", Long.toString(result.repaired())});
         lines.add(new String[] {"Needs attention", result.remaining() == 0 ? "0" : output.style("bold,yellow", Long.toString(result.remaining()))});
+        lines.add(new String[] {"Pruned", String.format("%,d expired rows", result.pruned())});
         lines.add(new String[] {"Duration", String.format("%.2f s (%,.0f rows/s)", result.duration().toMillis() / 1000.0, result.rowsPerSecond())});
         TextTable.keyValues(out, lines);
         if (!result.topDrifts().isEmpty()) {

@@ -8,6 +8,7 @@ import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
+import dev.quota.core.db.ServerClock;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.workload.Workload;
@@ -15,7 +16,6 @@ import dev.quota.reconciler.ReconcileMode;
 import dev.quota.reconciler.ReconcileRequest;
 import dev.quota.reconciler.ReconcileResult;
 import dev.quota.reconciler.Reconciler;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -132,15 +132,15 @@ public final class ReconcileBesideTraffic {
         String strategy = args[4];
         int partitions = Integer.parseInt(args[5]);
         int maxRowsPerSecond = args.length > 6 ? Integer.parseInt(args[6]) : 0;
-        Clock clock = Clock.systemUTC();
-        QuotaDay today = QuotaDay.today(clock);
         try (Database chat = Database.open(config.withPoolSize(DatabaseConfig.poolSizeForConcurrency(threads)));
              Database job = Database.open(config);
-             Reconciler reconciler = new Reconciler(job, clock);
+             Reconciler reconciler = new Reconciler(job, ServerClock.of(job));
              ChatPath path = Strategies.open(strategy, chat.jdbi())) {
             long[] userIds = chat.jdbi().withHandle(handle -> handle.createQuery(
                     "SELECT user_id FROM plan_periods WHERE ended_at IS NULL ORDER BY user_id").mapTo(Long.class).list())
                     .stream().mapToLong(Long::longValue).toArray();
+            java.time.Clock clock = ServerClock.of(job);
+            QuotaDay today = QuotaDay.today(clock);
             ChatService service = new ChatService(chat.jdbi(), path, clock);
             Window before;
             Window oldSnapshot;
@@ -163,7 +163,7 @@ public final class ReconcileBesideTraffic {
                 }
                 jobStarted = Instant.now();
                 result = reconciler.run(new ReconcileRequest(from, today, ReconcileMode.REPAIR, ReconcileRequest.DEFAULT_CHUNK_SIZE,
-                        partitions, true, true, maxRowsPerSecond));
+                        partitions, true, true, maxRowsPerSecond, false)); // the scan's cost alone; pruning is measured by bench-lifetime
                 during = traffic.window("during");
                 Thread.sleep(steady.toMillis());
                 after = traffic.window("after");

@@ -16,7 +16,7 @@ import org.jdbi.v3.core.Handle;
 public final class RoleGrants {
 
     private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$-]{0,62}");
-    /** The reconciler's records and Spring Batch's job repository: written by every role that reconciles. */
+    /** The reconciler's records and Spring Batch's job repository: written, and pruned, by every role that reconciles. */
     private static final String JOB_TABLES = "quota_reconciliation_runs, quota_reconciliation_drifts, batch_job_instance, "
             + "batch_job_execution, batch_job_execution_params, batch_step_execution, batch_step_execution_context, "
             + "batch_job_execution_context";
@@ -73,7 +73,10 @@ public final class RoleGrants {
             grants.addAll(counterGrants(handle, counters, grantee));
             return grants;
         }
-        grants.add("GRANT SELECT, INSERT, UPDATE ON " + qualified(toolkit, JOB_TABLES) + " TO " + grantee + ";");
+        // DELETE: the nightly job prunes what has outlived its retention (docs/operations.md)
+        grants.add("GRANT SELECT, INSERT, UPDATE, DELETE ON " + qualified(toolkit, JOB_TABLES) + " TO " + grantee + ";");
+        grants.add("GRANT SELECT, DELETE ON " + qualified(toolkit, "consumed_requests") + " TO " + grantee
+                + ";  -- request ids past the idempotency window");
         grants.add("GRANT USAGE, SELECT ON " + qualified(toolkit, "quota_reconciliation_runs_id_seq, quota_reconciliation_drifts_id_seq, "
                 + "batch_job_instance_seq, batch_job_execution_seq, batch_step_execution_seq") + " TO " + grantee + ";");
         if (kind == Kind.READ_ONLY) {

@@ -1,0 +1,153 @@
+package dev.quota.core.retention;
+
+import dev.quota.core.retention.RetentionSettings.Cutoffs;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Each kind of row the toolkit writes and expires, with the SQL that counts and deletes it:
+ * the one home of what retention removes. Every delete takes at most a batch of rows, by
+ * key, so no transaction is long and no lock wider than those rows is taken. The order is the
+ * order of deletion: findings before their runs.
+ */
+public enum ExpiringRows {
+
+    /** quota.consume's request ids past the idempotency window. */
+    REQUEST_IDS("request_ids", List.of("consumed_requests")) {
+        @Override
+        long count(Handle handle, Cutoffs cutoffs) {
+            return handle.createQuery("SELECT count(*) FROM consumed_requests WHERE quota_date < :before")
+                    .bind("before", cutoffs.requestDaysBefore()).mapTo(Long.class).one();
+        }
+
+        @Override
+        int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
+            // by ctid: a row is never updated, so its ctid is its address for the whole delete
+            return handle.createUpdate("""
+                            DELETE FROM consumed_requests
+                             WHERE ctid = ANY (ARRAY(SELECT c.ctid FROM consumed_requests c
+                                                      WHERE c.quota_date < :before LIMIT :batch))
+                            """)
+                    .bind("before", cutoffs.requestDaysBefore()).bind("batch", batchSize).execute();
+        }
+    },
+
+    /** The findings of expired reconciliation runs. */
+    FINDINGS("reconciliation_findings", List.of("quota_reconciliation_drifts")) {
+        @Override
+        long count(Handle handle, Cutoffs cutoffs) {
+            return handle.createQuery("""
+                            SELECT count(*) FROM quota_reconciliation_runs r JOIN quota_reconciliation_drifts d ON d.run_id = r.id
+                             WHERE r.started_at < :before
+                            """)
+                    .bind("before", cutoffs.runsStartedBefore()).mapTo(Long.class).one();
+        }
+
+        @Override
+        int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
+            return handle.createUpdate("""
+                            DELETE FROM quota_reconciliation_drifts
+                             WHERE id = ANY (ARRAY(SELECT d.id FROM quota_reconciliation_runs r
+                                                     JOIN quota_reconciliation_drifts d ON d.run_id = r.id
+                                                    WHERE r.started_at < :before LIMIT :batch))
+                            """)
+                    .bind("before", cutoffs.runsStartedBefore()).bind("batch", batchSize).execute();
+        }
+    },
+
+    /** Expired reconciliation runs, once their findings are gone. */
+    RUNS("reconciliation_runs", List.of("quota_reconciliation_runs")) {
+        @Override
+        long count(Handle handle, Cutoffs cutoffs) {
+            return handle.createQuery("SELECT count(*) FROM quota_reconciliation_runs WHERE started_at < :before")
+                    .bind("before", cutoffs.runsStartedBefore()).mapTo(Long.class).one();
+        }
+
+        @Override
+        int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
+            return handle.createUpdate("""
+                            DELETE FROM quota_reconciliation_runs
+                             WHERE id = ANY (ARRAY(SELECT r.id FROM quota_reconciliation_runs r
+                                                    WHERE r.started_at < :before
+                                                      AND NOT EXISTS (SELECT 1 FROM quota_reconciliation_drifts d WHERE d.run_id = r.id)
+                                                    LIMIT :batch))
+                            """)
+                    .bind("before", cutoffs.runsStartedBefore()).bind("batch", batchSize).execute();
+        }
+    },
+
+    /**
+     * Spring Batch's record of expired job instances: an instance whose every execution ended
+     * before the cutoff, with its executions, their parameters, steps and contexts. A few
+     * instances per transaction, each with its dozen rows. An execution that has not ended
+     * is never expired, whatever its times say: Spring Batch stamps them with the job host's
+     * clock, not the database's, and a running job must not lose its own record (a run
+     * killed and never resumed keeps its few rows until {@code quota reconcile} resumes it).
+     */
+    JOB_EXECUTIONS("job_instances", List.of("batch_step_execution_context", "batch_step_execution", "batch_job_execution_context",
+            "batch_job_execution_params", "batch_job_execution", "batch_job_instance")) {
+
+        private static final String EXPIRED = """
+                SELECT i.job_instance_id FROM batch_job_instance i
+                 WHERE EXISTS (SELECT 1 FROM batch_job_execution e WHERE e.job_instance_id = i.job_instance_id)
+                   AND NOT EXISTS (SELECT 1 FROM batch_job_execution e
+                                    WHERE e.job_instance_id = i.job_instance_id AND (e.end_time IS NULL OR e.end_time >= :before))
+                """;
+        private static final String EXECUTIONS = "SELECT e.job_execution_id FROM batch_job_execution e WHERE e.job_instance_id = ANY (:ids)";
+
+        @Override
+        long count(Handle handle, Cutoffs cutoffs) {
+            return handle.createQuery("SELECT count(*) FROM (" + EXPIRED + ") expired")
+                    .bind("before", localTime(cutoffs)).mapTo(Long.class).one();
+        }
+
+        @Override
+        int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
+            Long[] ids = handle.createQuery(EXPIRED + " LIMIT :batch")
+                    .bind("before", localTime(cutoffs)).bind("batch", Math.max(1, batchSize / 100))
+                    .mapTo(Long.class).list().toArray(Long[]::new);
+            if (ids.length == 0) {
+                return 0;
+            }
+            // children first: the job repository's foreign keys have no cascade
+            handle.createUpdate("""
+                            DELETE FROM batch_step_execution_context WHERE step_execution_id IN
+                                   (SELECT s.step_execution_id FROM batch_step_execution s WHERE s.job_execution_id IN (%s))
+                            """.formatted(EXECUTIONS)).bind("ids", ids).execute();
+            for (String table : List.of("batch_step_execution", "batch_job_execution_context", "batch_job_execution_params")) {
+                handle.createUpdate("DELETE FROM " + table + " WHERE job_execution_id IN (" + EXECUTIONS + ")").bind("ids", ids).execute();
+            }
+            handle.createUpdate("DELETE FROM batch_job_execution WHERE job_instance_id = ANY (:ids)").bind("ids", ids).execute();
+            return handle.createUpdate("DELETE FROM batch_job_instance WHERE job_instance_id = ANY (:ids)").bind("ids", ids).execute();
+        }
+
+        /** The job repository stores local timestamps ({@code timestamp}), written in the session's UTC. */
+        private static java.time.LocalDateTime localTime(Cutoffs cutoffs) {
+            return java.time.LocalDateTime.ofInstant(cutoffs.runsStartedBefore(), java.time.ZoneOffset.UTC);
+        }
+    };
+
+    private final String code;
+    private final List<String> tables;
+
+    ExpiringRows(String code, List<String> tables) {
+        this.code = code;
+        this.tables = tables;
+    }
+
+    /** The name in reports and JSON. */
+    public String code() {
+        return code;
+    }
+
+    /** The tables a delete of this kind touches, for the vacuum that follows. */
+    List<String> tables() {
+        return tables;
+    }
+
+    /** How many have expired (for job instances: instances, not their rows). */
+    abstract long count(Handle handle, Cutoffs cutoffs);
+
+    /** Deletes at most about {@code batchSize} expired rows; returns how many of this kind went. */
+    abstract int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize);
+}
