@@ -2,7 +2,7 @@
 -- table (what the toolkit does) against DETACH + DROP of a day partition. Run by
 -- scripts/bench-lifetime with psql; :rows is the day's volume. Leaves nothing behind.
 \set ON_ERROR_STOP on
-\timing on
+SET client_min_messages = warning;
 CREATE SCHEMA lifetime_compare;
 SET search_path = lifetime_compare;
 CREATE TABLE plain (request_id text PRIMARY KEY, user_id bigint NOT NULL, quota_date date NOT NULL, units integer NOT NULL,
@@ -12,7 +12,6 @@ CREATE TABLE parted (request_id text NOT NULL, user_id bigint NOT NULL, quota_da
                      created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (request_id, quota_date)) PARTITION BY RANGE (quota_date);
 CREATE TABLE parted_d1 PARTITION OF parted FOR VALUES FROM ('2026-01-01') TO ('2026-01-02');
 CREATE TABLE parted_d2 PARTITION OF parted FOR VALUES FROM ('2026-01-02') TO ('2026-01-03');
-\timing off
 INSERT INTO plain SELECT md5(i::text) || '-' || d, i % 100000, DATE '2026-01-01' + d, 1
   FROM generate_series(1, :rows) i, generate_series(0, 1) d;
 INSERT INTO parted SELECT * FROM plain;

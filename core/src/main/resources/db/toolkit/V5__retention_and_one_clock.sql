@@ -5,7 +5,8 @@
 --     product's message gets from its own `DEFAULT now()`, so a transaction that spans
 --     midnight charges and stores on one day;
 --   * a backdated p_at is judged by the rules of its own day: the plan that covered it.
--- The plan of a day and the effective limit are written once here, as SQL functions.
+-- The plan of a day and the effective limit are written once here, as inlinable SQL
+-- functions; the day's grants are the view day_grants (V1).
 
 -- How long the toolkit keeps what it writes. Changed with a plain UPDATE; read at each prune.
 ALTER TABLE settings
@@ -46,20 +47,22 @@ LANGUAGE sql STABLE AS $fn$
      LIMIT 1
 $fn$;
 
--- The units granted to a user for a day: the sum of that day's grant adjustments.
-CREATE FUNCTION granted_units(p_user_id bigint, p_day date)
-RETURNS integer
-LANGUAGE sql STABLE AS $fn$
-    SELECT CAST(COALESCE(sum(g.applied_delta), 0) AS integer)
-      FROM ${toolkit_schema}.quota_adjustments g
-     WHERE g.user_id = p_user_id AND g.quota_date = p_day AND g.kind = 'grant'
-$fn$;
-
 -- The effective limit of a day: the plan's limit plus the day's grants, never below 0.
 CREATE FUNCTION effective_limit(p_plan_limit integer, p_granted integer)
 RETURNS integer
 LANGUAGE sql IMMUTABLE AS $fn$
     SELECT GREATEST(0, p_plan_limit + p_granted)
+$fn$;
+
+-- The rules of a user's day in one row: the plan of the day, the day's grants (the view
+-- day_grants) and the effective limit. No row: no plan covers the day. Inlinable.
+CREATE FUNCTION day_limit(p_user_id bigint, p_day date, p_today date)
+RETURNS TABLE (plan_code text, plan_limit integer, granted integer, daily_limit integer)
+LANGUAGE sql STABLE AS $fn$
+    SELECT p.plan_code, p.daily_message_limit, COALESCE(g.granted, 0),
+           ${toolkit_schema}.effective_limit(p.daily_message_limit, COALESCE(g.granted, 0))
+      FROM ${toolkit_schema}.plan_of_day(p_user_id, p_day, p_today) p
+      LEFT JOIN ${toolkit_schema}.day_grants g ON g.user_id = p_user_id AND g.quota_date = p_day
 $fn$;
 
 -- The database's today: the UTC date of the transaction's start.
@@ -76,7 +79,7 @@ DECLARE
     v_today constant date := ${toolkit_schema}.today();
     v_day   constant date := COALESCE(p_day, v_today);
     v_plan_code text;
-    v_plan_limit integer;
+    v_limit integer;
     v_used integer;
 BEGIN
     IF p_user_id IS NULL THEN
@@ -86,9 +89,9 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'user % not found', p_user_id USING ERRCODE = 'no_data_found', HINT = 'user_not_found';
     END IF;
-    SELECT p.plan_code, p.daily_message_limit INTO v_plan_code, v_plan_limit
-      FROM ${toolkit_schema}.plan_of_day(p_user_id, v_day, v_today) p;
-    IF v_plan_limit IS NULL THEN
+    SELECT d.plan_code, d.daily_limit INTO v_plan_code, v_limit
+      FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_today) d;
+    IF v_limit IS NULL THEN
         RAISE EXCEPTION 'user % has no active subscription on %', p_user_id, v_day
             USING ERRCODE = 'no_data_found', HINT = 'no_active_subscription';
     END IF;
@@ -96,7 +99,7 @@ BEGIN
       FROM ${product_schema}.user_daily_quota_usages q
      WHERE q.user_id = p_user_id AND q.quota_date = v_day;
     plan_code := v_plan_code;
-    daily_limit := ${toolkit_schema}.effective_limit(v_plan_limit, ${toolkit_schema}.granted_units(p_user_id, v_day));
+    daily_limit := v_limit;
     consumed := COALESCE(v_used, 0);
     remaining := GREATEST(0, daily_limit - consumed);
     reset_at := (v_day + 1) AT TIME ZONE 'UTC';
@@ -116,7 +119,6 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
     v_today constant date := ${toolkit_schema}.today();
     v_day   date := CAST(COALESCE(p_at, now()) AT TIME ZONE 'UTC' AS date);
-    v_plan_limit integer;
     v_limit integer;
     v_used integer;
     v_owner bigint;
@@ -142,8 +144,8 @@ BEGIN
         RETURN NEXT;
         RETURN;
     END IF;
-    SELECT p.daily_message_limit INTO v_plan_limit FROM ${toolkit_schema}.plan_of_day(p_user_id, v_day, v_today) p;
-    IF v_plan_limit IS NULL THEN
+    SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_today) d;
+    IF v_limit IS NULL THEN
         code := 'no_active_subscription';
         reset_at := (v_day + 1) AT TIME ZONE 'UTC';
         RETURN NEXT;
@@ -163,13 +165,13 @@ BEGIN
         END IF;
         IF v_charged_day <> v_day THEN
             v_day := v_charged_day;
-            SELECT p.daily_message_limit INTO v_plan_limit FROM ${toolkit_schema}.plan_of_day(p_user_id, v_day, v_today) p;
+            SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_today) d;
         END IF;
         SELECT q.used_count INTO v_used FROM ${product_schema}.user_daily_quota_usages q
          WHERE q.user_id = p_user_id AND q.quota_date = v_day;
         accepted := true;
         replayed := true;
-        daily_limit := ${toolkit_schema}.effective_limit(COALESCE(v_plan_limit, 0), ${toolkit_schema}.granted_units(p_user_id, v_day));
+        daily_limit := COALESCE(v_limit, 0);
         consumed := COALESCE(v_used, 0);
         remaining := GREATEST(0, daily_limit - consumed);
         reset_at := (v_day + 1) AT TIME ZONE 'UTC';
@@ -177,7 +179,6 @@ BEGIN
         RETURN;
     END IF;
     reset_at := (v_day + 1) AT TIME ZONE 'UTC';
-    v_limit := ${toolkit_schema}.effective_limit(v_plan_limit, ${toolkit_schema}.granted_units(p_user_id, v_day));
     daily_limit := v_limit;
     -- the atomic strategy's guarded upsert (UsageDao.addWithinLimit): never above the limit
     INSERT INTO ${product_schema}.user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)

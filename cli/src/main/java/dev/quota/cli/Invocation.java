@@ -7,6 +7,8 @@ import dev.quota.core.db.ReadContract;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Function;
+import picocli.CommandLine;
 
 /**
  * What every command works with, handed to it by the one {@link CommandFactory}: the world
@@ -28,6 +30,7 @@ public final class Invocation implements AutoCloseable {
     private final PrintWriter out;
     private final PrintWriter err;
     private final Sessions sessions;
+    private final Function<Invocation, CommandLine> commandLines;
     private String givenRequestId;
     private String requestId;
 
@@ -36,21 +39,27 @@ public final class Invocation implements AutoCloseable {
         Session current;
     }
 
-    public Invocation(CliContext world, PrintWriter out, PrintWriter err) {
-        this(world, new GlobalOptions(), out, err, new Sessions());
+    /**
+     * @param commandLines how the caller builds the command tree on an invocation: the shell
+     *                     gets its tree from here, so no command reaches back to the root
+     */
+    public Invocation(CliContext world, PrintWriter out, PrintWriter err, Function<Invocation, CommandLine> commandLines) {
+        this(world, new GlobalOptions(), out, err, new Sessions(), commandLines);
     }
 
-    private Invocation(CliContext world, GlobalOptions global, PrintWriter out, PrintWriter err, Sessions sessions) {
+    private Invocation(CliContext world, GlobalOptions global, PrintWriter out, PrintWriter err, Sessions sessions,
+                       Function<Invocation, CommandLine> commandLines) {
         this.world = Objects.requireNonNull(world);
         this.global = global;
         this.out = out;
         this.err = err;
         this.sessions = sessions;
+        this.commandLines = commandLines;
     }
 
-    /** The same invocation (options, session) writing elsewhere: the shell's terminal. */
-    public Invocation writingTo(PrintWriter shellOut, PrintWriter shellErr) {
-        return new Invocation(world, global, shellOut, shellErr, sessions);
+    /** The command tree on this invocation (options, session), writing elsewhere: the shell's terminal. */
+    public CommandLine commandLineWritingTo(PrintWriter shellOut, PrintWriter shellErr) {
+        return commandLines.apply(new Invocation(world, global, shellOut, shellErr, sessions, commandLines));
     }
 
     GlobalOptions global() {

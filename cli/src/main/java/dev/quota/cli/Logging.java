@@ -4,15 +4,27 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Log levels follow {@code -v}: as configured by default, the toolkit's debug lines with it. */
+/**
+ * Log levels follow {@code -v}, command by command: the toolkit's debug lines with it, its
+ * configured level without it, so a {@code -v} in the shell ends with its command.
+ */
 final class Logging {
+
+    private static boolean captured;
+    /** The toolkit logger's level before any {@code -v}; null: inherited. */
+    private static Level configured;
 
     private Logging() {
     }
 
-    static void configure(boolean verbose) {
-        if (verbose && LoggerFactory.getLogger("dev.quota") instanceof Logger toolkit) {
-            toolkit.setLevel(Level.DEBUG);
+    static synchronized void configure(boolean verbose) {
+        if (!(LoggerFactory.getLogger("dev.quota") instanceof Logger toolkit)) {
+            return;
         }
+        if (!captured) {
+            configured = toolkit.getLevel();
+            captured = true;
+        }
+        toolkit.setLevel(verbose ? Level.DEBUG : configured);
     }
 }

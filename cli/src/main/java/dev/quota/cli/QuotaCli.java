@@ -36,7 +36,7 @@ public final class QuotaCli {
 
     /** Runs one command line and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, CliContext context, String... args) {
-        try (Invocation invocation = new Invocation(context, out, err)) {
+        try (Invocation invocation = new Invocation(context, out, err, QuotaCli::commandLine)) {
             return commandLine(invocation, subcommandsFor(args)).execute(args);
         }
     }

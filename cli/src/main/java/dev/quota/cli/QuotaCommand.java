@@ -45,7 +45,8 @@ import picocli.CommandLine.ScopeType;
         footer = {
                 "  --db-url, else QUOTA_DB_URL, else PGHOST/PGPORT/PGUSER/PGDATABASE, else the",
                 "  embedded PostgreSQL kept in $QUOTA_HOME (default ~/.quota). A password comes",
-                "  from the URL, PGPASSWORD or ~/.pgpass, never from a flag, and is never printed."})
+                "  from the URL, PGPASSWORD or ~/.pgpass, never from a flag; it is never",
+                "  printed. \"Today\" is always the database server's UTC date."})
 public final class QuotaCommand {
 
     /**
@@ -79,8 +80,9 @@ public final class QuotaCommand {
         global.format = format;
     }
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Debug logs and stack traces on stderr")
+    // a default, so that each command line parsed (the shell parses many) starts without it
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, defaultValue = "false",
+            description = "Debug logs and stack traces on stderr, for this command")
     void verbose(boolean verbose) {
         global.verbose = verbose;
     }

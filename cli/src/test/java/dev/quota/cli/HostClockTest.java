@@ -13,12 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One clock, the database's: a host whose wall clock is a day behind (libfaketime, in a
  * child JVM) still gets the server's day from {@code quota show}.
  */
+// mostly waiting for a clock to pass: it runs beside the module's other tests
+@Execution(ExecutionMode.CONCURRENT)
 class HostClockTest {
 
     @RegisterExtension

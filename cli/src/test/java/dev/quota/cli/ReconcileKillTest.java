@@ -7,7 +7,6 @@ import dev.quota.core.QuotaDay;
 import dev.quota.core.demo.DemoSeeder;
 import dev.quota.core.demo.SeedPlan;
 import dev.quota.core.testing.FreshDatabase;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +27,8 @@ class ReconcileKillTest {
 
     @Test
     void givenTheJobKilledMidRunTwice_whenStartedAgain_thenItEndsLikeAnUninterruptedRunAndRepairsEachCounterOnce() throws Exception {
-        QuotaDay last = QuotaDay.today(Clock.systemUTC()).previous();
+        // a fixed finished day: the job's today-guard reads the server's clock, the test reads no date
+        QuotaDay last = QuotaDay.parse("2026-06-30");
         SeedPlan plan = new SeedPlan(1200, 2, 12_000, 0.05, 7, last);
         new DemoSeeder(killed.database().dataSource()).seed(plan, false);
         new DemoSeeder(uninterrupted.database().dataSource()).seed(plan, false);

@@ -1,7 +1,9 @@
 package dev.quota.reconciler;
 
 import dev.quota.core.drift.DayLedger;
+import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import org.springframework.batch.core.listener.ItemReadListener;
 
@@ -17,21 +19,29 @@ final class ReadPace implements ItemReadListener<DayLedger> {
     private static final int BLOCK = 250;
 
     private final Bucket bucket;
+    private final BlockingStrategy waiting;
     private final ThreadLocal<int[]> unpaid = ThreadLocal.withInitial(() -> new int[1]);
 
-    private ReadPace(Bucket bucket) {
+    private ReadPace(Bucket bucket, BlockingStrategy waiting) {
         this.bucket = bucket;
+        this.waiting = waiting;
     }
 
     /** A pace of {@code rowsPerSecond}; 0 for none. */
     static ReadPace of(long rowsPerSecond) {
+        return of(rowsPerSecond, TimeMeter.SYSTEM_NANOTIME, BlockingStrategy.PARKING);
+    }
+
+    /** On a given clock, waiting a given way: a test's clock moves only when the pace waits. */
+    static ReadPace of(long rowsPerSecond, TimeMeter time, BlockingStrategy waiting) {
         if (rowsPerSecond <= 0) {
-            return new ReadPace(null);
+            return new ReadPace(null, waiting);
         }
         long capacity = Math.max(BLOCK, rowsPerSecond / 10);
         return new ReadPace(Bucket.builder()
                 .addLimit(limit -> limit.capacity(capacity).refillGreedy(rowsPerSecond, Duration.ofSeconds(1)))
-                .build());
+                .withCustomTimePrecision(time)
+                .build(), waiting);
     }
 
     @Override
@@ -45,7 +55,7 @@ final class ReadPace implements ItemReadListener<DayLedger> {
         }
         count[0] = 0;
         try {
-            bucket.asBlocking().consume(BLOCK);
+            bucket.asBlocking().consume(BLOCK, waiting);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while pacing the reconciliation", e);

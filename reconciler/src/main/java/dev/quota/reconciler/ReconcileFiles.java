@@ -71,6 +71,7 @@ public final class ReconcileFiles {
         gauge(text, "quota_reconciliation_rows_scanned", "User-days scanned by the last run.", result.rowsScanned());
         gauge(text, "quota_reconciliation_repaired", "Counters repaired by the last run.", result.repaired());
         gauge(text, "quota_reconciliation_needs_attention", "Findings of the last run that need a person.", result.remaining());
+        gauge(text, "quota_reconciliation_pruned_rows", "Expired rows the last run's prune step removed.", result.pruned());
         gauge(text, "quota_reconciliation_duration_seconds", "Duration of the last run.", result.duration().toMillis() / 1000.0);
         gauge(text, "quota_reconciliation_success", "1 if the last run completed, else 0.", result.completed() ? 1 : 0);
         if (result.completed()) {

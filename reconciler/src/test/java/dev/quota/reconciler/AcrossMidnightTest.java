@@ -21,12 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A UTC midnight on a real server whose clock (libfaketime) starts just before it: backend
  * transactions that begin on one day and call {@code quota.consume} on the next charge the
  * day their message is stored on, so neither day drifts, and the nightly job agrees.
  */
+// mostly waiting for a clock to pass: it runs beside the module's other tests
+@Execution(ExecutionMode.CONCURRENT)
 class AcrossMidnightTest {
 
     private static final Instant MIDNIGHT = Instant.parse("2030-03-15T00:00:00Z");

@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "charge", mixinStandardHelpOptions = true,
-        description = "Count units against a day without a message (usage never exceeds the limit; the applied delta is recorded). Audited.")
+        description = {"Count units against a day without storing a message, with an audit record.",
+                "Usage never exceeds the limit; the applied delta is recorded."})
 public final class ChargeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")

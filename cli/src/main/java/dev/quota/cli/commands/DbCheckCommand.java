@@ -11,9 +11,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check the database against the read contract: the three views with their columns and types,",
-                "the counter table with its unique key, and an index for the nightly scan (with the statement to",
-                "create it). One line per finding; exit 8 (schema_mismatch) when the toolkit cannot work here. Writes nothing."})
+        description = {"Check the database against the read contract, writing nothing.",
+                "It judges the three views with their columns and types, the counter table with its unique key, and an",
+                "index for the nightly scan (with the statement to create it). One line per finding; exit 8",
+                "(schema_mismatch) when the toolkit cannot work here."})
 final class DbCheckCommand implements Callable<Integer> {
 
     private final Invocation invocation;

@@ -11,9 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "grants", mixinStandardHelpOptions = true,
-        description = {"Print the GRANT statements of a least-privileged role: support and the nightly job by default;",
-                "with --read-only only show, history, top and reconcile in report mode; with --chat-backend the",
-                "product's backend calling quota.consume and quota.status (docs/sql-api.md). Runs nothing."})
+        description = {"Print the GRANT statements of a least-privileged role, and run nothing.",
+                "By default the role of support and the nightly job; with --read-only only show, history, top and",
+                "reconcile in report mode; with --chat-backend the product's backend calling quota.consume and",
+                "quota.status (docs/sql-api.md)."})
 final class DbGrantsCommand implements Callable<Integer> {
 
     private final Invocation invocation;

@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Create or upgrade the toolkit's own schema (default quota; QUOTA_SCHEMA) and the read contract's",
-                "default views where the default layout's tables are there. Never creates, alters or drops a product",
-                "table; lists the views still to write, one line each. Safe to run again."})
+        description = {"Create or upgrade the toolkit's own schema and the read contract's default views, safe to run again.",
+                "The schema is quota unless QUOTA_SCHEMA says otherwise; the default views are made where the default",
+                "layout's tables are there. Never creates, alters or drops a product table; lists the views still to",
+                "write, one line each."})
 final class DbMigrateCommand implements Callable<Integer> {
 
     private final Invocation invocation;

@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"Remove what the toolkit wrote and no longer needs, as the nightly job's prune step does: request ids",
-                "past the idempotency window, and reconciliation runs, findings and job executions past their retention",
-                "(quota.settings; docs/operations.md). Batches of rows, each its own transaction, paced; the audit trail is kept."})
+        description = {"Remove what the toolkit wrote and has outlived its retention, as the nightly job's prune step does.",
+                "That is request ids past the idempotency window, and reconciliation runs, findings and job executions",
+                "past their retention (quota.settings; docs/operations.md). Batches of rows, each its own transaction,",
+                "paced; the audit trail is kept."})
 final class DbPruneCommand implements Callable<Integer> {
 
     private final Invocation invocation;

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "views", mixinStandardHelpOptions = true,
-        description = {"Print the read contract's view definitions, for a DBA to edit for the product's own layout",
-                "and run (docs/read-contract.md has a worked example). Needs no database."})
+        description = {"Print the read contract's view definitions, for a DBA to edit for the product's own layout and run.",
+                "docs/read-contract.md has a worked example. Needs no database."})
 final class DbViewsCommand implements Callable<Integer> {
 
     private final Invocation invocation;

@@ -17,12 +17,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Demo data.", subcommands = DemoCommand.Seed.class)
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Load realistic demo data into the embedded database or a stand-in (see 'quota demo seed').", subcommands = DemoCommand.Seed.class)
 public final class DemoCommand {
 
     @Command(name = "seed", mixinStandardHelpOptions = true,
-            description = {"Load a realistic synthetic data set with PostgreSQL COPY: plans, users, subscriptions,",
-                    "messages and counters over the last D days (today included), optionally with planted drift."})
+            description = {"Load a realistic synthetic data set with PostgreSQL COPY.",
+                    "Plans, users, subscriptions, messages and counters over the last D days (today included),",
+                    "optionally with planted drift."})
     static final class Seed implements Callable<Integer> {
 
         private final Invocation invocation;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "grant", mixinStandardHelpOptions = true, description = "Grant extra messages for a day (raises the day's limit). Audited.")
+@Command(name = "grant", mixinStandardHelpOptions = true, description = "Grant extra messages for a day, raising its limit, with an audit record.")
 public final class GrantCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")

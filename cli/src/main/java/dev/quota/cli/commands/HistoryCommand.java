@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
-        description = "A user's recent days (counter, stored messages, grants) and the trail of adjustments.")
+        description = "Show a user's recent days (counter, stored messages, grants) and the trail of adjustments.")
 public final class HistoryCommand implements Callable<Integer> {
 
     private final Invocation invocation;

@@ -27,8 +27,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
-        description = {"Run the nightly reconciliation (Spring Batch job quotaReconciliationJob): find counters that drift",
-                "from the message log and, with --repair, set them back with an audited 'reconcile' adjustment.",
+        description = {"Run the nightly reconciliation, which finds counters that drift from the message log and, with --repair, fixes them.",
+                "It is the Spring Batch job quotaReconciliationJob; each repair is an audited 'reconcile' adjustment,",
+                "and a last step prunes what has outlived its retention (--no-prune skips it).",
                 "Exit 0 when clean (or everything repaired), 10 when drift needs attention, 1 when the job failed.",
                 "Starting a failed or killed run again with the same days and mode resumes it."})
 public final class ReconcileCommand implements Callable<Integer> {

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "refund", mixinStandardHelpOptions = true, description = "Give consumed units back (usage never goes below 0; the applied delta is recorded). Audited.")
+@Command(name = "refund", mixinStandardHelpOptions = true, description = {"Give consumed units back, with an audit record.",
+        "Usage never goes below 0; the applied delta is recorded."})
 public final class RefundCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")

@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "reset", mixinStandardHelpOptions = true,
-        description = "Give a user the whole day back (usage to 0). Audited; asks for confirmation unless --yes.")
+        description = {"Give a user the whole day back (usage to 0), with an audit record.",
+                "Asks for confirmation unless --yes."})
 public final class ResetCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")

@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "set", mixinStandardHelpOptions = true,
-        description = "Set a day's usage to an exact value between 0 and the limit. Audited; asks for confirmation unless --yes.")
+        description = {"Set a day's usage to an exact value between 0 and the limit, with an audit record.",
+                "Asks for confirmation unless --yes."})
 public final class SetCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "USER", description = "User id or email")

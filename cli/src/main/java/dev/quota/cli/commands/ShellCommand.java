@@ -1,6 +1,5 @@
 package dev.quota.cli.commands;
 
-import dev.quota.cli.QuotaCli;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Invocation;
 import java.io.IOException;
@@ -26,8 +25,8 @@ import picocli.CommandLine.Command;
 import picocli.shell.jline3.PicocliCommands;
 
 @Command(name = "shell", mixinStandardHelpOptions = true,
-        description = {"An interactive shell running the same commands against one open connection,",
-                "with history, tab completion and 'help'. Ctrl-D or 'exit' leaves it."})
+        description = {"Open an interactive shell that runs the same commands on one open connection.",
+                "It has history, tab completion and 'help'; Ctrl-D or 'exit' leaves it."})
 public final class ShellCommand implements Callable<Integer> {
 
     private final Invocation invocation;
@@ -64,7 +63,7 @@ public final class ShellCommand implements Callable<Integer> {
         Thread.currentThread().setName("quota-shell");
         try {
             PrintWriter writer = terminal.writer();
-            CommandLine commands = QuotaCli.commandLine(invocation.writingTo(writer, writer));
+            CommandLine commands = invocation.commandLineWritingTo(writer, writer);
             commands.getSubcommands().remove("shell");
             PicocliCommands picocli = new PicocliCommands(commands);
             Supplier<Path> workDir = () -> Path.of(System.getProperty("user.dir"));

@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Simulate concurrent chat traffic through acceptMessage with a strategy, in a throw-away schema,",
-                "then check the invariants. Exits 1 when one is broken."})
+        description = {"Simulate concurrent chat traffic with a strategy in a throw-away schema, then check the invariants.",
+                "Exits 1 when one is broken."})
 public final class SimulateCommand implements Callable<Integer> {
 
     private final Invocation invocation;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "top", mixinStandardHelpOptions = true, description = "The heaviest users of a day, or only those who hit their limit.")
+@Command(name = "top", mixinStandardHelpOptions = true, description = "List the heaviest users of a day, or only those who hit their limit.")
 public final class TopCommand implements Callable<Integer> {
 
     private final Invocation invocation;

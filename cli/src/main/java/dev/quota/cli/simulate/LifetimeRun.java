@@ -135,6 +135,10 @@ public final class LifetimeRun {
                         OffsetDateTime[] at = new OffsetDateTime[size];
                         for (int i = 0; i < size; i++) {
                             users[i] = userIds[random.nextInt(userIds.length)];
+                        }
+                        // counters locked in one order by every batch, so two batches never deadlock
+                        java.util.Arrays.sort(users);
+                        for (int i = 0; i < size; i++) {
                             requests[i] = UUID.randomUUID().toString();
                             long microsIntoDay = (long) ((start + i) * (86_400_000_000.0 / perDay));
                             at[i] = day.startsAt().plusNanos(microsIntoDay * 1000).atOffset(ZoneOffset.UTC);

@@ -7,6 +7,7 @@ import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.ChatService;
 import dev.quota.core.testing.ConcurrentCalls;
+import dev.quota.core.testing.Await;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class CoalescingChatPathTest {
             for (int i = 0; i < 5; i++) {
                 answers.add(coalescing.submit(request(user, "order-" + i)));
             }
-            Thread.sleep(200);
+            Await.lockWaiters(db.jdbi(), 1); // the first batch waits on the blocker's row lock, the rest behind it
             blocker.rollback();
 
             List<Boolean> accepted = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.quota.core.ErrorCode;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.testing.ConcurrentCalls;
+import dev.quota.core.testing.Await;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
 import java.time.Duration;
@@ -95,12 +96,8 @@ class GroupCommitChatPathTest {
                 + " AND application_name = 'quota' AND datname = current_database()").mapTo(Integer.class).one());
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void awaitTrue(BooleanSupplier condition) {
+        Await.until("the path's state", condition);
     }
 
     @Test
