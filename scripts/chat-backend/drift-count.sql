@@ -41,6 +41,6 @@ WITH messages AS (
 SELECT count(*) FROM ledgers l
  WHERE (l.used_count IS NULL AND l.messages + l.usage_delta > 0)
     OR (l.used_count IS NOT NULL AND (
-           l.used_count <> GREATEST(0, l.messages + l.usage_delta)
+           l.used_count <> quota.expected_usage(l.messages, l.usage_delta)
         OR NOT l.user_exists OR l.plan_limit IS NULL
-        OR l.used_count > l.plan_limit + l.granted))
+        OR l.used_count > quota.effective_limit(l.plan_limit, l.granted)))

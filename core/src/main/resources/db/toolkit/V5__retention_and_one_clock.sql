@@ -31,37 +31,49 @@ CREATE INDEX quota_reconciliation_runs_started ON quota_reconciliation_runs (sta
 -- The read contract's views may be written after this runs: the bodies are checked when called.
 SET LOCAL check_function_bodies = off;
 
--- The plan of a user's day (PlanOfDay's rule): today and later days take the period that
--- still applies, a finished day the period that covered it, the highest limit when several
--- qualify. p_today is the caller's today, the database's UTC date. Inlinable.
-CREATE FUNCTION plan_of_day(p_user_id bigint, p_day date, p_today date)
+-- The plan of a user's day: a day still being consumed (today, or later) takes the period
+-- that still applies, as the chat path enforces it; a finished day the period that covered
+-- it, so that a plan change today does not rewrite yesterday. The highest limit when
+-- several qualify (a plan changed that day). p_finished is the caller's judgement, by the
+-- database's today (quota.today()). Inlinable: the planner folds it into the caller's query.
+CREATE FUNCTION plan_of_day(p_user_id bigint, p_day date, p_finished boolean)
 RETURNS TABLE (plan_code text, daily_message_limit integer)
 LANGUAGE sql STABLE AS $fn$
     SELECT pp.plan_code, pp.daily_message_limit
       FROM ${toolkit_schema}.plan_periods pp
      WHERE pp.user_id = p_user_id
-       AND CASE WHEN p_day >= p_today THEN pp.ended_at IS NULL
-                ELSE pp.started_at < (p_day + 1) AT TIME ZONE 'UTC'
-                     AND (pp.ended_at IS NULL OR pp.ended_at > p_day AT TIME ZONE 'UTC') END
+       AND CASE WHEN p_finished THEN pp.started_at < (p_day + 1) AT TIME ZONE 'UTC'
+                                     AND (pp.ended_at IS NULL OR pp.ended_at > p_day AT TIME ZONE 'UTC')
+                ELSE pp.ended_at IS NULL END
      ORDER BY pp.daily_message_limit DESC
      LIMIT 1
 $fn$;
 
--- The effective limit of a day: the plan's limit plus the day's grants, never below 0.
-CREATE FUNCTION effective_limit(p_plan_limit integer, p_granted integer)
+-- The effective limit of a day: the plan's limit plus the day's grants, never below 0;
+-- none without a plan (GREATEST alone would turn a missing plan into a limit of 0).
+CREATE FUNCTION effective_limit(p_plan_limit bigint, p_granted bigint)
 RETURNS integer
 LANGUAGE sql IMMUTABLE AS $fn$
-    SELECT GREATEST(0, p_plan_limit + p_granted)
+    SELECT CASE WHEN p_plan_limit IS NOT NULL
+                THEN CAST(LEAST(2147483647, GREATEST(0, p_plan_limit + COALESCE(p_granted, 0))) AS integer) END
+$fn$;
+
+-- What a day's counter should read: its stored user messages plus the usage-changing
+-- adjustments (refund, charge, reset, set, reconcile), never below 0. Inlinable.
+CREATE FUNCTION expected_usage(p_messages bigint, p_usage_delta bigint)
+RETURNS integer
+LANGUAGE sql IMMUTABLE AS $fn$
+    SELECT CAST(GREATEST(0, p_messages + p_usage_delta) AS integer)
 $fn$;
 
 -- The rules of a user's day in one row: the plan of the day, the day's grants (the view
 -- day_grants) and the effective limit. No row: no plan covers the day. Inlinable.
-CREATE FUNCTION day_limit(p_user_id bigint, p_day date, p_today date)
+CREATE FUNCTION day_limit(p_user_id bigint, p_day date, p_finished boolean)
 RETURNS TABLE (plan_code text, plan_limit integer, granted integer, daily_limit integer)
 LANGUAGE sql STABLE AS $fn$
     SELECT p.plan_code, p.daily_message_limit, COALESCE(g.granted, 0),
            ${toolkit_schema}.effective_limit(p.daily_message_limit, COALESCE(g.granted, 0))
-      FROM ${toolkit_schema}.plan_of_day(p_user_id, p_day, p_today) p
+      FROM ${toolkit_schema}.plan_of_day(p_user_id, p_day, p_finished) p
       LEFT JOIN ${toolkit_schema}.day_grants g ON g.user_id = p_user_id AND g.quota_date = p_day
 $fn$;
 
@@ -90,7 +102,7 @@ BEGIN
         RAISE EXCEPTION 'user % not found', p_user_id USING ERRCODE = 'no_data_found', HINT = 'user_not_found';
     END IF;
     SELECT d.plan_code, d.daily_limit INTO v_plan_code, v_limit
-      FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_today) d;
+      FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_day < v_today) d;
     IF v_limit IS NULL THEN
         RAISE EXCEPTION 'user % has no active subscription on %', p_user_id, v_day
             USING ERRCODE = 'no_data_found', HINT = 'no_active_subscription';
@@ -144,7 +156,7 @@ BEGIN
         RETURN NEXT;
         RETURN;
     END IF;
-    SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_today) d;
+    SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_day < v_today) d;
     IF v_limit IS NULL THEN
         code := 'no_active_subscription';
         reset_at := (v_day + 1) AT TIME ZONE 'UTC';
@@ -165,7 +177,7 @@ BEGIN
         END IF;
         IF v_charged_day <> v_day THEN
             v_day := v_charged_day;
-            SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_today) d;
+            SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_day < v_today) d;
         END IF;
         SELECT q.used_count INTO v_used FROM ${product_schema}.user_daily_quota_usages q
          WHERE q.user_id = p_user_id AND q.quota_date = v_day;

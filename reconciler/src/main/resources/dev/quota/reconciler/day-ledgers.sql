@@ -3,7 +3,7 @@
 -- position is what a restart resumes from). Parameters, in order:
 -- 1-4 messages: from, to (dates), lo, hi; 5-8 counters; 9 the usage-changing adjustment
 -- kinds (text[]), 10-13 adjustments. The messages are UserMessagesOfDays and the plan of
--- each day PlanOfDay's covering join, put in place of the placeholders by DayLedgerQuery.
+-- each day PlanOfDay.ofEachDay's join (the SQL rule quota.plan_of_day), put in place of the placeholders by DayLedgerQuery.
 WITH messages AS (
 {user_messages_of_days}
 ), counters AS (

@@ -7,6 +7,6 @@ SELECT count(*) FROM (
 ) l
 WHERE (l.used_count IS NULL AND l.messages + l.usage_delta > 0)
    OR (l.used_count IS NOT NULL AND (
-          l.used_count <> GREATEST(0, l.messages + l.usage_delta)
+          l.used_count <> expected_usage(l.messages, l.usage_delta)
        OR NOT l.user_exists OR l.plan_limit IS NULL
-       OR l.used_count > l.plan_limit + l.granted))
+       OR l.used_count > effective_limit(l.plan_limit, l.granted)))

@@ -19,14 +19,15 @@ import org.jdbi.v3.core.Handle;
  */
 public final class CounterRepair {
 
-    /** User messages of the day plus its usage adjustments: what the counter must say. */
+    /** User messages of the day plus its usage adjustments, by the SQL rule: what the counter must say. */
     private static final String EXPECTED = """
-            SELECT (SELECT count(*) FROM user_messages
-                     WHERE user_id = :userId
-                       AND created_at >= CAST(:day AS date) AT TIME ZONE 'UTC'
-                       AND created_at < (CAST(:day AS date) + 1) AT TIME ZONE 'UTC')
-                 + (SELECT COALESCE(sum(applied_delta), 0) FROM quota_adjustments
-                     WHERE user_id = :userId AND quota_date = :day AND kind = ANY(CAST(:usageKinds AS text[])))
+            SELECT expected_usage(
+                     (SELECT count(*) FROM user_messages
+                       WHERE user_id = :userId
+                         AND created_at >= CAST(:day AS date) AT TIME ZONE 'UTC'
+                         AND created_at < (CAST(:day AS date) + 1) AT TIME ZONE 'UTC'),
+                     (SELECT COALESCE(sum(applied_delta), 0) FROM quota_adjustments
+                       WHERE user_id = :userId AND quota_date = :day AND kind = ANY(CAST(:usageKinds AS text[]))))
             """;
 
     /** What a repair changed. */
@@ -42,8 +43,8 @@ public final class CounterRepair {
     /** Runs in the caller's transaction; empty when the counter already matched the log. */
     public static Optional<Repaired> repair(Handle handle, long userId, LocalDate day, String reason, String actor, String requestId) {
         int before = new CounterKey(userId, QuotaDay.of(day)).lock(handle);
-        int expected = Math.max(0, handle.createQuery(EXPECTED).bind("userId", userId).bind("day", day)
-                .bind("usageKinds", AdjustmentKind.usageChangingCodes()).mapTo(Integer.class).one());
+        int expected = handle.createQuery(EXPECTED).bind("userId", userId).bind("day", day)
+                .bind("usageKinds", AdjustmentKind.usageChangingCodes()).mapTo(Integer.class).one();
         if (before == expected) {
             return Optional.empty();
         }

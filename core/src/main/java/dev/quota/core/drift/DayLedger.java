@@ -1,5 +1,6 @@
 package dev.quota.core.drift;
 
+import dev.quota.core.QuotaStatus;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.Set;
@@ -21,8 +22,9 @@ public record DayLedger(long userId, LocalDate quotaDate, Integer usedCount, int
         return Math.max(0, messages + usageDelta);
     }
 
+    /** The plan's limit plus the day's grants, never below 0 ({@link QuotaStatus#effectiveLimit}). */
     public Integer effectiveLimit() {
-        return planLimit == null ? null : planLimit + granted;
+        return planLimit == null ? null : QuotaStatus.effectiveLimit(planLimit, granted);
     }
 
     /** Counter minus expected: positive when over-counted. */

@@ -19,7 +19,7 @@ public final class ConsumeFunctionStatement {
             + MessageDao.storeUserMessages("(SELECT c.accepted AND NOT c.replayed FROM c)") + ")\n" + """
             SELECT c.accepted, c.replayed, c.code, c.daily_limit, c.consumed,
                    CAST((SELECT count(*) FROM stored) AS integer) AS stored,
-                   u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit
+                   u.email, p.plan_code, p.daily_message_limit AS plan_limit
               FROM c
               LEFT JOIN accounts u ON u.user_id = :userId
             """ + PlanOfDay.ACTIVE;

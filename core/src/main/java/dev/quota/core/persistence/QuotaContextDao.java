@@ -52,7 +52,7 @@ public interface QuotaContextDao extends SqlObject {
     final class Facts {
         static String select(String day) {
             return """
-                    SELECT u.user_id, u.email, p.code AS plan_code, p.daily_message_limit AS plan_limit,
+                    SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit,
                            COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
                                       WHERE a.user_id = u.user_id AND a.quota_date = %1$s AND a.kind = 'grant'), 0) AS granted,
                            COALESCE((SELECT q.used_count FROM user_daily_quota_usages q

@@ -34,15 +34,15 @@ public interface ReportDao {
 
     // <planOfDay> is one of PlanOfDay's constants, never caller text
     @SqlQuery("""
-            SELECT q.user_id, u.email, p.code AS plan_code,
-                   p.daily_message_limit + COALESCE(g.granted, 0) AS "limit", q.used_count
+            SELECT q.user_id, u.email, p.plan_code,
+                   effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS "limit", q.used_count
               FROM user_daily_quota_usages q
               JOIN accounts u ON u.user_id = q.user_id
             <planOfDay>
               LEFT JOIN LATERAL (SELECT sum(a.applied_delta) AS granted FROM quota_adjustments a
                                   WHERE a.user_id = q.user_id AND a.quota_date = q.quota_date AND a.kind = 'grant') g ON true
              WHERE q.quota_date = :day
-               AND (NOT :exhaustedOnly OR q.used_count >= p.daily_message_limit + COALESCE(g.granted, 0))
+               AND (NOT :exhaustedOnly OR q.used_count >= effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)))
              ORDER BY q.used_count DESC, q.user_id
              LIMIT :limit
             """)
