@@ -56,7 +56,7 @@ public final class GroupCommitStatements {
     public static final String ACCEPT_ALL = "WITH requested AS (" + REQUESTED + "),\n"
             + "facts AS (SELECT k.day, k.units, c.* FROM requested k CROSS JOIN LATERAL ("
             + QuotaContextDao.contextOf("k.user_id", "k.day") + ") c),\n"
-            + "counters AS (" + UsageDao.addAllWithinLimits("(SELECT f.user_id, f.day, f.units, f.plan_limit + CAST(f.granted AS integer)"
+            + "counters AS (" + UsageDao.addAllWithinLimits("(SELECT f.user_id, f.day, f.units, effective_limit(f.plan_limit, f.granted)"
             + " AS \"limit\" FROM facts f WHERE f.plan_limit IS NOT NULL)") + "),\n"
             + "stored AS (" + MessageDao.storeMessagesOfUsers(" JOIN counters c ON c.user_id = m.user_id AND c.quota_date = m.day",
             "c.used_count > 0") + ")\n" + """

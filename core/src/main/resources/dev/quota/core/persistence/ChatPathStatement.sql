@@ -1,0 +1,30 @@
+-- ChatPathStatement.sql: rendered by FusedStatementsTest from the Java that assembles it; do not edit by hand.
+-- parameters: day, userId, units, requestIds, sentAt
+WITH context AS (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit,
+       COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
+                  WHERE a.user_id = u.user_id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
+       COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
+                  WHERE q.user_id = u.user_id AND q.quota_date = :day), 0) AS consumed
+  FROM accounts u
+  LEFT JOIN LATERAL plan_of_day(u.user_id, CAST(NULL AS date), false) p ON true
+ WHERE u.user_id = :userId
+), counter AS (
+INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
+SELECT :userId, :day, :units, now()
+ WHERE :units <= (SELECT c.plan_limit + c.granted FROM context c)
+ON CONFLICT (user_id, quota_date) DO UPDATE
+   SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
+ WHERE q.used_count + EXCLUDED.used_count <= (SELECT c.plan_limit + c.granted FROM context c)
+RETURNING used_count
+), stored AS (
+INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
+SELECT :userId, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
+  FROM unnest(CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(request_id, sent_at)
+ WHERE EXISTS (SELECT 1 FROM counter)
+ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
+RETURNING request_id
+)
+SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted,
+       c.consumed, (SELECT used_count FROM counter) AS used_after,
+       CAST((SELECT count(*) FROM stored) AS integer) AS stored
+  FROM context c
