@@ -1,0 +1,139 @@
+package dev.quota.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * What one bench run measured, read from its folder: the JMH results ({@code jmh-*.json}),
+ * the pgbench ceilings ({@code ceiling*.json}), group commit's batch sizes and the machine.
+ * The lookups the report's tables and targets share live here.
+ */
+final class BenchResults {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final List<BenchRow> rows;
+    /** pgbench running the atomic statement, tps by "workload/clients". */
+    final Map<String, Double> ceiling;
+    /** pgbench running quota.consume, tps by "workload/clients". */
+    final Map<String, Double> functionCeiling;
+    /** pgbench running group commit's batch statement, its row by "workload/threads". */
+    final Map<String, JsonNode> batchedCeiling;
+    final Map<String, Double> batchSizes;
+    final String machine;
+    final String serverVersion;
+
+    private BenchResults(Path dir) throws IOException {
+        rows = rows(dir);
+        ceiling = ceiling(dir.resolve("ceiling.json"));
+        functionCeiling = ceiling(dir.resolve("ceiling-sql-function.json"));
+        batchedCeiling = batched(dir.resolve("ceiling-batched.json"));
+        batchSizes = BatchSizes.read(dir.resolve(BatchSizes.FILE));
+        machine = Files.readString(dir.resolve("machine.txt")).strip();
+        serverVersion = Files.exists(dir.resolve("ceiling.json"))
+                ? JSON.readTree(dir.resolve("ceiling.json").toFile()).path("server_version").asText("?") : "?";
+    }
+
+    static BenchResults read(Path dir) throws IOException {
+        return new BenchResults(dir);
+    }
+
+    /** A strategy's chat or counter path, limits never reached. */
+    Optional<BenchRow> find(String strategy, String path, String workload, int threads) {
+        return rows.stream().filter(r -> r.kind().equals("strategy") && r.subject().equals(strategy) && r.path().equals(path)
+                && r.workload().equals(workload) && r.limits().equals("accept") && r.threads() == threads).findFirst();
+    }
+
+    Double opsOf(String strategy, String path, String workload, int threads) {
+        return find(strategy, path, workload, threads).map(BenchRow::opsPerSecond).orElse(null);
+    }
+
+    Optional<Double> bestBucket4j(String workload, String limits, int threads) {
+        return rows.stream().filter(r -> r.kind().equals("bucket4j") && r.workload().equals(workload) && r.limits().equals(limits)
+                && r.threads() == threads).map(BenchRow::opsPerSecond).max(Double::compare);
+    }
+
+    /** Throughput and sample-time results of the same configuration, joined into rows. */
+    private static List<BenchRow> rows(Path dir) throws IOException {
+        Map<String, BenchRow> identity = new LinkedHashMap<>();
+        Map<String, Double> throughput = new LinkedHashMap<>();
+        Map<String, double[]> latency = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("jmh-") && f.toString().endsWith(".json"))
+                    .sorted().toList()) {
+                for (JmhResult result : JSON.readValue(file.toFile(), JmhResult[].class)) {
+                    BenchRow id = identify(result);
+                    String key = id.subject() + "|" + id.workload() + "|" + id.limits() + "|" + id.path() + "|" + id.threads();
+                    identity.put(key, id);
+                    if ("thrpt".equals(result.mode())) {
+                        throughput.put(key, result.primaryMetric().score());
+                    } else if ("sample".equals(result.mode())) {
+                        latency.put(key, new double[] {result.primaryMetric().percentileMillis("50.0"),
+                                result.primaryMetric().percentileMillis("99.0")});
+                    }
+                }
+            }
+        }
+        List<BenchRow> rows = new ArrayList<>();
+        identity.forEach((key, id) -> {
+            if (throughput.containsKey(key)) {
+                double[] lat = latency.get(key);
+                rows.add(new BenchRow(id.subject(), id.kind(), id.workload(), id.limits(), id.path(), id.threads(), throughput.get(key),
+                        lat == null ? null : lat[0], lat == null ? null : lat[1]));
+            }
+        });
+        return rows;
+    }
+
+    /** Which configuration a result measured: its subject, kind, workload, limits, path and threads. */
+    private static BenchRow identify(JmhResult result) {
+        boolean bucket4j = result.of("Bucket4j");
+        boolean linger = result.of("CoalescingLinger");
+        boolean settings = result.of("GroupCommitSettings");
+        String subject = bucket4j ? "bucket4j " + result.param("manager")
+                        + ("batching".equals(result.param("optimization")) ? " + batching" : "")
+                : linger ? "coalescing, linger " + result.param("lingerMicros") + " us, batch <= " + result.param("maxBatch")
+                : settings ? "group-commit, " + result.param("inFlight") + " in flight, linger " + result.param("lingerMicros") + " us"
+                : result.param("strategy");
+        String kind = bucket4j ? "bucket4j" : linger ? "linger" : settings ? "settings" : "strategy";
+        String path = bucket4j ? "counter" : linger || settings ? "chat" : result.param("path");
+        String workload = linger ? "hot" : result.param("workload");
+        String limits = linger || settings ? "accept" : result.param("limits");
+        return new BenchRow(subject, kind, workload, limits, path, result.threads(), 0, null, null);
+    }
+
+    private static Map<String, Double> ceiling(Path file) throws IOException {
+        Map<String, Double> ceiling = new LinkedHashMap<>();
+        if (Files.exists(file)) {
+            for (JsonNode row : JSON.readTree(file.toFile()).path("results")) {
+                ceiling.put(row.path("workload").asText() + "/" + row.path("threads").asInt(), row.path("tps").asDouble());
+            }
+        }
+        return ceiling;
+    }
+
+    private static Map<String, JsonNode> batched(Path file) throws IOException {
+        Map<String, JsonNode> batched = new LinkedHashMap<>();
+        if (Files.exists(file)) {
+            for (JsonNode row : JSON.readTree(file.toFile()).path("results")) {
+                batched.put(row.path("workload").asText() + "/" + row.path("threads").asInt(), row);
+            }
+        }
+        return batched;
+    }
+
+    static Comparator<BenchRow> byWorkloadLimitsSubjectThreads() {
+        return Comparator.comparing(BenchRow::workload).thenComparing(BenchRow::limits).thenComparing(BenchRow::subject)
+                .thenComparingInt(BenchRow::threads);
+    }
+}
