@@ -5,6 +5,7 @@ import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.AdjustmentDao;
 import dev.quota.core.persistence.AdjustmentRow;
 import dev.quota.core.persistence.QuotaContext;
+import dev.quota.core.persistence.QuotaContextDao;
 import dev.quota.core.persistence.UsageDao;
 import dev.quota.core.strategy.CounterKey;
 import java.time.Clock;
@@ -71,7 +72,8 @@ public final class AdjustmentService {
         int after = kind.usageAfter(used, request.amount(), before.limit());
         int delta = kind.appliedDelta(used, request.amount(), before.limit());
         QuotaStatus afterStatus = kind == AdjustmentKind.GRANT
-                ? before.withGranted(before.granted() + delta)
+                ? before.withGranted(before.granted() + delta,
+                        handle.attach(QuotaContextDao.class).effectiveLimit(before.planLimit(), (long) before.granted() + delta))
                 : before.withConsumed(after);
         if (request.dryRun()) {
             return new Adjustment(0, kind, request.amount(), delta, request.reason(), request.actor(), rid,

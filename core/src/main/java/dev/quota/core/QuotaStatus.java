@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * A user's quota for one day, as support staff and the chat front end see it.
  *
- * @param limit     the effective limit: the plan's daily limit plus the day's grants
+ * @param limit     the effective limit: the plan's daily limit plus the day's grants, never below 0, as
+ *                  the database computes it ({@code quota.effective_limit}, the rule's one home)
  * @param consumed  the counter ({@code used_count})
  * @param remaining what is left, never negative even if the counter is above the limit
  */
@@ -21,18 +22,11 @@ public record QuotaStatus(
         int remaining,
         Instant resetAt) {
 
-    /** Derives limit, remaining and reset_at from the stored facts, by the product's rules. */
+    /** Derives remaining and reset_at from the stored facts and the day's effective limit. */
     public static QuotaStatus of(long userId, String email, QuotaDay day, String planCode,
-                                 int planLimit, int granted, int consumed) {
-        int limit = effectiveLimit(planLimit, granted);
+                                 int planLimit, int granted, int limit, int consumed) {
         return new QuotaStatus(userId, email, day, planCode, planLimit, granted, limit, consumed,
                 remaining(limit, consumed), day.resetAt());
-    }
-
-    /** The plan's limit plus the grants of the day; saturates instead of overflowing. */
-    public static int effectiveLimit(int planLimit, long granted) {
-        long limit = (long) planLimit + granted;
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, limit));
     }
 
     public static int remaining(int limit, int consumed) {
@@ -44,10 +38,11 @@ public record QuotaStatus(
     }
 
     public QuotaStatus withConsumed(int newConsumed) {
-        return of(userId, email, day, planCode, planLimit, granted, newConsumed);
+        return of(userId, email, day, planCode, planLimit, granted, limit, newConsumed);
     }
 
-    public QuotaStatus withGranted(int newGranted) {
-        return of(userId, email, day, planCode, planLimit, newGranted, consumed);
+    /** After a grant: the day's grants and the effective limit the database computed for them. */
+    public QuotaStatus withGranted(int newGranted, int newLimit) {
+        return of(userId, email, day, planCode, planLimit, newGranted, newLimit, consumed);
     }
 }

@@ -193,6 +193,20 @@ class SqlApiTest {
     }
 
     @Test
+    void givenPlanLimitsAndGrants_whenTheEffectiveLimitIsComputed_thenTheirSumNeverBelowZeroNoneWithoutAPlanAndSaturating() {
+        var limits = db.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT quota.effective_limit(100, 25), quota.effective_limit(5, -10), quota.effective_limit(NULL, 3),
+                               quota.effective_limit(2147483647, 2147483647), quota.expected_usage(3, -5), quota.expected_usage(8, -3)
+                        """)
+                .map((rs, ctx) -> java.util.Arrays.asList(rs.getObject(1, Integer.class), rs.getObject(2, Integer.class),
+                        rs.getObject(3, Integer.class), rs.getObject(4, Integer.class), rs.getObject(5, Integer.class),
+                        rs.getObject(6, Integer.class)))
+                .one());
+
+        assertThat(limits).containsExactly(125, 0, null, Integer.MAX_VALUE, 0, 5);
+    }
+
+    @Test
     void givenUnknownAndUnsubscribedUsers_whenConsuming_thenTheirCodesAsRows() {
         long unsubscribed = fixtures.unsubscribedUser("nobody@example.com");
 

@@ -35,12 +35,9 @@ final class DayLedgerQuery {
     }
 
     private static DayLedger map(ResultSet rs, int row) throws SQLException {
-        int used = rs.getInt("used_count");
-        Integer usedCount = rs.wasNull() ? null : used;
-        int limit = rs.getInt("plan_limit");
-        Integer planLimit = rs.wasNull() ? null : limit;
-        return new DayLedger(rs.getLong("user_id"), rs.getObject("quota_date", LocalDate.class), usedCount,
-                rs.getInt("messages"), rs.getInt("usage_delta"), rs.getInt("granted"), rs.getBoolean("user_exists"), planLimit);
+        return new DayLedger(rs.getLong("user_id"), rs.getObject("quota_date", LocalDate.class), rs.getObject("used_count", Integer.class),
+                rs.getInt("messages"), rs.getInt("usage_delta"), rs.getInt("granted"), rs.getBoolean("user_exists"),
+                rs.getObject("plan_limit", Integer.class), rs.getInt("expected"), rs.getObject("effective_limit", Integer.class));
     }
 
     private static String resource(String name) {

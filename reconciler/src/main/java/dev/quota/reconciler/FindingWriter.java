@@ -49,7 +49,8 @@ class FindingWriter implements ItemWriter<DayLedger> {
                             "reconcile-" + runId + "-" + ledger.userId() + "-" + ledger.quotaDate());
                     repaired = true;
                     DayLedger after = new DayLedger(ledger.userId(), ledger.quotaDate(), ledger.expected(), ledger.messages(),
-                            ledger.usageDelta(), ledger.granted(), ledger.userExists(), ledger.planLimit());
+                            ledger.usageDelta(), ledger.granted(), ledger.userExists(), ledger.planLimit(), ledger.expected(),
+                            ledger.effectiveLimit());
                     unresolved = after.drifting();
                 }
                 batch.bind("runId", runId)

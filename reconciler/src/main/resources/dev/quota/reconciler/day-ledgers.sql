@@ -30,7 +30,9 @@ WITH messages AS (
 )
 SELECT d.user_id, d.quota_date, d.used_count, CAST(d.messages AS integer) AS messages,
        CAST(d.usage_delta AS integer) AS usage_delta, CAST(d.granted AS integer) AS granted,
-       u.user_id IS NOT NULL AS user_exists, p.daily_message_limit AS plan_limit
+       u.user_id IS NOT NULL AS user_exists, p.daily_message_limit AS plan_limit,
+       expected_usage(d.messages, d.usage_delta) AS expected,
+       effective_limit(p.daily_message_limit, d.granted) AS effective_limit
   FROM days d
   LEFT JOIN accounts u ON u.user_id = d.user_id
 {plan_of_day}

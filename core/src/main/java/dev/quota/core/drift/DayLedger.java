@@ -1,31 +1,25 @@
 package dev.quota.core.drift;
 
-import dev.quota.core.QuotaStatus;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Everything the log says about one user's day, next to what the counter says. The
- * reconciliation rules live here, pure, so that they are tested without a database:
- * expected = user messages + usage adjustments (refund/charge/reset/set; a grant changes
- * the limit, and the reconciler's own {@code reconcile} rows only bring the counter back
- * to the log).
+ * Everything the log says about one user's day, next to what the counter says. The counter
+ * should read {@code expected}: user messages plus usage adjustments (refund/charge/reset/set;
+ * a grant changes the limit, and the reconciler's own {@code reconcile} rows only bring the
+ * counter back to the log), never below 0. That rule and the effective limit are the
+ * database's ({@code quota.expected_usage}, {@code quota.effective_limit}), read with the
+ * ledger; the drift kinds derived from them live here, pure, so that they are tested
+ * without a database.
  *
- * @param usedCount  the counter, or null when there is no counter row
- * @param planLimit  the highest daily limit among the subscriptions covering the day, or null if none
+ * @param usedCount      the counter, or null when there is no counter row
+ * @param planLimit      the limit of the plan of the day, or null if none
+ * @param expected       what the counter should read
+ * @param effectiveLimit the plan's limit plus the day's grants, never below 0; null without a plan
  */
 public record DayLedger(long userId, LocalDate quotaDate, Integer usedCount, int messages, int usageDelta,
-                        int granted, boolean userExists, Integer planLimit) {
-
-    public int expected() {
-        return Math.max(0, messages + usageDelta);
-    }
-
-    /** The plan's limit plus the day's grants, never below 0 ({@link QuotaStatus#effectiveLimit}). */
-    public Integer effectiveLimit() {
-        return planLimit == null ? null : QuotaStatus.effectiveLimit(planLimit, granted);
-    }
+                        int granted, boolean userExists, Integer planLimit, int expected, Integer effectiveLimit) {
 
     /** Counter minus expected: positive when over-counted. */
     public int drift() {

@@ -17,9 +17,9 @@ import java.util.Optional;
 public final class ChatPathStatement {
 
     public static final String SQL = "WITH context AS (" + QuotaContextDao.CONTEXT + "), counter AS (\n"
-            + UsageDao.addWithinLimit("(SELECT c.plan_limit + c.granted FROM context c)") + "), stored AS (\n"
+            + UsageDao.addWithinLimit("(SELECT c.daily_limit FROM context c)") + "), stored AS (\n"
             + MessageDao.storeUserMessages("EXISTS (SELECT 1 FROM counter)") + ")\n" + """
-            SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted,
+            SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted, c.daily_limit,
                    c.consumed, (SELECT used_count FROM counter) AS used_after,
                    CAST((SELECT count(*) FROM stored) AS integer) AS stored
               FROM context c
@@ -38,6 +38,6 @@ public final class ChatPathStatement {
         values.put("units", units);
         return STATEMENT.queryFirst(connection, values, row -> new ChatStatementRow(row.getLong("user_id"), row.getString("email"),
                 row.getString("plan_code"), row.getObject("plan_limit", Integer.class), row.getInt("granted"),
-                row.getInt("consumed"), row.getObject("used_after", Integer.class), row.getInt("stored")));
+                row.getObject("daily_limit", Integer.class), row.getInt("consumed"), row.getObject("used_after", Integer.class), row.getInt("stored")));
     }
 }

@@ -8,12 +8,12 @@ package dev.quota.core.persistence;
  * @param usedAfter      the counter after the consumption, or null when the limit refused it
  * @param stored         messages inserted; fewer than asked means the request_id was already committed
  */
-public record ChatStatementRow(long userId, String email, String planCode, Integer planLimit, int granted, int consumed,
-                               Integer usedAfter, int stored) {
+public record ChatStatementRow(long userId, String email, String planCode, Integer planLimit, int granted, Integer dailyLimit,
+                               int consumed, Integer usedAfter, int stored) {
 
     /** The facts the status is derived from, as the context query reads them. */
     public QuotaContext context() {
-        return new QuotaContext(userId, email, planCode, planLimit, granted, consumed);
+        return new QuotaContext(userId, email, planCode, planLimit, granted, dailyLimit, consumed);
     }
 
     public boolean accepted() {

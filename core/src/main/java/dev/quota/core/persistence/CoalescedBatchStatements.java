@@ -18,7 +18,7 @@ import java.util.Set;
 public final class CoalescedBatchStatements {
 
     static final String OPEN = "WITH locked AS (" + UsageDao.READ_FOR_UPDATE + ")\n" + """
-            SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted,
+            SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted, c.daily_limit,
                    (SELECT used_count FROM locked) AS locked_count,
             """ + MessageDao.COMMITTED_AMONG_RETRY_IDS + " AS committed\n  FROM (" + QuotaContextDao.CONTEXT + ") AS c";
 
@@ -48,7 +48,8 @@ public final class CoalescedBatchStatements {
         return OPEN_STATEMENT.queryFirst(connection, values, row -> {
             Integer locked = row.getObject("locked_count", Integer.class);
             QuotaContext context = new QuotaContext(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
-                    row.getObject("plan_limit", Integer.class), row.getInt("granted"), locked == null ? 0 : locked);
+                    row.getObject("plan_limit", Integer.class), row.getInt("granted"), row.getObject("daily_limit", Integer.class),
+                    locked == null ? 0 : locked);
             return new Opened(context, locked, Set.copyOf(Arrays.asList((String[]) row.getArray("committed").getArray())));
         });
     }

@@ -34,11 +34,11 @@ public final class GroupCommitStatements {
             + "facts AS (SELECT k.day, c.* FROM keys k CROSS JOIN LATERAL ("
             + QuotaContextDao.contextOf("k.user_id", "k.day") + ") c),\n"
             + "locked AS (" + UsageDao.lockOrCreateAll("(SELECT user_id, day FROM facts WHERE plan_limit IS NOT NULL)") + ")\n" + """
-            SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted,
+            SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted, f.daily_limit,
                    l.used_count AS locked_count, NULL AS request_ids
               FROM facts f LEFT JOIN locked l ON l.user_id = f.user_id AND l.quota_date = f.day
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
             """ + MessageDao.COMMITTED_AMONG_RETRY_IDS;
 
     private static final String REQUESTED = """
@@ -56,15 +56,15 @@ public final class GroupCommitStatements {
     public static final String ACCEPT_ALL = "WITH requested AS (" + REQUESTED + "),\n"
             + "facts AS (SELECT k.day, k.units, c.* FROM requested k CROSS JOIN LATERAL ("
             + QuotaContextDao.contextOf("k.user_id", "k.day") + ") c),\n"
-            + "counters AS (" + UsageDao.addAllWithinLimits("(SELECT f.user_id, f.day, f.units, effective_limit(f.plan_limit, f.granted)"
+            + "counters AS (" + UsageDao.addAllWithinLimits("(SELECT f.user_id, f.day, f.units, f.daily_limit"
             + " AS \"limit\" FROM facts f WHERE f.plan_limit IS NOT NULL)") + "),\n"
             + "stored AS (" + MessageDao.storeMessagesOfUsers(" JOIN counters c ON c.user_id = m.user_id AND c.quota_date = m.day",
             "c.used_count > 0") + ")\n" + """
-            SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted,
+            SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted, f.daily_limit,
                    c.used_count AS counted, NULL AS request_ids
               FROM facts f LEFT JOIN counters c ON c.user_id = f.user_id AND c.quota_date = f.day
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY(SELECT request_id FROM stored)""";
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY(SELECT request_id FROM stored)""";
 
     // Each message keeps the instant its caller sent it, so that a batch flushed just after
     // midnight still stores yesterday's messages as such.
@@ -138,7 +138,7 @@ public final class GroupCommitStatements {
     /** The context columns of a batch statement's row, with the counter as given. */
     private static QuotaContext context(ResultSet row, int consumed) throws SQLException {
         return new QuotaContext(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
-                row.getObject("plan_limit", Integer.class), row.getInt("granted"), consumed);
+                row.getObject("plan_limit", Integer.class), row.getInt("granted"), row.getObject("daily_limit", Integer.class), consumed);
     }
 
     /** {@code :userIds} and {@code :days}, pair by pair. */

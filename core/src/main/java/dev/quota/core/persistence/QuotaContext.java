@@ -7,10 +7,12 @@ import dev.quota.core.QuotaStatus;
 /**
  * What a consumption or status needs to know about a user and a day, read in one round trip.
  *
- * @param planCode  null when the user has no active subscription
- * @param planLimit null when the user has no active subscription
+ * @param planCode   null when the user has no active subscription
+ * @param planLimit  null when the user has no active subscription
+ * @param dailyLimit the effective limit, by the SQL rule {@code quota.effective_limit}; null without a subscription
  */
-public record QuotaContext(long userId, String email, String planCode, Integer planLimit, int granted, int consumed) {
+public record QuotaContext(long userId, String email, String planCode, Integer planLimit, int granted, Integer dailyLimit,
+                           int consumed) {
 
     public boolean subscribed() {
         return planLimit != null;
@@ -26,6 +28,6 @@ public record QuotaContext(long userId, String email, String planCode, Integer p
 
     /** The day's quota derived from these facts; only for a subscribed context. */
     public QuotaStatus status(QuotaDay day) {
-        return QuotaStatus.of(userId, email, day, planCode, planLimit, granted, consumed);
+        return QuotaStatus.of(userId, email, day, planCode, planLimit, granted, dailyLimit, consumed);
     }
 }

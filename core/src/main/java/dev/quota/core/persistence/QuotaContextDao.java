@@ -15,6 +15,10 @@ public interface QuotaContextDao extends SqlObject {
     @SqlQuery("SELECT user_id FROM accounts WHERE lower(email) = lower(:email)")
     Optional<Long> userIdByEmail(@Bind("email") String email);
 
+    /** The effective limit of a plan's limit and a day's grants, by the rule's one home ({@code quota.effective_limit}). */
+    @SqlQuery("SELECT effective_limit(:planLimit, :granted)")
+    int effectiveLimit(@Bind("planLimit") int planLimit, @Bind("granted") long granted);
+
     /**
      * The user, the plan of the active subscription, the day's grants and the counter, in
      * one read. Grants are summed here rather than kept on the counter row so that the audit
@@ -52,12 +56,13 @@ public interface QuotaContextDao extends SqlObject {
     final class Facts {
         static String select(String day) {
             return """
-                    SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit,
-                           COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
-                                      WHERE a.user_id = u.user_id AND a.quota_date = %1$s AND a.kind = 'grant'), 0) AS granted,
+                    SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, g.granted,
+                           effective_limit(p.daily_message_limit, g.granted) AS daily_limit,
                            COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
                                       WHERE q.user_id = u.user_id AND q.quota_date = %1$s), 0) AS consumed
                       FROM accounts u
+                     CROSS JOIN LATERAL (SELECT COALESCE(sum(a.applied_delta), 0) AS granted FROM quota_adjustments a
+                                          WHERE a.user_id = u.user_id AND a.quota_date = %1$s AND a.kind = 'grant') g
                     """.formatted(day);
         }
 

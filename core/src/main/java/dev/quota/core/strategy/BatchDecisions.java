@@ -36,7 +36,7 @@ final class BatchDecisions {
         /** Starting from the context's count. */
         Counter(QuotaContext context) {
             this.context = context;
-            this.limit = context.subscribed() ? QuotaStatus.effectiveLimit(context.planLimit(), context.granted()) : 0;
+            this.limit = context.subscribed() ? context.dailyLimit() : 0;
             startAt(context.consumed());
         }
 

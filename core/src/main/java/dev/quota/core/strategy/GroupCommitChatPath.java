@@ -1,28 +1,20 @@
 package dev.quota.core.strategy;
 
-import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
-import dev.quota.core.QuotaException;
 import dev.quota.core.persistence.GroupCommitStatements;
 import dev.quota.core.persistence.GroupCommitStatements.DayContext;
 import dev.quota.core.persistence.GroupCommitStatements.DayKey;
 import dev.quota.core.persistence.GroupCommitStatements.MessageRow;
 import dev.quota.core.persistence.GroupCommitStatements.Requested;
 import dev.quota.core.strategy.BatchDecisions.Counter;
+import dev.quota.core.strategy.BatchCallers.Pending;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -56,10 +48,11 @@ import org.jdbi.v3.core.Jdbi;
  *       of the batch's ids meanwhile, the batch rolls back and runs once more.</li>
  * </ul>
  *
- * <p>The path owns its flusher threads: {@link #close()} stops them and fails whatever is
- * still queued.
+ * <p>The scheduling (lanes, slots, the message alone) is {@link LaneScheduler}'s, shared with
+ * {@code coalescing}; this class is the batch's transaction. The path owns its flusher
+ * threads: {@link #close()} stops them and fails whatever is still queued.
  */
-public final class GroupCommitChatPath implements BatchingChatPath {
+public final class GroupCommitChatPath extends LaneBatchingPath {
 
     public static final String NAME = "group-commit";
     public static final int DEFAULT_MAX_BATCH = 128;
@@ -73,40 +66,15 @@ public final class GroupCommitChatPath implements BatchingChatPath {
 
     private final Jdbi jdbi;
     private final OneStatementChatPath single;
-    private final int maxBatch;
-    private final int maxInFlight;
-    private final Duration linger;
-    private final ExecutorService flushers;
-    private final LongAdder transactions = new LongAdder();
-    private final LongAdder served = new LongAdder();
-
-    // guarded by this: the lanes of counters with queued messages, the counters in a
-    // transaction, the lanes ready to be taken (queued, not busy) in arrival order, and the
-    // transactions running
-    private final Map<CounterKey, ArrayDeque<Pending>> lanes = new HashMap<>();
-    private final Set<CounterKey> busy = new HashSet<>();
-    private final ArrayDeque<CounterKey> ready = new ArrayDeque<>();
-    private int inFlight;
-    private boolean closed;
 
     public GroupCommitChatPath(Jdbi jdbi) {
         this(jdbi, DEFAULT_MAX_BATCH, DEFAULT_MAX_IN_FLIGHT, Duration.ZERO);
     }
 
     public GroupCommitChatPath(Jdbi jdbi, int maxBatch, int maxInFlight, Duration linger) {
-        if (maxBatch < 1 || maxInFlight < 1 || linger.isNegative()) {
-            throw new IllegalArgumentException("maxBatch and maxInFlight must be positive and linger not negative");
-        }
+        super(new LaneScheduler.Settings(maxBatch, maxInFlight, linger, true), "quota-group-commit");
         this.jdbi = jdbi;
         this.single = new OneStatementChatPath(jdbi);
-        this.maxBatch = maxBatch;
-        this.maxInFlight = maxInFlight;
-        this.linger = linger;
-        this.flushers = Executors.newFixedThreadPool(maxInFlight, runnable -> {
-            Thread thread = new Thread(runnable, "quota-group-commit");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     @Override
@@ -117,165 +85,30 @@ public final class GroupCommitChatPath implements BatchingChatPath {
     @Override
     public ChatOutcome accept(ChatRequest request) {
         CounterKey key = request.counterKey();
-        CompletableFuture<ChatOutcome> queued;
-        synchronized (this) {
-            if (closed) {
-                throw BatchCallers.shuttingDown();
-            }
-            if (inFlight < maxInFlight && !busy.contains(key) && !lanes.containsKey(key)) {
-                busy.add(key);
-                inFlight++;
-                queued = null;
-            } else {
-                queued = enqueue(request, key);
+        if (lanes.tryRunAlone(key)) {
+            counted(1);
+            try {
+                return single.accept(request);
+            } finally {
+                lanes.doneAlone(key);
             }
         }
-        if (queued == null) {
-            return acceptAlone(request, key);
+        Pending pending = new Pending(request);
+        if (!lanes.enqueue(pending)) {
+            throw BatchCallers.shuttingDown();
         }
-        return BatchCallers.await(queued);
+        return BatchCallers.await(pending.outcome());
     }
 
     /** Messages waiting for a batch now. */
-    public synchronized int queued() {
-        return lanes.values().stream().mapToInt(ArrayDeque::size).sum();
-    }
-
-    /** Transactions run so far, the messages served alone included. */
-    @Override
-    public long transactions() {
-        return transactions.sum();
-    }
-
-    @Override
-    public long served() {
-        return served.sum();
-    }
-
-    @Override
-    public void close() {
-        List<Pending> stranded = new ArrayList<>();
-        synchronized (this) {
-            closed = true;
-            lanes.values().forEach(stranded::addAll);
-            lanes.clear();
-            ready.clear();
-        }
-        flushers.shutdown();
-        stranded.forEach(pending -> pending.outcome().completeExceptionally(BatchCallers.shutBeforeServed()));
-    }
-
-    private record Pending(ChatRequest request, CounterKey key, CompletableFuture<ChatOutcome> outcome) {
-    }
-
-    private ChatOutcome acceptAlone(ChatRequest request, CounterKey key) {
-        transactions.increment();
-        served.increment();
-        try {
-            return single.accept(request);
-        } finally {
-            synchronized (this) {
-                inFlight--;
-                release(List.of(key));
-                dispatch();
-            }
-        }
-    }
-
-    // --- scheduling (every method below that touches the state holds this monitor) ---------
-
-    private CompletableFuture<ChatOutcome> enqueue(ChatRequest request, CounterKey key) {
-        Pending pending = new Pending(request, key, new CompletableFuture<>());
-        ArrayDeque<Pending> lane = lanes.computeIfAbsent(key, k -> new ArrayDeque<>());
-        lane.add(pending);
-        if (lane.size() == 1 && !busy.contains(key)) {
-            ready.add(key);
-        }
-        dispatch();
-        return pending.outcome();
-    }
-
-    /**
-     * Gives each free slot a batch while lanes are ready. With a linger, one slot at a time
-     * waits for more messages before it takes its batch.
-     */
-    private void dispatch() {
-        while (!closed && inFlight < maxInFlight && !ready.isEmpty()) {
-            inFlight++;
-            if (linger.isZero()) {
-                List<Pending> batch = take();
-                flushers.execute(() -> flushWhileReady(batch));
-            } else {
-                flushers.execute(this::lingerThenFlush);
-                return;
-            }
-        }
-    }
-
-    /** Takes up to {@code maxBatch} queued messages, whole lanes first in arrival order, and marks their counters busy. */
-    private List<Pending> take() {
-        List<Pending> batch = new ArrayList<>();
-        while (batch.size() < maxBatch && !ready.isEmpty()) {
-            CounterKey key = ready.poll();
-            ArrayDeque<Pending> lane = lanes.get(key);
-            while (batch.size() < maxBatch && !lane.isEmpty()) {
-                batch.add(lane.poll());
-            }
-            if (lane.isEmpty()) {
-                lanes.remove(key);
-            }
-            busy.add(key);
-        }
-        return batch;
-    }
-
-    /** Frees the counters of a finished transaction; a lane that queued meanwhile becomes ready. */
-    private void release(Iterable<CounterKey> keys) {
-        for (CounterKey key : keys) {
-            busy.remove(key);
-            if (lanes.containsKey(key)) {
-                ready.add(key);
-            }
-        }
-    }
-
-    private void lingerThenFlush() {
-        LockSupport.parkNanos(linger.toNanos());
-        List<Pending> batch;
-        synchronized (this) {
-            batch = closed ? List.of() : take();
-            if (batch.isEmpty()) {
-                inFlight--;
-                return;
-            }
-        }
-        flushWhileReady(batch);
-    }
-
-    /** A flusher's life: batches while lanes are ready, then its slot is given back. */
-    private void flushWhileReady(List<Pending> first) {
-        List<Pending> batch = first;
-        while (true) {
-            flush(batch);
-            synchronized (this) {
-                release(batch.stream().map(Pending::key).distinct().toList());
-                batch = closed ? List.of() : take();
-                if (batch.isEmpty()) {
-                    inFlight--;
-                }
-                dispatch();
-                if (batch.isEmpty()) {
-                    return;
-                }
-            }
-        }
+    public int queued() {
+        return lanes.queued();
     }
 
     // --- the batch transaction ---------------------------------------------------------------
 
-    private void flush(List<Pending> batch) {
-        transactions.increment();
-        served.add(batch.size());
+    @Override
+    void flush(List<Pending> batch) {
         if (batch.size() == 1) {
             Pending only = batch.get(0);
             try {
@@ -286,31 +119,7 @@ public final class GroupCommitChatPath implements BatchingChatPath {
             return;
         }
         List<ChatRequest> requests = batch.stream().map(Pending::request).toList();
-        try {
-            BatchDecisions decided;
-            try {
-                decided = jdbi.inTransaction(handle -> serve(handle, requests, false));
-            } catch (CommittedElsewhere e) {
-                // the rerun looks every request id up first: it sees the one the other process committed
-                decided = jdbi.inTransaction(handle -> serve(handle, requests, true));
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                decided.complete(i, batch.get(i).outcome());
-            }
-        } catch (CommittedElsewhere e) {
-            QuotaException busy = new QuotaException(ErrorCode.CONTENTION_TIMEOUT,
-                    "request ids of this batch kept being committed concurrently elsewhere; retry");
-            batch.forEach(pending -> pending.outcome().completeExceptionally(busy));
-        } catch (RuntimeException e) {
-            batch.forEach(pending -> pending.outcome().completeExceptionally(e));
-        }
-    }
-
-    /** A request id of the batch was committed by another transaction after the batch's replay check. */
-    private static final class CommittedElsewhere extends RuntimeException {
-        CommittedElsewhere() {
-            super(null, null, false, false);
-        }
+        BatchCallers.serve(batch, lookUpEveryId -> jdbi.inTransaction(handle -> serve(handle, requests, lookUpEveryId)));
     }
 
     /**
@@ -339,7 +148,7 @@ public final class GroupCommitChatPath implements BatchingChatPath {
         GroupCommitStatements.AcceptedAll all = GroupCommitStatements.acceptAll(handle.getConnection(), requested, messages);
         long settledMessages = messages.stream().filter(m -> all.counted().contains(new DayKey(m.userId(), m.day()))).count();
         if (all.stored().size() != settledMessages) {
-            throw new CommittedElsewhere();
+            throw new BatchCallers.CommittedElsewhere();
         }
         Map<CounterKey, Counter> counters = counters(all.contexts());
         List<DayKey> unsettled = new ArrayList<>();
@@ -388,7 +197,7 @@ public final class GroupCommitChatPath implements BatchingChatPath {
         if (!messages.isEmpty()) {
             Set<String> stored = GroupCommitStatements.commit(handle.getConnection(), decided.writes(), messages);
             if (stored.size() != messages.size()) {
-                throw new CommittedElsewhere();
+                throw new BatchCallers.CommittedElsewhere();
             }
         }
         return decided;

@@ -44,7 +44,7 @@ public final class SqlFunctionChatPath implements ChatPath {
                 return ChatOutcome.REPLAYED;
             }
             QuotaStatus status = QuotaStatus.of(userId, row.email(), request.day(), row.planCode(), row.planLimit(),
-                    row.dailyLimit() - row.planLimit(), row.consumed());
+                    row.dailyLimit() - row.planLimit(), row.dailyLimit(), row.consumed());
             return row.accepted()
                     ? new ChatOutcome.Accepted(status)
                     : ChatOutcome.refusedUnlessCommitted(handle, request, () -> status);

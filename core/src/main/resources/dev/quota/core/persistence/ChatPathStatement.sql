@@ -1,20 +1,21 @@
 -- ChatPathStatement.sql: rendered by FusedStatementsTest from the Java that assembles it; do not edit by hand.
 -- parameters: day, userId, units, requestIds, sentAt
-WITH context AS (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit,
-       COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
-                  WHERE a.user_id = u.user_id AND a.quota_date = :day AND a.kind = 'grant'), 0) AS granted,
+WITH context AS (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, g.granted,
+       effective_limit(p.daily_message_limit, g.granted) AS daily_limit,
        COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
                   WHERE q.user_id = u.user_id AND q.quota_date = :day), 0) AS consumed
   FROM accounts u
+ CROSS JOIN LATERAL (SELECT COALESCE(sum(a.applied_delta), 0) AS granted FROM quota_adjustments a
+                      WHERE a.user_id = u.user_id AND a.quota_date = :day AND a.kind = 'grant') g
   LEFT JOIN LATERAL plan_of_day(u.user_id, CAST(NULL AS date), false) p ON true
  WHERE u.user_id = :userId
 ), counter AS (
 INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
 SELECT :userId, :day, :units, now()
- WHERE :units <= (SELECT c.plan_limit + c.granted FROM context c)
+ WHERE :units <= (SELECT c.daily_limit FROM context c)
 ON CONFLICT (user_id, quota_date) DO UPDATE
    SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
- WHERE q.used_count + EXCLUDED.used_count <= (SELECT c.plan_limit + c.granted FROM context c)
+ WHERE q.used_count + EXCLUDED.used_count <= (SELECT c.daily_limit FROM context c)
 RETURNING used_count
 ), stored AS (
 INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
@@ -24,7 +25,7 @@ SELECT :userId, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
 ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
 RETURNING request_id
 )
-SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted,
+SELECT c.user_id, c.email, c.plan_code, c.plan_limit, CAST(c.granted AS integer) AS granted, c.daily_limit,
        c.consumed, (SELECT used_count FROM counter) AS used_after,
        CAST((SELECT count(*) FROM stored) AS integer) AS stored
   FROM context c

@@ -3,22 +3,23 @@
 WITH requested AS (SELECT r.user_id, r.day, CAST(sum(r.units) AS integer) AS units
   FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[]), CAST(:units AS integer[])) AS r(user_id, day, units)
  GROUP BY r.user_id, r.day),
-facts AS (SELECT k.day, k.units, c.* FROM requested k CROSS JOIN LATERAL (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit,
-       COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
-                  WHERE a.user_id = u.user_id AND a.quota_date = k.day AND a.kind = 'grant'), 0) AS granted,
+facts AS (SELECT k.day, k.units, c.* FROM requested k CROSS JOIN LATERAL (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, g.granted,
+       effective_limit(p.daily_message_limit, g.granted) AS daily_limit,
        COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
                   WHERE q.user_id = u.user_id AND q.quota_date = k.day), 0) AS consumed
   FROM accounts u
+ CROSS JOIN LATERAL (SELECT COALESCE(sum(a.applied_delta), 0) AS granted FROM quota_adjustments a
+                      WHERE a.user_id = u.user_id AND a.quota_date = k.day AND a.kind = 'grant') g
   LEFT JOIN LATERAL plan_of_day(u.user_id, CAST(NULL AS date), false) p ON true
  WHERE u.user_id = k.user_id
 ) c),
 counters AS (INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
-SELECT k.user_id, k.day, CASE WHEN k.units <= k."limit" THEN k.units ELSE 0 END, now() FROM (SELECT f.user_id, f.day, f.units, effective_limit(f.plan_limit, f.granted) AS "limit" FROM facts f WHERE f.plan_limit IS NOT NULL) k
+SELECT k.user_id, k.day, CASE WHEN k.units <= k."limit" THEN k.units ELSE 0 END, now() FROM (SELECT f.user_id, f.day, f.units, f.daily_limit AS "limit" FROM facts f WHERE f.plan_limit IS NOT NULL) k
  ORDER BY k.user_id, k.day
 ON CONFLICT (user_id, quota_date) DO UPDATE
    SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
  WHERE EXCLUDED.used_count > 0
-   AND q.used_count + EXCLUDED.used_count <= (SELECT k."limit" FROM (SELECT f.user_id, f.day, f.units, effective_limit(f.plan_limit, f.granted) AS "limit" FROM facts f WHERE f.plan_limit IS NOT NULL) k
+   AND q.used_count + EXCLUDED.used_count <= (SELECT k."limit" FROM (SELECT f.user_id, f.day, f.units, f.daily_limit AS "limit" FROM facts f WHERE f.plan_limit IS NOT NULL) k
                                                WHERE k.user_id = q.user_id AND k.day = q.quota_date)
 RETURNING q.user_id, q.quota_date, q.used_count
 ),
@@ -29,8 +30,8 @@ SELECT m.user_id, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
 ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
 RETURNING request_id
 )
-SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted,
+SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted, f.daily_limit,
        c.used_count AS counted, NULL AS request_ids
   FROM facts f LEFT JOIN counters c ON c.user_id = f.user_id AND c.quota_date = f.day
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY(SELECT request_id FROM stored)
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY(SELECT request_id FROM stored)

@@ -2,12 +2,13 @@
 -- parameters: userIds, days, retryIds
 WITH keys AS (SELECT DISTINCT k.user_id, k.day
   FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[])) AS k(user_id, day)),
-facts AS (SELECT k.day, c.* FROM keys k CROSS JOIN LATERAL (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit,
-       COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
-                  WHERE a.user_id = u.user_id AND a.quota_date = k.day AND a.kind = 'grant'), 0) AS granted,
+facts AS (SELECT k.day, c.* FROM keys k CROSS JOIN LATERAL (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, g.granted,
+       effective_limit(p.daily_message_limit, g.granted) AS daily_limit,
        COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
                   WHERE q.user_id = u.user_id AND q.quota_date = k.day), 0) AS consumed
   FROM accounts u
+ CROSS JOIN LATERAL (SELECT COALESCE(sum(a.applied_delta), 0) AS granted FROM quota_adjustments a
+                      WHERE a.user_id = u.user_id AND a.quota_date = k.day AND a.kind = 'grant') g
   LEFT JOIN LATERAL plan_of_day(u.user_id, CAST(NULL AS date), false) p ON true
  WHERE u.user_id = k.user_id
 ) c),
@@ -17,11 +18,11 @@ SELECT k.user_id, k.day, 0, now() FROM (SELECT user_id, day FROM facts WHERE pla
 ON CONFLICT (user_id, quota_date) DO UPDATE SET used_count = q.used_count
 RETURNING q.user_id, q.quota_date, q.used_count
 )
-SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted,
+SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted, f.daily_limit,
        l.used_count AS locked_count, NULL AS request_ids
   FROM facts f LEFT JOIN locked l ON l.user_id = f.user_id AND l.quota_date = f.day
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 ARRAY(SELECT m.request_id FROM chat_messages m
        WHERE cardinality(CAST(:retryIds AS text[])) > 0
          AND m.role = 'user' AND m.request_id = ANY(CAST(:retryIds AS text[])))

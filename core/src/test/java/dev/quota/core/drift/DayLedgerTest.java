@@ -14,8 +14,10 @@ class DayLedgerTest {
 
     private static final LocalDate DAY = LocalDate.of(2026, 7, 1);
 
+    /** A ledger as the database reads it: expected and the effective limit by the SQL rules, done by hand here. */
     private static DayLedger ledger(Integer used, int messages, int usageDelta, int granted, boolean userExists, Integer planLimit) {
-        return new DayLedger(7, DAY, used, messages, usageDelta, granted, userExists, planLimit);
+        return new DayLedger(7, DAY, used, messages, usageDelta, granted, userExists, planLimit, Math.max(0, messages + usageDelta),
+                planLimit == null ? null : Math.max(0, planLimit + granted));
     }
 
     @Test
