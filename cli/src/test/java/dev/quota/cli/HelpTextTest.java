@@ -15,6 +15,10 @@ import picocli.CommandLine;
 /** The help people read first: every command's summary in {@code quota --help} is one whole sentence. */
 class HelpTextTest {
 
+    /** Help reads no clock; a fixed one, so that none of these tests could. */
+    private static final java.time.Clock NEVER_READ = java.time.Clock.fixed(java.time.Instant.parse("2026-07-01T10:00:00Z"),
+            java.time.ZoneOffset.UTC);
+
     private static List<CommandLine> everyCommand(CommandLine command) {
         List<CommandLine> all = new ArrayList<>();
         for (CommandLine sub : command.getSubcommands().values()) {
@@ -28,7 +32,7 @@ class HelpTextTest {
 
     @Test
     void givenEveryCommand_whenItsSummaryIsRead_thenItIsOneWholeSentence() {
-        CliContext world = new CliContext(Map.of(), database -> java.time.Clock.systemUTC(), new BufferedReader(new StringReader("")),
+        CliContext world = new CliContext(Map.of(), database -> NEVER_READ, new BufferedReader(new StringReader("")),
                 false, false);
         CommandLine root = QuotaCli.commandLine(new Invocation(world, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
                 QuotaCli::commandLine));
@@ -44,7 +48,7 @@ class HelpTextTest {
 
     @Test
     void givenTheRootHelp_whenPrinted_thenNoLineIsWiderThanTheUsageWidth() {
-        CliRun run = CliRun.run(null, java.time.Clock.systemUTC(), "", false, "--help");
+        CliRun run = CliRun.run(null, NEVER_READ, "", false, "--help");
 
         assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
     }

@@ -50,16 +50,7 @@ final class DbPruneCommand implements Callable<Integer> {
         var database = invocation.session().database();
         QuotaDay today = QuotaDay.today(invocation.clock());
         Pruner pruner = new Pruner(database.jdbi());
-        Pruner.PruneReport report;
-        if (dryRun) {
-            report = pruner.count(today);
-        } else {
-            Pruner.Run run = pruner.start(today, maxRowsPerSecond);
-            while (run.deleteBatch()) {
-                // each batch committed on its own
-            }
-            report = run.finish();
-        }
+        Pruner.PruneReport report = dryRun ? pruner.count(today) : pruner.prune(today, maxRowsPerSecond);
         Output output = invocation.output();
         output.result(Pruned.of(database.describe(), report), invocation.requestId(), out -> {
             out.println((report.deleted() ? "Pruned" : "Would prune") + " as of " + today + " (UTC, the database's day) on "

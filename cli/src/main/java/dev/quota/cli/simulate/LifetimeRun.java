@@ -209,11 +209,7 @@ public final class LifetimeRun {
             Thread.sleep(steady.toMillis());
             Window before = traffic.window("before");
             Instant started = Instant.now();
-            Pruner.Run run = new Pruner(database.jdbi()).start(today, pace);
-            while (run.deleteBatch()) {
-                // batch by batch, paced
-            }
-            Pruner.PruneReport report = run.finish();
+            Pruner.PruneReport report = new Pruner(database.jdbi()).prune(today, pace);
             Duration took = Duration.between(started, Instant.now());
             Window during = traffic.window("during");
             Thread.sleep(steady.toMillis());

@@ -14,65 +14,51 @@ public enum ExpiringRows {
 
     /** quota.consume's request ids past the idempotency window. */
     REQUEST_IDS("request_ids", List.of("consumed_requests")) {
+        private static final String EXPIRED = "SELECT c.ctid FROM consumed_requests c WHERE c.quota_date < :before";
+
         @Override
         long count(Handle handle, Cutoffs cutoffs) {
-            return handle.createQuery("SELECT count(*) FROM consumed_requests WHERE quota_date < :before")
-                    .bind("before", cutoffs.requestDaysBefore()).mapTo(Long.class).one();
+            return countOf(handle, EXPIRED, cutoffs.requestDaysBefore());
         }
 
         @Override
         int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
             // by ctid: a row is never updated, so its ctid is its address for the whole delete
-            return handle.createUpdate("""
-                            DELETE FROM consumed_requests
-                             WHERE ctid = ANY (ARRAY(SELECT c.ctid FROM consumed_requests c
-                                                      WHERE c.quota_date < :before LIMIT :batch))
-                            """)
-                    .bind("before", cutoffs.requestDaysBefore()).bind("batch", batchSize).execute();
+            return deleteByKey(handle, "consumed_requests", "ctid", EXPIRED, cutoffs.requestDaysBefore(), batchSize);
         }
     },
 
     /** The findings of expired reconciliation runs. */
     FINDINGS("reconciliation_findings", List.of("quota_reconciliation_drifts")) {
+        private static final String EXPIRED = """
+                SELECT d.id FROM quota_reconciliation_runs r JOIN quota_reconciliation_drifts d ON d.run_id = r.id
+                 WHERE r.started_at < :before""";
+
         @Override
         long count(Handle handle, Cutoffs cutoffs) {
-            return handle.createQuery("""
-                            SELECT count(*) FROM quota_reconciliation_runs r JOIN quota_reconciliation_drifts d ON d.run_id = r.id
-                             WHERE r.started_at < :before
-                            """)
-                    .bind("before", cutoffs.runsStartedBefore()).mapTo(Long.class).one();
+            return countOf(handle, EXPIRED, cutoffs.runsStartedBefore());
         }
 
         @Override
         int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
-            return handle.createUpdate("""
-                            DELETE FROM quota_reconciliation_drifts
-                             WHERE id = ANY (ARRAY(SELECT d.id FROM quota_reconciliation_runs r
-                                                     JOIN quota_reconciliation_drifts d ON d.run_id = r.id
-                                                    WHERE r.started_at < :before LIMIT :batch))
-                            """)
-                    .bind("before", cutoffs.runsStartedBefore()).bind("batch", batchSize).execute();
+            return deleteByKey(handle, "quota_reconciliation_drifts", "id", EXPIRED, cutoffs.runsStartedBefore(), batchSize);
         }
     },
 
     /** Expired reconciliation runs, once their findings are gone. */
     RUNS("reconciliation_runs", List.of("quota_reconciliation_runs")) {
+        private static final String EXPIRED = "SELECT r.id FROM quota_reconciliation_runs r WHERE r.started_at < :before";
+
         @Override
         long count(Handle handle, Cutoffs cutoffs) {
-            return handle.createQuery("SELECT count(*) FROM quota_reconciliation_runs WHERE started_at < :before")
-                    .bind("before", cutoffs.runsStartedBefore()).mapTo(Long.class).one();
+            return countOf(handle, EXPIRED, cutoffs.runsStartedBefore());
         }
 
         @Override
         int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
-            return handle.createUpdate("""
-                            DELETE FROM quota_reconciliation_runs
-                             WHERE id = ANY (ARRAY(SELECT r.id FROM quota_reconciliation_runs r
-                                                    WHERE r.started_at < :before
-                                                      AND NOT EXISTS (SELECT 1 FROM quota_reconciliation_drifts d WHERE d.run_id = r.id)
-                                                    LIMIT :batch))
-                            """)
-                    .bind("before", cutoffs.runsStartedBefore()).bind("batch", batchSize).execute();
+            return deleteByKey(handle, "quota_reconciliation_runs", "id", EXPIRED
+                    + " AND NOT EXISTS (SELECT 1 FROM quota_reconciliation_drifts d WHERE d.run_id = r.id)",
+                    cutoffs.runsStartedBefore(), batchSize);
         }
     },
 
@@ -150,4 +136,15 @@ public enum ExpiringRows {
 
     /** Deletes at most about {@code batchSize} expired rows; returns how many of this kind went. */
     abstract int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize);
+
+    /** How many rows {@code expired} (a query of their keys, bound {@code :before}) finds. */
+    private static long countOf(Handle handle, String expired, Object before) {
+        return handle.createQuery("SELECT count(*) FROM (" + expired + ") expired").bind("before", before).mapTo(Long.class).one();
+    }
+
+    /** Deletes from {@code table} a batch of the rows whose {@code key} {@code expired} selects: names from this enum, never input. */
+    private static int deleteByKey(Handle handle, String table, String key, String expired, Object before, int batchSize) {
+        return handle.createUpdate("DELETE FROM " + table + " WHERE " + key + " = ANY (ARRAY(" + expired + " LIMIT :batch))")
+                .bind("before", before).bind("batch", batchSize).execute();
+    }
 }

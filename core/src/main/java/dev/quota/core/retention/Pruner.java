@@ -82,7 +82,12 @@ public final class Pruner {
 
     /** Prunes everything that has expired on {@code today}, then vacuums. */
     public PruneReport prune(QuotaDay today) {
-        Run run = start(today);
+        return prune(today, null);
+    }
+
+    /** As {@link #prune(QuotaDay)}, at {@code rowsPerSecond} instead of the settings' pace (0: unpaced). */
+    public PruneReport prune(QuotaDay today, Integer rowsPerSecond) {
+        Run run = start(today, rowsPerSecond);
         while (run.deleteBatch()) {
             // each batch committed on its own
         }

@@ -19,15 +19,12 @@ import org.jdbi.v3.core.Handle;
  */
 public record RetentionSettings(int idempotencyDays, int runRetentionDays, int batchSize, int rowsPerSecond) {
 
-    public static final RetentionSettings DEFAULTS = new RetentionSettings(7, 90, 2000, 20_000);
-
     public static RetentionSettings read(Handle handle) {
         return handle.createQuery("""
                         SELECT idempotency_days, run_retention_days, prune_batch_size, prune_rows_per_second FROM settings
                         """)
                 .map((rs, ctx) -> new RetentionSettings(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)))
-                .findOne()
-                .orElse(DEFAULTS);
+                .one(); // the one settings row V1 inserts; its defaults are V5's
     }
 
     /** The same retention, deleting at another pace (0: unpaced). */
