@@ -31,7 +31,8 @@ final class DayLedgerQuery {
     static List<Object> arguments(LocalDate from, LocalDate to, long lowestUserId, long highestUserId) {
         return List.of(from, to, lowestUserId, highestUserId,
                 from, to, lowestUserId, highestUserId,
-                AdjustmentKind.usageChangingCodes(), from, to, lowestUserId, highestUserId);
+                AdjustmentKind.usageChangingCodes(), from, to, lowestUserId, highestUserId,
+                from, to, lowestUserId, highestUserId);
     }
 
     private static DayLedger map(ResultSet rs, int row) throws SQLException {

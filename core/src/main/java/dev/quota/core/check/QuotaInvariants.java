@@ -24,8 +24,7 @@ public final class QuotaInvariants {
                  GROUP BY 1, 2),
             adjustments AS (
                 SELECT user_id, quota_date,
-                       COALESCE(sum(applied_delta) FILTER (WHERE kind = ANY(CAST(:usageKinds AS text[]))), 0) AS usage_delta,
-                       COALESCE(sum(applied_delta) FILTER (WHERE kind = 'grant'), 0) AS granted
+                       COALESCE(sum(applied_delta) FILTER (WHERE kind = ANY(CAST(:usageKinds AS text[]))), 0) AS usage_delta
                   FROM quota_adjustments GROUP BY 1, 2),
             days AS (
                 SELECT COALESCE(q.user_id, m.user_id) AS user_id, COALESCE(q.quota_date, m.quota_date) AS quota_date,
@@ -35,9 +34,10 @@ public final class QuotaInvariants {
             SELECT user_id, quota_date, used_count, messages, expected, "limit"
               FROM (SELECT d.user_id, d.quota_date, d.used_count, CAST(d.messages AS integer) AS messages,
                            expected_usage(d.messages, COALESCE(a.usage_delta, 0)) AS expected,
-                           effective_limit(p.daily_message_limit, COALESCE(a.granted, 0)) AS "limit"
+                           effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS "limit"
                       FROM days d
                       LEFT JOIN adjustments a ON a.user_id = d.user_id AND a.quota_date = d.quota_date
+                      LEFT JOIN day_grants g ON g.user_id = d.user_id AND g.quota_date = d.quota_date
             """ + PlanOfDay.ofEachDay("d.user_id", "d.quota_date") + """
                    ) day
              WHERE used_count <> expected OR used_count > "limit"

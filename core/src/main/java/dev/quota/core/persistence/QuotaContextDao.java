@@ -61,8 +61,8 @@ public interface QuotaContextDao extends SqlObject {
                            COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
                                       WHERE q.user_id = u.user_id AND q.quota_date = %1$s), 0) AS consumed
                       FROM accounts u
-                     CROSS JOIN LATERAL (SELECT COALESCE(sum(a.applied_delta), 0) AS granted FROM quota_adjustments a
-                                          WHERE a.user_id = u.user_id AND a.quota_date = %1$s AND a.kind = 'grant') g
+                     CROSS JOIN LATERAL (SELECT COALESCE((SELECT dg.granted FROM day_grants dg
+                                                           WHERE dg.user_id = u.user_id AND dg.quota_date = %1$s), 0) AS granted) g
                     """.formatted(day);
         }
 

@@ -17,8 +17,8 @@ public interface ReportDao {
                    (SELECT count(*) FROM user_messages m
                      WHERE m.user_id = :userId
                        AND m.created_at >= d AND m.created_at < d + interval '1 day') AS messages,
-                   COALESCE((SELECT sum(a.applied_delta) FROM quota_adjustments a
-                     WHERE a.user_id = :userId AND a.quota_date = CAST(d AS date) AND a.kind = 'grant'), 0) AS granted,
+                   COALESCE((SELECT g.granted FROM day_grants g
+                     WHERE g.user_id = :userId AND g.quota_date = CAST(d AS date)), 0) AS granted,
                    q.user_id IS NOT NULL AS counter_exists
               FROM generate_series(CAST(:from AS date) AT TIME ZONE 'UTC', CAST(:to AS date) AT TIME ZONE 'UTC', interval '1 day') AS d
               LEFT JOIN user_daily_quota_usages q ON q.user_id = :userId AND q.quota_date = CAST(d AS date)
@@ -39,8 +39,8 @@ public interface ReportDao {
               FROM user_daily_quota_usages q
               JOIN accounts u ON u.user_id = q.user_id
             <planOfDay>
-              LEFT JOIN LATERAL (SELECT sum(a.applied_delta) AS granted FROM quota_adjustments a
-                                  WHERE a.user_id = q.user_id AND a.quota_date = q.quota_date AND a.kind = 'grant') g ON true
+              LEFT JOIN LATERAL (SELECT dg.granted FROM day_grants dg
+                                  WHERE dg.user_id = q.user_id AND dg.quota_date = q.quota_date) g ON true
              WHERE q.quota_date = :day
                AND (NOT :exhaustedOnly OR q.used_count >= effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)))
              ORDER BY q.used_count DESC, q.user_id

@@ -8,8 +8,8 @@ facts AS (SELECT k.day, k.units, c.* FROM requested k CROSS JOIN LATERAL (SELECT
        COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
                   WHERE q.user_id = u.user_id AND q.quota_date = k.day), 0) AS consumed
   FROM accounts u
- CROSS JOIN LATERAL (SELECT COALESCE(sum(a.applied_delta), 0) AS granted FROM quota_adjustments a
-                      WHERE a.user_id = u.user_id AND a.quota_date = k.day AND a.kind = 'grant') g
+ CROSS JOIN LATERAL (SELECT COALESCE((SELECT dg.granted FROM day_grants dg
+                                       WHERE dg.user_id = u.user_id AND dg.quota_date = k.day), 0) AS granted) g
   LEFT JOIN LATERAL plan_of_day(u.user_id, CAST(NULL AS date), false) p ON true
  WHERE u.user_id = k.user_id
 ) c),
