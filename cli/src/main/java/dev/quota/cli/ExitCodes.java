@@ -17,6 +17,8 @@ public final class ExitCodes {
     public static final int PERMISSION_DENIED = 9;
     public static final int NOT_ALLOWED_HERE = 11;
     public static final int DRIFT_FOUND = 10;
+    public static final int READ_ONLY_DATABASE = 12;
+    public static final int STANDBY_BEHIND = 13;
 
     private ExitCodes() {
     }
@@ -31,6 +33,8 @@ public final class ExitCodes {
             case SCHEMA_MISMATCH -> SCHEMA_MISMATCH;
             case PERMISSION_DENIED -> PERMISSION_DENIED;
             case NOT_ALLOWED_HERE -> NOT_ALLOWED_HERE;
+            case READ_ONLY_DATABASE -> READ_ONLY_DATABASE;
+            case STANDBY_BEHIND -> STANDBY_BEHIND;
         };
     }
 }

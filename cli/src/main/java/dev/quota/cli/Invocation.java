@@ -3,6 +3,7 @@ package dev.quota.cli;
 import dev.quota.core.QuotaException;
 import dev.quota.core.RequestIds;
 import dev.quota.core.db.Database;
+import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.ReadContract;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -34,9 +35,10 @@ public final class Invocation implements AutoCloseable {
     private String givenRequestId;
     private String requestId;
 
-    /** The open session, shared by the invocations of one shell. */
+    /** The open sessions, shared by the invocations of one shell: on the primary, and on the read URL. */
     private static final class Sessions {
         Session current;
+        Session reading;
     }
 
     /**
@@ -133,6 +135,39 @@ public final class Invocation implements AutoCloseable {
         return session;
     }
 
+    /**
+     * The session a read-only command reads from: on the read URL ({@code --read-url}, else
+     * {@code QUOTA_READ_URL}) when one is set, with that server's clock; otherwise the
+     * primary's {@link #session()}. Nothing is opened on the primary for it.
+     */
+    public Session readSession(ReadUrlOption option) {
+        return readSession(option, true);
+    }
+
+    /** As {@link #readSession(ReadUrlOption)}; {@code requireSchema} false for the command that checks it. */
+    public Session readSession(ReadUrlOption option, boolean requireSchema) {
+        String url = option == null ? null : option.url();
+        var config = DatabaseConfig.resolveReads(url, world.env());
+        if (config.isEmpty()) {
+            return session(requireSchema);
+        }
+        String key = config.get().jdbcUrl();
+        Session session = sessions.reading;
+        if (session != null && !session.serves(key)) {
+            session.close();
+            session = null;
+        }
+        if (session == null) {
+            Database database = Database.openReads(url, world.env()).orElseThrow();
+            session = new Session(key, database, world.clockOf().apply(database));
+            sessions.reading = session;
+        }
+        if (requireSchema) {
+            requireQuotaTables(session.database());
+        }
+        return session;
+    }
+
     private static void requireQuotaTables(Database database) {
         // catalog queries only, not Flyway: a command on a usable database pays a few milliseconds
         database.jdbi().useHandle(handle -> ReadContract.requireUsable(handle, database.config().schemas()));
@@ -140,9 +175,16 @@ public final class Invocation implements AutoCloseable {
 
     @Override
     public void close() {
-        if (sessions.current != null) {
-            sessions.current.close();
-            sessions.current = null;
+        try {
+            if (sessions.reading != null) {
+                sessions.reading.close();
+                sessions.reading = null;
+            }
+        } finally {
+            if (sessions.current != null) {
+                sessions.current.close();
+                sessions.current = null;
+            }
         }
     }
 }

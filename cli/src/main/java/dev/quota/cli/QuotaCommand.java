@@ -40,7 +40,9 @@ import picocli.CommandLine.ScopeType;
                 "8:schema_mismatch (the read contract does not hold: quota db check says why)",
                 "9:permission_denied (the database role lacks a privilege: quota db grants)",
                 "10:drift found (reconcile, report mode)",
-                "11:not_allowed_here (consume or a grant on a database whose settings rule it out)"},
+                "11:not_allowed_here (consume or a grant on a database whose settings rule it out)",
+                "12:read_only_database (a writing command pointed at a hot standby: use the primary)",
+                "13:standby_behind (the read URL's standby had not caught up within the bound)"},
         footerHeading = "%nDatabase:%n",
         footer = {
                 "  --db-url, else QUOTA_DB_URL, else PGHOST/PGPORT/PGUSER/PGDATABASE, else the",

@@ -38,9 +38,14 @@ class DeployFilesTest extends CliTestBase {
     void givenTheAlertRules_whenParsed_thenEachIsCompleteAndReadsOnlyMetricsTheJobWrites() throws IOException {
         Path metrics = files.resolve("quota.prom");
         quota("reconcile", "--date", "2026-06-30", "--metrics-file", metrics.toString()).exits(0);
+        // and what a run stopped before it started writes instead (a stale standby, for one)
+        Path stopped = files.resolve("stopped.prom");
+        dev.quota.reconciler.ReconcileFiles.writeErrorMetrics(stopped, dev.quota.core.ErrorCode.STANDBY_BEHIND.code());
         Set<String> written = new TreeSet<>();
-        Files.readAllLines(metrics).stream().filter(line -> !line.startsWith("#"))
-                .forEach(line -> written.add(line.split("[{ ]")[0]));
+        for (Path file : List.of(metrics, stopped)) {
+            Files.readAllLines(file).stream().filter(line -> !line.startsWith("#"))
+                    .forEach(line -> written.add(line.split("[{ ]")[0]));
+        }
 
         JsonNode rules = YAML.readTree(DEPLOY.resolve("prometheus/quota-rules.yaml").toFile());
         List<JsonNode> all = new ArrayList<>();

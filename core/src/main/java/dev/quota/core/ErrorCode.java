@@ -18,7 +18,11 @@ public enum ErrorCode {
     /** The database role lacks a privilege the command needs; the message names it. */
     PERMISSION_DENIED("permission_denied"),
     /** The deployment's settings rule the command out on this database (it does not own what it would write). */
-    NOT_ALLOWED_HERE("not_allowed_here");
+    NOT_ALLOWED_HERE("not_allowed_here"),
+    /** A writing command was pointed at a hot standby: writes go to the primary ({@code --db-url}). */
+    READ_ONLY_DATABASE("read_only_database"),
+    /** The standby had not replayed what the primary had committed within the bound: its answer would be stale. */
+    STANDBY_BEHIND("standby_behind");
 
     private final String code;
 

@@ -5,6 +5,8 @@ import dev.quota.core.drift.DayLedger;
 import dev.quota.core.drift.DriftKind;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -18,6 +20,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 class FindingWriter implements ItemWriter<DayLedger> {
 
     static final String ACTOR = "reconciler";
+    private static final Logger LOG = LoggerFactory.getLogger(FindingWriter.class);
 
     private final Jdbi jdbi;
     private final long runId;
@@ -36,22 +39,29 @@ class FindingWriter implements ItemWriter<DayLedger> {
         jdbi.useHandle(handle -> {
             PreparedBatch batch = handle.prepareBatch("""
                     INSERT INTO quota_reconciliation_drifts
-                        (run_id, user_id, quota_date, used_count, expected, messages, effective_limit, drift, kinds, repaired, unresolved)
-                    VALUES (:runId, :userId, :day, :used, :expected, :messages, :limit, :drift, CAST(:kinds AS text[]), :repaired, :unresolved)
+                        (run_id, user_id, quota_date, used_count, expected, messages, effective_limit, drift, kinds, repaired, unresolved,
+                         primary_used_count, primary_expected)
+                    VALUES (:runId, :userId, :day, :used, :expected, :messages, :limit, :drift, CAST(:kinds AS text[]), :repaired, :unresolved,
+                            :primaryUsed, :primaryExpected)
                     ON CONFLICT (run_id, user_id, quota_date) DO NOTHING
                     """);
             for (DayLedger ledger : chunk) {
                 beforeWrite.accept(ledger);
                 boolean repaired = false;
                 boolean unresolved = true;
+                CounterRepair.Repaired onPrimary = null;
                 if (mode == ReconcileMode.REPAIR && ledger.counterDrift()) {
-                    CounterRepair.repair(handle, ledger.userId(), ledger.quotaDate(), "reconciliation run " + runId, ACTOR,
+                    onPrimary = CounterRepair.repair(handle, ledger.userId(), ledger.quotaDate(), "reconciliation run " + runId, ACTOR,
                             "reconcile-" + runId + "-" + ledger.userId() + "-" + ledger.quotaDate());
-                    repaired = true;
-                    DayLedger after = new DayLedger(ledger.userId(), ledger.quotaDate(), ledger.expected(), ledger.messages(),
-                            ledger.usageDelta(), ledger.granted(), ledger.userExists(), ledger.planLimit(), ledger.expected(),
+                    repaired = onPrimary.changed();
+                    DayLedger after = new DayLedger(ledger.userId(), ledger.quotaDate(), onPrimary.after(), ledger.messages(),
+                            ledger.usageDelta(), ledger.granted(), ledger.userExists(), ledger.planLimit(), onPrimary.after(),
                             ledger.effectiveLimit());
                     unresolved = after.drifting();
+                    if (onPrimary.before() != (ledger.usedCount() == null ? 0 : ledger.usedCount()) || onPrimary.after() != ledger.expected()) {
+                        LOG.warn("user {} on {}: the scan read counter {} for expected {}, the primary holds {} for {}; repaired to the primary's",
+                                ledger.userId(), ledger.quotaDate(), ledger.usedCount(), ledger.expected(), onPrimary.before(), onPrimary.after());
+                    }
                 }
                 batch.bind("runId", runId)
                         .bind("userId", ledger.userId())
@@ -64,6 +74,8 @@ class FindingWriter implements ItemWriter<DayLedger> {
                         .bind("kinds", ledger.kinds().stream().map(DriftKind::code).toArray(String[]::new))
                         .bind("repaired", repaired)
                         .bind("unresolved", unresolved)
+                        .bind("primaryUsed", onPrimary == null ? null : onPrimary.before())
+                        .bind("primaryExpected", onPrimary == null ? null : onPrimary.after())
                         .add();
             }
             if (batch.size() > 0) {

@@ -43,12 +43,15 @@ public final class ReconcileFiles {
     }
 
     static String csv(List<Finding> findings) {
-        StringBuilder csv = new StringBuilder("user_id,quota_date,used_count,expected,messages,limit,drift,kinds,repaired\n");
+        StringBuilder csv = new StringBuilder(
+                "user_id,quota_date,used_count,expected,messages,limit,drift,kinds,repaired,primary_used_count,primary_expected\n");
         for (Finding f : findings) {
             csv.append(f.userId()).append(',').append(f.quotaDate()).append(',')
                     .append(f.usedCount() == null ? "" : f.usedCount()).append(',').append(f.expected()).append(',')
                     .append(f.messages()).append(',').append(f.effectiveLimit() == null ? "" : f.effectiveLimit()).append(',')
-                    .append(f.drift()).append(",\"").append(String.join(",", f.kinds())).append("\",").append(f.repaired()).append('\n');
+                    .append(f.drift()).append(",\"").append(String.join(",", f.kinds())).append("\",").append(f.repaired()).append(',')
+                    .append(f.primaryUsedCount() == null ? "" : f.primaryUsedCount()).append(',')
+                    .append(f.primaryExpected() == null ? "" : f.primaryExpected()).append('\n');
         }
         return csv.toString();
     }
@@ -59,6 +62,19 @@ public final class ReconcileFiles {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The metrics of a run that could not start, for the same collector: success 0, and the
+     * error code that stopped it ({@code standby_behind}: the read URL's standby was stale).
+     */
+    public static void writeErrorMetrics(Path target, String errorCode) {
+        StringBuilder text = new StringBuilder();
+        gauge(text, "quota_reconciliation_success", "1 if the last run completed, else 0.", 0);
+        text.append("# HELP quota_reconciliation_error The error code that stopped the last run before it started.\n");
+        text.append("# TYPE quota_reconciliation_error gauge\n");
+        text.append("quota_reconciliation_error{code=\"").append(errorCode).append("\"} 1\n");
+        writeAtomically(target, text.toString());
     }
 
     /** Prometheus text exposition, for node_exporter's textfile collector. */

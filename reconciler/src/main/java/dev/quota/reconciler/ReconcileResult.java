@@ -12,10 +12,13 @@ import java.util.Map;
  * @param driftsByKind findings per drift kind (a finding may count under several kinds)
  * @param remaining   findings not repaired: all of them in report mode, those no counter change can fix in repair mode
  * @param pruned      expired rows the prune step removed (job instances count as one)
+ * @param scannedOn   where the day ledgers were read: {@code primary} or {@code standby} (the read URL)
+ * @param resumes     how many times the run resumed after the standby cancelled its scan
  */
 public record ReconcileResult(long runId, long jobExecutionId, String status, ReconcileMode mode, QuotaDay from, QuotaDay to,
                               long rowsScanned, long drifts, Map<String, Long> driftsByKind, long repaired,
-                              long remaining, List<Finding> topDrifts, long pruned, Duration duration, String failure) {
+                              long remaining, List<Finding> topDrifts, long pruned, Duration duration, String failure,
+                              String scannedOn, int resumes) {
 
     public boolean completed() {
         return "COMPLETED".equals(status);

@@ -5,7 +5,9 @@ import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.ReadContract;
+import dev.quota.core.db.ServerRole;
 import dev.quota.core.db.SqlStates;
+import dev.quota.core.db.StandbyReplay;
 import dev.quota.core.drift.DayLedger;
 import java.sql.Array;
 import java.sql.Connection;
@@ -18,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -40,27 +45,49 @@ public final class Reconciler implements AutoCloseable {
     /** The advisory lock key that keeps two reconciliations from running at once. */
     private static final long RUN_LOCK = 0x71756f7461726563L;
 
+    /** How many times a run resumes after the standby cancelled its scan (a recovery conflict). */
+    static final int CONFLICT_RESUMES = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
     private final Database database;
+    private final ScanSource scan;
     private final Clock clock;
     private final AnnotationConfigApplicationContext context;
 
     /** On the caller's database, which it does not close. */
     public Reconciler(Database database, Clock clock) {
-        this(database, clock, ledger -> { });
+        this(database, ScanSource.PRIMARY, clock, ledger -> { });
+    }
+
+    /** Writing to {@code database}, the primary, and scanning where {@code scan} says; the caller closes both. */
+    public Reconciler(Database database, ScanSource scan, Clock clock) {
+        this(database, scan, clock, ledger -> { });
     }
 
     /** With a hook that sees each finding before it is written (tests use it to fail mid-step). */
     public Reconciler(Database database, Clock clock, Consumer<DayLedger> hook) {
+        this(database, ScanSource.PRIMARY, clock, hook);
+    }
+
+    /** Scanning where {@code scan} says, with the hook that sees each finding before it is written. */
+    public Reconciler(Database database, ScanSource scan, Clock clock, Consumer<DayLedger> hook) {
         this.database = database;
+        this.scan = scan;
         this.clock = clock;
-        try {
-            database.jdbi().useHandle(handle -> ReadContract.requireUsable(handle, database.config().schemas()));
-        } catch (RuntimeException e) {
-            throw SqlStates.translate(e);
+        ServerRole.requireWritable(database, "the reconciliation (its job repository, runs and repairs)");
+        for (Database reads : scan.standby().map(standby -> List.of(database, standby)).orElse(List.of(database))) {
+            try {
+                reads.jdbi().useHandle(handle -> ReadContract.requireUsable(handle, reads.config().schemas()));
+            } catch (RuntimeException e) {
+                throw SqlStates.translate(e);
+            }
         }
         this.context = new AnnotationConfigApplicationContext();
-        // a delegate, not the pool itself: closing the context must not close the caller's pool
+        // delegates, not the pools themselves: closing the context must not close the caller's pools
         context.registerBean("dataSource", DataSource.class, () -> new DelegatingDataSource(database.dataSource()));
+        context.registerBean(ReconciliationJobConfiguration.StandbyConnections.class, () -> new ReconciliationJobConfiguration.StandbyConnections(
+                new DelegatingDataSource(scan.standby().orElse(database).dataSource())));
         context.registerBean(ReconciliationJobConfiguration.FindingHook.class, () -> hook::accept);
         context.registerBean(ReconciliationJobConfiguration.ConnectionBudget.class,
                 () -> ReconciliationJobConfiguration.ConnectionBudget.forPool(database.config().poolSize()));
@@ -83,16 +110,27 @@ public final class Reconciler implements AutoCloseable {
         if (request.rerun()) {
             parameters.addString(ReconciliationJobConfiguration.RERUN, java.util.UUID.randomUUID().toString());
         }
-        JobParameters jobParameters = parameters.toJobParameters();
         long started = System.nanoTime();
         try (Connection lock = database.dataSource().getConnection()) {
             if (!tryLock(lock)) {
                 throw new QuotaException(ErrorCode.CONTENTION_TIMEOUT, "another reconciliation is running on this database");
             }
             try {
+                String scanOn = scanOn();
+                parameters.addString(ReconciliationJobConfiguration.SCAN_ON, scanOn, false);
+                JobParameters jobParameters = parameters.toJobParameters();
                 recoverStaleExecution(jobParameters);
                 JobExecution execution = context.getBean(JobOperator.class).start(context.getBean(Job.class), jobParameters);
-                return summarize(execution, request, Duration.ofNanos(System.nanoTime() - started));
+                int resumes = 0;
+                while (scanOn.equals(ReconciliationJobConfiguration.SCAN_STANDBY) && resumes < CONFLICT_RESUMES
+                        && execution.getStatus() == BatchStatus.FAILED && cancelledByRecovery(execution)) {
+                    resumes++;
+                    LOG.warn("the standby cancelled the scan (a recovery conflict); resuming run {} from its last committed chunk"
+                            + " ({} of {})", execution.getJobInstanceId(), resumes, CONFLICT_RESUMES);
+                    scanOn();
+                    execution = context.getBean(JobOperator.class).start(context.getBean(Job.class), jobParameters);
+                }
+                return summarize(execution, request, Duration.ofNanos(System.nanoTime() - started), scanOn, resumes);
             } catch (JobInstanceAlreadyCompleteException e) {
                 throw QuotaException.invalidInput("days " + request.from() + ".." + request.to() + " were already reconciled in "
                         + request.mode().code() + " mode; pass --rerun to run them again");
@@ -106,6 +144,35 @@ public final class Reconciler implements AutoCloseable {
         } catch (SQLException e) {
             throw SqlStates.translate(e);
         }
+    }
+
+    /**
+     * Where this run scans: the standby once it has replayed what the primary had committed
+     * by now, else (when allowed) the primary; {@code standby_behind} otherwise, before any
+     * row is read, so that no run is reported clean from data the primary has moved past.
+     */
+    private String scanOn() {
+        if (scan.standby().isEmpty()) {
+            return ReconciliationJobConfiguration.SCAN_PRIMARY;
+        }
+        try {
+            StandbyReplay.Caught caught = StandbyReplay.await(database, scan.standby().get(), scan.catchUpBound());
+            LOG.info("scanning on {}: it had replayed the primary's {} after {} ms", scan.standby().get().describe(),
+                    caught.primaryLsn(), caught.waited().toMillis());
+            return ReconciliationJobConfiguration.SCAN_STANDBY;
+        } catch (QuotaException e) {
+            if (e.code() != ErrorCode.STANDBY_BEHIND || !scan.primaryWhenBehind()) {
+                throw e;
+            }
+            LOG.warn("{}; scanning the primary instead, as asked", e.getMessage());
+            return ReconciliationJobConfiguration.SCAN_PRIMARY;
+        }
+    }
+
+    /** A hot standby cancels a query whose snapshot or locks stand in the way of replay, with SQLSTATE 40001. */
+    private static boolean cancelledByRecovery(JobExecution execution) {
+        return execution.getAllFailureExceptions().stream()
+                .anyMatch(failure -> SqlStates.sqlState(failure).filter(SqlStates.SERIALIZATION_FAILURE::equals).isPresent());
     }
 
     private static void unlock(Connection connection) throws SQLException {
@@ -137,7 +204,7 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    private ReconcileResult summarize(JobExecution execution, ReconcileRequest request, Duration duration) {
+    private ReconcileResult summarize(JobExecution execution, ReconcileRequest request, Duration duration, String scanOn, int resumes) {
         JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
         long runId = execution.getExecutionContext().containsKey(RunRecorder.RUN_ID)
                 ? execution.getExecutionContext().getLong(RunRecorder.RUN_ID) : 0;
@@ -160,13 +227,14 @@ public final class Reconciler implements AutoCloseable {
         return new ReconcileResult(runId, execution.getId(), execution.getStatus().name(), request.mode(), request.from(), request.to(),
                 ((Number) run.get("rows_scanned")).longValue(), ((Number) run.get("drifts")).longValue(), byKind,
                 ((Number) run.get("repaired")).longValue(), ((Number) run.get("remaining")).longValue(),
-                findings(runId, 10), pruned, duration, failure);
+                findings(runId, 10), pruned, duration, failure, scanOn, resumes);
     }
 
     /** A run's findings, the largest drifts first; {@code limit} 0 means all. */
     public List<Finding> findings(long runId, int limit) {
         return new JdbcTemplate(database.dataSource()).query("""
-                SELECT user_id, quota_date, used_count, expected, messages, effective_limit, drift, kinds, repaired
+                SELECT user_id, quota_date, used_count, expected, messages, effective_limit, drift, kinds, repaired,
+                       primary_used_count, primary_expected
                   FROM quota_reconciliation_drifts WHERE run_id = ?
                  ORDER BY abs(drift) DESC, user_id, quota_date
                  LIMIT CASE WHEN ? = 0 THEN NULL ELSE ? END
@@ -178,7 +246,8 @@ public final class Reconciler implements AutoCloseable {
                     Array kinds = rs.getArray("kinds");
                     return new Finding(rs.getLong("user_id"), rs.getObject("quota_date", java.time.LocalDate.class), usedCount,
                             rs.getInt("expected"), rs.getInt("messages"), effectiveLimit, rs.getInt("drift"),
-                            Arrays.asList((String[]) kinds.getArray()), rs.getBoolean("repaired"));
+                            Arrays.asList((String[]) kinds.getArray()), rs.getBoolean("repaired"),
+                            rs.getObject("primary_used_count", Integer.class), rs.getObject("primary_expected", Integer.class));
                 }, runId, limit, limit);
     }
 

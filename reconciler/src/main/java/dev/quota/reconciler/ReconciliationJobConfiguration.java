@@ -57,6 +57,14 @@ public class ReconciliationJobConfiguration {
     /** The database's today when the run started, as of which expired rows are pruned; absent: no pruning. */
     static final String PRUNE_AS_OF = "pruneAsOf";
     static final String PRUNE_STEP = "prune";
+    /** Where this execution's workers read the day ledgers: {@link #SCAN_PRIMARY} or {@link #SCAN_STANDBY} ({@link ScanSource}). */
+    static final String SCAN_ON = "scanOn";
+    static final String SCAN_PRIMARY = "primary";
+    static final String SCAN_STANDBY = "standby";
+
+    /** The read URL's pool (the primary's when none is given): where a worker's cursor reads when the run scans the standby. */
+    public record StandbyConnections(DataSource dataSource) {
+    }
 
     /** Test seam: sees each finding before it is written (a test makes it fail mid-step). */
     public interface FindingHook extends Consumer<DayLedger> {
@@ -140,12 +148,14 @@ public class ReconciliationJobConfiguration {
 
     @Bean
     @StepScope
-    public JdbcCursorItemReader<DayLedger> ledgerReader(DataSource dataSource,
+    public JdbcCursorItemReader<DayLedger> ledgerReader(DataSource dataSource, StandbyConnections standby,
+                                                         @Value("#{jobParameters['scanOn']}") String scanOn,
                                                          @Value("#{jobParameters['from']}") LocalDate from,
                                                          @Value("#{jobParameters['to']}") LocalDate to,
                                                          @Value("#{stepExecutionContext['lowestUserId']}") Long lowest,
                                                          @Value("#{stepExecutionContext['highestUserId']}") Long highest) {
-        JdbcCursorItemReader<DayLedger> reader = new JobStatements.CursorReader<>(dataSource, DayLedgerQuery.SQL, DayLedgerQuery.MAPPER);
+        DataSource source = SCAN_STANDBY.equals(scanOn) ? standby.dataSource() : dataSource;
+        JdbcCursorItemReader<DayLedger> reader = new JobStatements.CursorReader<>(source, DayLedgerQuery.SQL, DayLedgerQuery.MAPPER);
         reader.setName(READER);
         reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(DayLedgerQuery.arguments(from, to, lowest, highest).toArray()));
         // PostgreSQL streams a result only inside a transaction; otherwise it would load the range into memory

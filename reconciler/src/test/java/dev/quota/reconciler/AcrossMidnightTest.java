@@ -7,6 +7,7 @@ import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.ServerClock;
 import dev.quota.core.db.StandIn;
+import dev.quota.core.testing.DebianPostgres;
 import dev.quota.core.testing.FakeClockPostgres;
 import dev.quota.core.testing.QuotaFixtures;
 import java.time.Instant;
@@ -68,7 +69,7 @@ class AcrossMidnightTest {
     void givenTransactionsOpenAcrossMidnight_whenTheyConsumeAndStoreTheirMessages_thenNeitherDayDriftsAndTheJobAgrees()
             throws Exception {
         FakeClockPostgres.assumeAvailable();
-        try (FakeClockPostgres server = FakeClockPostgres.start(MIDNIGHT.minusSeconds(12));
+        try (DebianPostgres server = FakeClockPostgres.start(MIDNIGHT.minusSeconds(12));
              Database database = Database.open(DatabaseConfig.of(server.jdbcUrl("postgres"), "postgres", null)
                      .withPoolSize(THREADS + 4))) {
             StandIn.install(database);

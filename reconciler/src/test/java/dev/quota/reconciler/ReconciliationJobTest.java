@@ -15,6 +15,7 @@ import dev.quota.core.strategy.Strategies;
 import dev.quota.core.testing.ConcurrentCalls;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
+import dev.quota.core.testing.PlantedDrift;
 import dev.quota.core.testing.QuotaFixtures;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -38,12 +39,14 @@ class ReconciliationJobTest {
     private QuotaFixtures fixtures;
     private ChatService service;
     private AdjustmentService adjustments;
+    private PlantedDrift planted;
 
     @BeforeEach
     void setUp() {
         fixtures = db.fixtures();
         service = new ChatService(db.jdbi(), Strategies.open("atomic", db.jdbi()), clock);
         adjustments = new AdjustmentService(db.jdbi(), clock);
+        planted = new PlantedDrift(db.jdbi(), service);
     }
 
     private ReconcileRequest request(ReconcileMode mode) {
@@ -57,21 +60,11 @@ class ReconciliationJobTest {
     }
 
     private long userWithMessages(int limit, int messages) {
-        long user = fixtures.subscribedUser(limit);
-        if (messages > 0) {
-            service.consume(Long.toString(user), messages, null);
-        }
-        return user;
+        return planted.userWithMessages(limit, messages);
     }
 
     private void sql(String statement, Object... args) {
-        db.jdbi().useHandle(h -> {
-            var update = h.createUpdate(statement);
-            for (int i = 0; i < args.length; i++) {
-                update.bind(i, args[i]);
-            }
-            update.execute();
-        });
+        planted.sql(statement, args);
     }
 
     private Map<Long, List<String>> kindsByUser(ReconcileResult result) {
@@ -83,22 +76,7 @@ class ReconciliationJobTest {
 
     /** One user per drift kind, plus clean ones around them. */
     private Map<String, Long> plantEveryKind() {
-        long clean = userWithMessages(10, 4);
-        long overCounted = userWithMessages(10, 3);
-        sql("UPDATE user_daily_quota_usages SET used_count = used_count + 2 WHERE user_id = ?", overCounted);
-        long underCounted = userWithMessages(10, 5);
-        sql("UPDATE user_daily_quota_usages SET used_count = used_count - 1 WHERE user_id = ?", underCounted);
-        long missing = userWithMessages(10, 2);
-        sql("DELETE FROM user_daily_quota_usages WHERE user_id = ?", missing);
-        long orphan = fixtures.unsubscribedUser("orphan@example.com");
-        sql("INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (?, ?, 0)", orphan, DAY.date());
-        long overLimit = userWithMessages(3, 3);
-        sql("INSERT INTO chat_messages (user_id, role, created_at, request_id) VALUES (?, 'user', ?, 'bypass-1'), (?, 'user', ?, 'bypass-2')",
-                overLimit, java.time.OffsetDateTime.parse("2026-07-01T11:00:00Z"), overLimit, java.time.OffsetDateTime.parse("2026-07-01T11:00:01Z"));
-        sql("UPDATE user_daily_quota_usages SET used_count = 5 WHERE user_id = ?", overLimit);
-        long anotherClean = userWithMessages(50, 20);
-        return Map.of("clean", clean, "over_counted", overCounted, "under_counted", underCounted, "missing_counter", missing,
-                "orphan_counter", orphan, "over_limit", overLimit, "another_clean", anotherClean);
+        return planted.everyKind(DAY.date());
     }
 
     @Test

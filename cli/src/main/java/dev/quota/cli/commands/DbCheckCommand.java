@@ -3,18 +3,20 @@ package dev.quota.cli.commands;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Invocation;
 import dev.quota.cli.Output;
+import dev.quota.cli.ReadUrlOption;
 import dev.quota.core.db.ContractCheck;
 import dev.quota.core.db.Database;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Check the database against the read contract, writing nothing.",
                 "It judges the three views with their columns and types, the counter table with its unique key, and an",
                 "index for the nightly scan (with the statement to create it). One line per finding; exit 8",
-                "(schema_mismatch) when the toolkit cannot work here."})
+                "(schema_mismatch) when the toolkit cannot work here. With --read-url, it judges that standby instead."})
 final class DbCheckCommand implements Callable<Integer> {
 
     private final Invocation invocation;
@@ -23,12 +25,16 @@ final class DbCheckCommand implements Callable<Integer> {
         this.invocation = invocation;
     }
 
+    @Mixin
+    ReadUrlOption readUrl;
+
     record Checked(String database, boolean usable, List<String> problems, List<String> warnings, List<String> notes) {
     }
 
     @Override
     public Integer call() {
-        Database database = invocation.session(false).database();
+        // the primary unless --read-url names a standby to judge (QUOTA_READ_URL alone does not)
+        Database database = readUrl.url() == null ? invocation.session(false).database() : invocation.readSession(readUrl, false).database();
         ContractCheck check = ContractCheck.of(database.jdbi(), database.config().schemas());
         Output output = invocation.output();
         if (check.usable()) {

@@ -3,7 +3,9 @@ package dev.quota.cli.commands;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Invocation;
 import dev.quota.cli.Output;
+import dev.quota.cli.ReadUrlOption;
 import dev.quota.cli.RequestIdOption;
+import dev.quota.cli.Session;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
@@ -36,13 +38,17 @@ public final class HistoryCommand implements Callable<Integer> {
     @Mixin
     RequestIdOption requestId;
 
+    @Mixin
+    ReadUrlOption readUrl;
+
     @Override
     public Integer call() {
         if (days < 1 || days > 366) {
             throw QuotaException.invalidInput("--days must be between 1 and 366, got " + days);
         }
-        ReportService reports = invocation.session().reports();
-        QuotaDay to = QuotaDay.today(invocation.clock());
+        Session session = invocation.readSession(readUrl);
+        ReportService reports = session.reports();
+        QuotaDay to = QuotaDay.today(session.clock());
         QuotaDay from = to.minusDays(days - 1L);
         List<DayUsage> usage = reports.history(user, from, to);
         List<AdjustmentRow> trail = reports.adjustments(user, from, to);

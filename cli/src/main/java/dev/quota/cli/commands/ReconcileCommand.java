@@ -3,6 +3,7 @@ package dev.quota.cli.commands;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Output;
 import dev.quota.cli.Invocation;
+import dev.quota.cli.ReadUrlOption;
 import dev.quota.cli.RequestIdOption;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
@@ -13,6 +14,10 @@ import dev.quota.reconciler.ReconcileMode;
 import dev.quota.reconciler.ReconcileRequest;
 import dev.quota.reconciler.ReconcileResult;
 import dev.quota.reconciler.Reconciler;
+import dev.quota.reconciler.ScanSource;
+import dev.quota.core.db.Database;
+import java.time.Duration;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,21 +90,45 @@ public final class ReconcileCommand implements Callable<Integer> {
     @Mixin
     RequestIdOption requestId;
 
+    @Mixin
+    ReadUrlOption readUrl;
+
+    @Option(names = "--standby-wait", defaultValue = "300", paramLabel = "SECONDS",
+            description = "How long to wait for the --read-url standby to replay what the primary had committed when the run started;"
+                    + " then exit 13 (standby_behind) (default: ${DEFAULT-VALUE})")
+    int standbyWaitSeconds;
+
+    @Option(names = "--read-primary-when-behind",
+            description = "When the standby has not caught up in time, scan the primary instead of failing")
+    boolean readPrimaryWhenBehind;
+
     @Override
     public Integer call() {
         ReconcileRequest request = request();
         if (report != null && !ReconcileFiles.isFindingsFile(report)) {
             throw new ParameterException(spec.commandLine(), "--report must end in .csv or .json: " + report);
         }
+        if (standbyWaitSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--standby-wait must be 0 or more seconds, got " + standbyWaitSeconds);
+        }
         Output output = invocation.output();
-        var database = invocation.session(false).database();
+        Database database = invocation.session(false).database();
+        Database reads = invocation.readSession(readUrl, false).database();
+        Optional<Database> standby = reads == database ? Optional.empty() : Optional.of(reads);
         output.note("Reconciling " + request.from() + ".." + request.to() + " in " + request.mode().code() + " mode on "
-                + database.describe() + " ...");
+                + database.describe() + standby.map(s -> ", scanning " + s.describe()).orElse("") + " ...");
         ReconcileResult result;
         List<Finding> findings;
-        try (Reconciler reconciler = new Reconciler(database, invocation.clock())) {
+        ScanSource scan = ScanSource.of(standby, Duration.ofSeconds(standbyWaitSeconds), readPrimaryWhenBehind);
+        try (Reconciler reconciler = new Reconciler(database, scan, invocation.clock())) {
             result = reconciler.run(request);
             findings = report != null ? reconciler.findings(result.runId(), 0) : List.of();
+        } catch (QuotaException e) {
+            if (metricsFile != null) {
+                // the alert must see a run that never started, a stale standby above all (deploy/prometheus)
+                ReconcileFiles.writeErrorMetrics(metricsFile, e.code().code());
+            }
+            throw e;
         }
         if (report != null) {
             ReconcileFiles.writeFindings(report, findings);
@@ -146,12 +175,14 @@ public final class ReconcileCommand implements Callable<Integer> {
     /** The JSON shape of a run. */
     record RunView(long runId, long jobExecutionId, String status, String mode, String from, String to, long rowsScanned,
                    long drifts, Map<String, Long> driftsByKind, long repaired, long needsAttention, long pruned,
-                   double durationSeconds, long rowsPerSecond, List<Finding.Row> topDrifts, String failure) {
+                   double durationSeconds, long rowsPerSecond, List<Finding.Row> topDrifts, String failure, String scannedOn,
+                   int resumes) {
         static RunView of(ReconcileResult result) {
             return new RunView(result.runId(), result.jobExecutionId(), result.status().toLowerCase(Locale.ROOT),
                     result.mode().code(), result.from().toString(), result.to().toString(), result.rowsScanned(), result.drifts(),
                     result.driftsByKind(), result.repaired(), result.remaining(), result.pruned(), result.duration().toMillis() / 1000.0,
-                    Math.round(result.rowsPerSecond()), result.topDrifts().stream().map(Finding.Row::of).toList(), result.failure());
+                    Math.round(result.rowsPerSecond()), result.topDrifts().stream().map(Finding.Row::of).toList(), result.failure(),
+                    result.scannedOn(), result.resumes());
         }
     }
 
@@ -159,7 +190,8 @@ public final class ReconcileCommand implements Callable<Integer> {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"Run", result.runId() + " (" + result.mode().code() + ", " + result.from() + ".." + result.to() + ")"});
         lines.add(new String[] {"Status", result.completed() ? output.style("green", "completed") : output.style("red", result.status().toLowerCase(Locale.ROOT))});
-        lines.add(new String[] {"Rows scanned", String.format("%,d", result.rowsScanned())});
+        lines.add(new String[] {"Rows scanned", String.format("%,d on the %s", result.rowsScanned(), result.scannedOn())
+                + (result.resumes() == 0 ? "" : String.format(" (resumed %d times after recovery conflicts)", result.resumes()))});
         lines.add(new String[] {"Drifts", result.drifts() + "  " + result.driftsByKind()});
         lines.add(new String[] {"Repaired", Long.toString(result.repaired())});
         lines.add(new String[] {"Needs attention", result.remaining() == 0 ? "0" : output.style("bold,yellow", Long.toString(result.remaining()))});

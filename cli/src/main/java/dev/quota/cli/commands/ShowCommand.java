@@ -3,7 +3,9 @@ package dev.quota.cli.commands;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Invocation;
 import dev.quota.cli.Output;
+import dev.quota.cli.ReadUrlOption;
 import dev.quota.cli.RequestIdOption;
+import dev.quota.cli.Session;
 import dev.quota.cli.TextTable;
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.QuotaDay;
@@ -36,10 +38,14 @@ public final class ShowCommand implements Callable<Integer> {
     @Mixin
     RequestIdOption requestId;
 
+    @Mixin
+    ReadUrlOption readUrl;
+
     @Override
     public Integer call() {
-        ReportService reports = invocation.session().reports();
-        QuotaDay day = date.day(invocation.clock());
+        Session session = invocation.readSession(readUrl);
+        ReportService reports = session.reports();
+        QuotaDay day = date.day(session.clock());
         QuotaStatus status = reports.status(user, day);
         List<AdjustmentRow> grants = reports.adjustments(user, day, day).stream()
                 .filter(row -> row.kind().equals(AdjustmentKind.GRANT.code())).toList();
@@ -55,7 +61,7 @@ public final class ShowCommand implements Callable<Integer> {
             String remaining = Integer.toString(status.remaining());
             lines.add(new String[] {"Remaining", status.exhausted() ? output.style("bold,red", remaining + "  (exhausted)")
                     : output.style("bold,green", remaining)});
-            lines.add(new String[] {"Resets at", status.resetAt() + "  (in " + Views.until(invocation.clock().instant(), status.resetAt()) + ")"});
+            lines.add(new String[] {"Resets at", status.resetAt() + "  (in " + Views.until(session.clock().instant(), status.resetAt()) + ")"});
             for (AdjustmentRow grant : grants) {
                 lines.add(new String[] {"Grant", "+" + grant.appliedDelta() + " by " + grant.actor() + " at " + grant.createdAt()
                         + ": " + grant.reason()});

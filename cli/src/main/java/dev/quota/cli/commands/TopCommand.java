@@ -3,7 +3,9 @@ package dev.quota.cli.commands;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Invocation;
 import dev.quota.cli.Output;
+import dev.quota.cli.ReadUrlOption;
 import dev.quota.cli.RequestIdOption;
+import dev.quota.cli.Session;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.persistence.TopUser;
@@ -34,10 +36,14 @@ public final class TopCommand implements Callable<Integer> {
     @Mixin
     RequestIdOption requestId;
 
+    @Mixin
+    ReadUrlOption readUrl;
+
     @Override
     public Integer call() {
-        QuotaDay day = date.day(invocation.clock());
-        List<TopUser> users = invocation.session().reports().top(day, exhausted, limit);
+        Session session = invocation.readSession(readUrl);
+        QuotaDay day = date.day(session.clock());
+        List<TopUser> users = session.reports().top(day, exhausted, limit);
         Output output = invocation.output();
         List<Views.TopRow> rows = users.stream().map(Views.TopRow::of).toList();
         output.result(new Views.Top(day.toString(), exhausted, rows), invocation.requestId(), out -> {

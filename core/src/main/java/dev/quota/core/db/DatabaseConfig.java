@@ -27,6 +27,8 @@ public record DatabaseConfig(
         Duration statementTimeout) {
 
     public static final String URL_VARIABLE = "QUOTA_DB_URL";
+    /** A hot standby of that database, for the commands that only read. */
+    public static final String READ_URL_VARIABLE = "QUOTA_READ_URL";
     public static final int DEFAULT_POOL_SIZE = 10;
 
     /**
@@ -75,6 +77,15 @@ public record DatabaseConfig(
     public static DatabaseConfig of(String jdbcUrl, String user, String password) {
         return new DatabaseConfig(jdbcUrl, user, password, Schemas.DEFAULT, DEFAULT_POOL_SIZE,
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT);
+    }
+
+    /**
+     * The read URL: an explicit one, else {@code QUOTA_READ_URL}; empty means "read where
+     * you write". Never the embedded default nor the {@code PG*} variables, which name the primary.
+     */
+    public static Optional<DatabaseConfig> resolveReads(String explicitUrl, Map<String, String> env) {
+        String url = explicitUrl != null && !explicitUrl.isBlank() ? explicitUrl : env.get(READ_URL_VARIABLE);
+        return url == null || url.isBlank() ? Optional.empty() : Optional.of(withEnvPassword(parse(url), env));
     }
 
     /**

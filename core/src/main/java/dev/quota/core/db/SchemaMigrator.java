@@ -25,7 +25,7 @@ public final class SchemaMigrator {
 
     public static final String LOCATION = "db/toolkit";
     /** The latest version in {@link #LOCATION}; a test keeps this in step with the files. */
-    public static final int LATEST_VERSION = 5;
+    public static final int LATEST_VERSION = 6;
 
     private final Flyway flyway;
     private final Schemas schemas;
@@ -105,6 +105,7 @@ public final class SchemaMigrator {
 
     /** Migrates the toolkit's schema, then creates the read contract's default views where the layout defines them. */
     public static Installed install(Database database) {
+        ServerRole.requireWritable(database, "quota db migrate");
         int applied = database.migrator().migrate();
         ReadContract.Outcome views = database.jdbi().inTransaction(handle ->
                 ReadContract.createDefaultViews(handle, database.config().schemas()));

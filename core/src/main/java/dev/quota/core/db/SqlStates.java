@@ -23,6 +23,8 @@ public final class SqlStates {
     public static final String UNDEFINED_TABLE = "42P01";
     public static final String UNDEFINED_COLUMN = "42703";
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
+    /** A write in a read-only transaction: on a hot standby, every write. */
+    public static final String READ_ONLY_SQL_TRANSACTION = "25006";
 
     private SqlStates() {
     }
@@ -65,6 +67,9 @@ public final class SqlStates {
             return new QuotaException(ErrorCode.CONTENTION_TIMEOUT,
                     "the database did not grant the change in time (" + detail + "); nothing was changed, retry later",
                     Map.of("sql_state", state), null, failure);
+        }
+        if (state.equals(READ_ONLY_SQL_TRANSACTION)) {
+            return ServerRole.readOnly(detail, failure);
         }
         if (state.equals(UNDEFINED_TABLE) || state.equals(UNDEFINED_COLUMN)) {
             return new QuotaException(ErrorCode.SCHEMA_MISMATCH,

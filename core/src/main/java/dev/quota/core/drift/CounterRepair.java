@@ -6,7 +6,6 @@ import dev.quota.core.persistence.AdjustmentDao;
 import dev.quota.core.persistence.UsageDao;
 import dev.quota.core.strategy.CounterKey;
 import java.time.LocalDate;
-import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -30,27 +29,40 @@ public final class CounterRepair {
                        WHERE user_id = :userId AND quota_date = :day AND kind = ANY(CAST(:usageKinds AS text[]))))
             """;
 
-    /** What a repair changed. */
+    /**
+     * What a repair found on the counter it locked, and what it left there.
+     *
+     * @param before the counter under the lock
+     * @param after  what the log says it must be: what the counter holds now
+     */
     public record Repaired(int before, int after) {
         public int delta() {
             return after - before;
+        }
+
+        public boolean changed() {
+            return before != after;
         }
     }
 
     private CounterRepair() {
     }
 
-    /** Runs in the caller's transaction; empty when the counter already matched the log. */
-    public static Optional<Repaired> repair(Handle handle, long userId, LocalDate day, String reason, String actor, String requestId) {
+    /**
+     * Runs in the caller's transaction, on the primary: what it finds there under the lock
+     * decides, whatever a scan (of a standby, or of a counter still moving) said. Nothing is
+     * written when the counter already matches the log.
+     */
+    public static Repaired repair(Handle handle, long userId, LocalDate day, String reason, String actor, String requestId) {
         int before = new CounterKey(userId, QuotaDay.of(day)).lock(handle);
         int expected = handle.createQuery(EXPECTED).bind("userId", userId).bind("day", day)
                 .bind("usageKinds", AdjustmentKind.usageChangingCodes()).mapTo(Integer.class).one();
-        if (before == expected) {
-            return Optional.empty();
+        Repaired repaired = new Repaired(before, expected);
+        if (repaired.changed()) {
+            handle.attach(UsageDao.class).write(userId, day, expected);
+            handle.attach(AdjustmentDao.class).insert(userId, day, AdjustmentKind.RECONCILE.code(), expected, repaired.delta(),
+                    reason, actor, requestId);
         }
-        handle.attach(UsageDao.class).write(userId, day, expected);
-        handle.attach(AdjustmentDao.class).insert(userId, day, AdjustmentKind.RECONCILE.code(), expected, expected - before,
-                reason, actor, requestId);
-        return Optional.of(new Repaired(before, expected));
+        return repaired;
     }
 }
