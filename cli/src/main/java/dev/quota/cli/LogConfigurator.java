@@ -42,6 +42,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
         context.getLogger("com.zaxxer.hikari").setLevel(Level.ERROR);
         context.getLogger("dev.quota").setLevel(Level.WARN);
+        context.getLogger(Logging.BATCH).setLevel(Level.OFF); // -v shows it (Logging)
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -6,9 +6,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Log levels follow {@code -v}, command by command: the toolkit's debug lines with it, its
- * configured level without it, so a {@code -v} in the shell ends with its command.
+ * configured level without it, so a {@code -v} in the shell ends with its command. Spring
+ * Batch's own error logs (a step's stack trace) show only with {@code -v}: a failed run
+ * comes back to the command as its one-line failure, and a run the standby cancelled is
+ * resumed, which the toolkit's warning says.
  */
 final class Logging {
+
+    static final String BATCH = "org.springframework.batch";
 
     private static boolean captured;
     /** The toolkit logger's level before any {@code -v}; null: inherited. */
@@ -26,5 +31,8 @@ final class Logging {
             captured = true;
         }
         toolkit.setLevel(verbose ? Level.DEBUG : configured);
+        if (LoggerFactory.getLogger(BATCH) instanceof Logger batch && batch.getLevel() != null) {
+            batch.setLevel(verbose ? Level.WARN : Level.OFF);
+        }
     }
 }

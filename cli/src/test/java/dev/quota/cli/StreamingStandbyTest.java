@@ -212,7 +212,7 @@ class StreamingStandbyTest {
         CliRun.run(url(primary, name), nextMorning, "", false, "demo", "seed", "--users", "3000", "--days", "1", "--messages", "9000",
                 "--drift-rate", "0.01", "--last-day", DAY.toString(), "--replace").exits(0);
         caughtUp();
-        ReconcileRequest paced = new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 100, 1, false, true, 1000, false);
+        ReconcileRequest paced = new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 100, 1, false, true, 600, false);
         CompletableFuture<ReconcileResult> run = CompletableFuture.supplyAsync(() -> reconcile(paced, onTheStandby(), ledger -> { }));
         Await.until("the job's cursor on the standby's counters", () -> standbyScanHoldsCounters() || run.isDone());
         assertThat(run.isDone()).as("the scan was still running").isFalse();

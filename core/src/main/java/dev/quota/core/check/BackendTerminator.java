@@ -14,7 +14,10 @@ import dev.quota.core.db.DatabaseConfig;
 /**
  * Chaos for the simulator and the fault-injection tests: from a connection of its own, it
  * terminates ({@code pg_terminate_backend}) random backends of the toolkit's pool in one
- * database at a fixed pace, until closed. Needs a role allowed to signal those backends
+ * database at a fixed pace, until closed. Only backends at work (running a statement or
+ * inside a transaction): a fault mid-change is what the callers must survive, and killing
+ * idle or half-opened connections only starves the pool, whose creator then backs off for
+ * seconds. Needs a role allowed to signal those backends
  * (the same role, or a superuser).
  */
 public final class BackendTerminator implements AutoCloseable {
@@ -45,7 +48,7 @@ public final class BackendTerminator implements AutoCloseable {
                         SELECT count(pg_terminate_backend(pid)) FROM (
                           SELECT pid FROM pg_stat_activity
                            WHERE datname = current_database() AND application_name = 'quota'
-                             AND pid <> pg_backend_pid()
+                             AND state IN ('active', 'idle in transaction') AND pid <> pg_backend_pid()
                            ORDER BY random() LIMIT""" + " " + perRound + ") AS victims")) {
                     rs.next();
                     terminated.addAndGet(rs.getLong(1));

@@ -108,12 +108,12 @@ class ConsumptionStrategyContractTest {
     // --- hot user: every thread on one counter ------------------------------------------------
 
     @Test
-    void givenOneHotUserWithLimit5000_when32ThreadsTry500TimesEach_thenExactly5000AreAcceptedAndStored() {
-        hotUser(5000);
+    void givenOneHotUserWithLimit2000_when32ThreadsTry100TimesEach_thenExactly2000AreAcceptedAndStored() {
+        hotUser(2000);
     }
 
     @Test
-    void givenOneHotUserWithLimit1000_when32ThreadsTry500TimesEach_thenExactly1000AreAcceptedAndStored() {
+    void givenOneHotUserWithLimit1000_when32ThreadsTry100TimesEach_thenExactly1000AreAcceptedAndStored() {
         hotUser(1000);
     }
 
@@ -121,11 +121,11 @@ class ConsumptionStrategyContractTest {
         long user = db.fixtures().subscribedUser(limit);
         ChatService service = service(db);
 
-        Outcomes outcomes = ConcurrentCalls.run(32, 500, (t, a) -> service.acceptMessage(Long.toString(user), null));
+        Outcomes outcomes = ConcurrentCalls.run(32, 100, (t, a) -> service.acceptMessage(Long.toString(user), null));
 
         assertOnlyCleanErrors(outcomes);
         assertThat(outcomes.accepted.sum()).isEqualTo(limit);
-        assertThat(outcomes.errors(ErrorCode.QUOTA_EXCEEDED)).isEqualTo(32 * 500 - limit);
+        assertThat(outcomes.errors(ErrorCode.QUOTA_EXCEEDED)).isEqualTo(32 * 100 - limit);
         assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(limit);
         assertThat(db.fixtures().messageCount(user, DAY)).isEqualTo(limit);
     }
@@ -259,7 +259,9 @@ class ConsumptionStrategyContractTest {
         ConcurrentCalls.Call call = (t, a) -> service.acceptMessage(Long.toString(ids[plan[t][a]]), "kill-" + t + "-" + a);
 
         Outcomes outcomes;
-        try (BackendTerminator killer = new BackendTerminator(db.config(), Duration.ofMillis(15), 2)) {
+        // one kill every 40 ms, about as fast as the pool opens connections again (HikariCP adds one
+        // every 30 ms at most): faster only starves the callers of connections, which proves nothing more
+        try (BackendTerminator killer = new BackendTerminator(db.config(), Duration.ofMillis(40), 1)) {
             outcomes = ConcurrentCalls.run(threads, perThread, call);
             assertThat(killer.terminated()).as("backends terminated").isPositive();
         }

@@ -60,7 +60,7 @@ public final class DebianPostgres implements AutoCloseable {
     public DebianPostgres startStandby(String settings) {
         Path standbyDirectory = newDirectory("quota-pg15-standby-");
         runAsServerUser(Map.of(), BIN.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
-                "-U", "postgres", "-D", standbyDirectory.resolve("data").toString(), "-R", "-X", "stream", "--no-sync");
+                "-U", "postgres", "-D", standbyDirectory.resolve("data").toString(), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync");
         DebianPostgres standby = new DebianPostgres(standbyDirectory, freePort(), environment);
         standby.launch("-c hot_standby=on " + settings);
         return standby;
