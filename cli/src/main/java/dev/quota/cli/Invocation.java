@@ -61,7 +61,7 @@ public final class Invocation implements AutoCloseable {
 
     /** The command tree on this invocation (options, session), writing elsewhere: the shell's terminal. */
     public CommandLine commandLineWritingTo(PrintWriter shellOut, PrintWriter shellErr) {
-        return commandLines.apply(new Invocation(world, global, shellOut, shellErr, sessions, commandLines));
+        return commandLines.apply(new Invocation(world.withoutProgress(), global, shellOut, shellErr, sessions, commandLines));
     }
 
     GlobalOptions global() {
@@ -79,6 +79,16 @@ public final class Invocation implements AutoCloseable {
 
     public boolean verbose() {
         return global.verbose;
+    }
+
+    /**
+     * Where a long command reports its progress: the terminal's status line when the
+     * output is a table on a terminal with colour on, else nowhere. The caller closes it
+     * before it prints its result.
+     */
+    public ProgressLine progress() {
+        boolean drawn = global.format == Output.Format.table && world.colour();
+        return ProgressLine.on(drawn ? world.progressTerminal().get() : null);
     }
 
     public Output output() {

@@ -1,6 +1,7 @@
 package dev.quota.reconciler;
 
 import dev.quota.core.ErrorCode;
+import dev.quota.core.Progress;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.db.Database;
@@ -91,11 +92,17 @@ public final class Reconciler implements AutoCloseable {
         context.registerBean(ReconciliationJobConfiguration.FindingHook.class, () -> hook::accept);
         context.registerBean(ReconciliationJobConfiguration.ConnectionBudget.class,
                 () -> ReconciliationJobConfiguration.ConnectionBudget.forPool(database.config().poolSize()));
+        context.registerBean(ScanProgress.class, ScanProgress::new);
         context.register(ReconciliationJobConfiguration.class);
         context.refresh();
     }
 
     public ReconcileResult run(ReconcileRequest request) {
+        return run(request, Progress.NONE);
+    }
+
+    /** As {@link #run(ReconcileRequest)}, reporting the day ledgers read to {@code progress}. */
+    public ReconcileResult run(ReconcileRequest request, Progress progress) {
         request.requireFinishedDays(clock);
         JobParametersBuilder parameters = new JobParametersBuilder()
                 .addLocalDate(ReconciliationJobConfiguration.FROM, request.from().date())
@@ -118,6 +125,7 @@ public final class Reconciler implements AutoCloseable {
             try {
                 String scanOn = scanOn();
                 parameters.addString(ReconciliationJobConfiguration.SCAN_ON, scanOn, false);
+                context.getBean(ScanProgress.class).start(progress, progress == Progress.NONE ? 0 : countersIn(request, scanOn));
                 JobParameters jobParameters = parameters.toJobParameters();
                 recoverStaleExecution(jobParameters);
                 JobExecution execution = context.getBean(JobOperator.class).start(context.getBean(Job.class), jobParameters);
@@ -167,6 +175,14 @@ public final class Reconciler implements AutoCloseable {
             LOG.warn("{}; scanning the primary instead, as asked", e.getMessage());
             return ReconciliationJobConfiguration.SCAN_PRIMARY;
         }
+    }
+
+    /** About as many rows as the scan will read: the range's counters, on the server it scans (shown as a total, never relied on). */
+    private long countersIn(ReconcileRequest request, String scanOn) {
+        Database reads = scanOn.equals(ReconciliationJobConfiguration.SCAN_STANDBY) ? scan.standby().orElseThrow() : database;
+        return reads.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT count(*) FROM user_daily_quota_usages WHERE quota_date BETWEEN :from AND :to")
+                .bind("from", request.from().date()).bind("to", request.to().date()).mapTo(Long.class).one());
     }
 
     /** A hot standby cancels a query whose snapshot or locks stand in the way of replay, with SQLSTATE 40001. */

@@ -124,6 +124,7 @@ public class ReconciliationJobConfiguration {
     @JobScope
     public Step reconcileStep(JobRepository jobRepository, JdbcTransactionManager transactionManager, DataSource dataSource,
                               JdbcCursorItemReader<DayLedger> ledgerReader, FindingWriter findingWriter, ConnectionBudget budget,
+                              ScanProgress progress,
                               @Value("#{jobParameters['chunkSize']}") Long chunkSize,
                               @Value("#{jobParameters['partitions']}") Long partitions,
                               @Value("#{jobParameters['maxRowsPerSecond']}") Long maxRowsPerSecond) {
@@ -135,6 +136,7 @@ public class ReconciliationJobConfiguration {
                 .processor(onlyDrifting)
                 .writer(findingWriter)
                 .listener(ReadPace.of(maxRowsPerSecond == null ? 0 : maxRowsPerSecond))
+                .listener(progress)
                 .build();
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("reconcile-");
         executor.setConcurrencyLimit(Math.max(1, Math.min(partitions.intValue(), budget.partitionsAtOnce())));

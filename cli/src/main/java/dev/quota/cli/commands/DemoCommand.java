@@ -3,6 +3,7 @@ package dev.quota.cli.commands;
 import dev.quota.cli.Output;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Invocation;
+import dev.quota.cli.ProgressLine;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.db.DeploymentSettings;
@@ -67,7 +68,10 @@ public final class DemoCommand {
             SeedPlan plan = new SeedPlan(users, days, messages, driftRate, seed, last);
             Output output = invocation.output();
             output.note("Seeding " + users + " users over " + days + " days into " + database.describe() + " ...");
-            SeedResult result = new DemoSeeder(database.dataSource()).seed(plan, replace);
+            SeedResult result;
+            try (ProgressLine progress = invocation.progress()) {
+                result = new DemoSeeder(database.dataSource()).seed(plan, replace, progress);
+            }
             Seeded data = new Seeded(result.users(), result.days(), result.userMessages(), result.assistantMessages(),
                     result.counters(), result.grants(), result.plantedDrift(), result.elapsed().toMillis() / 1000.0);
             output.result(data, invocation.requestId(), out -> {

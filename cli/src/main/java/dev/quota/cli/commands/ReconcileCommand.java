@@ -2,6 +2,7 @@ package dev.quota.cli.commands;
 
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Output;
+import dev.quota.cli.ProgressLine;
 import dev.quota.cli.Invocation;
 import dev.quota.cli.ReadUrlOption;
 import dev.quota.cli.RequestIdOption;
@@ -121,7 +122,9 @@ public final class ReconcileCommand implements Callable<Integer> {
         List<Finding> findings;
         ScanSource scan = ScanSource.of(standby, Duration.ofSeconds(standbyWaitSeconds), readPrimaryWhenBehind);
         try (Reconciler reconciler = new Reconciler(database, scan, invocation.clock())) {
-            result = reconciler.run(request);
+            try (ProgressLine progress = invocation.progress()) {
+                result = reconciler.run(request, progress);
+            }
             findings = report != null ? reconciler.findings(result.runId(), 0) : List.of();
         } catch (QuotaException e) {
             if (metricsFile != null) {

@@ -2,6 +2,7 @@ package dev.quota.cli.commands;
 
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Output;
+import dev.quota.cli.ProgressLine;
 import dev.quota.cli.Invocation;
 import dev.quota.cli.StrategyOption;
 import dev.quota.cli.TextTable;
@@ -14,7 +15,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,32 +67,17 @@ public final class SimulateCommand implements Callable<Integer> {
         Output output = invocation.output();
         output.note("Simulating " + requests + " messages from " + users + " users on " + threads + " threads with the "
                 + name + " strategy (" + distribution + (chaos ? ", chaos" : "") + ") on " + database.describe());
-        SimulationResult result = new Simulation(database.config(), jdbi -> Strategies.open(name, jdbi), settings, invocation.clock())
-                .run(progressBar(output, settings));
+        SimulationResult result;
+        try (ProgressLine progress = invocation.progress()) {
+            result = new Simulation(database.config(), jdbi -> Strategies.open(name, jdbi), settings, invocation.clock())
+                    .run(done -> progress.update("messages", done, settings.requests()));
+        }
         output.result(Simulated.of(result), invocation.requestId(), out -> print(out, output, result));
         if (!result.passed()) {
             output.note(output.style("bold,red", "INVARIANT BROKEN") + ": " + result.problems().get(0));
             return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
-    }
-
-    private LongConsumer progressBar(Output output, SimulationSettings settings) {
-        if (!invocation.world().interactive() || output.json()) {
-            return done -> { };
-        }
-        long started = System.nanoTime();
-        return done -> {
-            int width = 30;
-            int filled = (int) (width * done / settings.requests());
-            double seconds = (System.nanoTime() - started) / 1e9;
-            output.err().printf("\r[%s%s] %3d%%  %,d/%,d  %,.0f msg/s ", "#".repeat(filled), " ".repeat(width - filled),
-                    100 * done / settings.requests(), done, settings.requests(), seconds == 0 ? 0 : done / seconds);
-            if (done >= settings.requests()) {
-                output.err().println();
-            }
-            output.err().flush();
-        };
     }
 
     record Latency(double p50, double p95, double p99, double max) {

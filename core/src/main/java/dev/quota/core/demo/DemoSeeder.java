@@ -1,5 +1,6 @@
 package dev.quota.core.demo;
 
+import dev.quota.core.Progress;
 import dev.quota.core.QuotaException;
 import dev.quota.core.db.SqlStates;
 import java.io.IOException;
@@ -38,6 +39,9 @@ public final class DemoSeeder {
 
     private final DataSource dataSource;
 
+    /** Rows between two progress reports: a report costs nothing next to 10,000 rows of COPY text. */
+    private static final int PROGRESS_EVERY = 10_000;
+
     public DemoSeeder(DataSource dataSource) {
         this.dataSource = dataSource;
     }
@@ -47,6 +51,11 @@ public final class DemoSeeder {
      * {@code replace}, which first empties every quota table.
      */
     public SeedResult seed(SeedPlan plan, boolean replace) {
+        return seed(plan, replace, Progress.NONE);
+    }
+
+    /** As {@link #seed(SeedPlan, boolean)}, reporting the messages and counters loaded to {@code progress}. */
+    public SeedResult seed(SeedPlan plan, boolean replace, Progress progress) {
         long started = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -66,10 +75,12 @@ public final class DemoSeeder {
                     }
                 }
             }
-            SeedResult result = load(connection, plan, started);
+            SeedResult result = load(connection, plan, started, progress);
+            progress.update("committing", 0, 0);
             connection.commit();
             try (Statement statement = connection.createStatement()) {
                 connection.setAutoCommit(true);
+                progress.update("analyzing", 0, 0);
                 statement.execute("ANALYZE users, user_subscriptions, user_daily_quota_usages, chat_messages, quota_adjustments");
             }
             return result;
@@ -78,7 +89,7 @@ public final class DemoSeeder {
         }
     }
 
-    private SeedResult load(Connection connection, SeedPlan plan, long started) throws SQLException, IOException {
+    private SeedResult load(Connection connection, SeedPlan plan, long started, Progress progress) throws SQLException, IOException {
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
         SplittableRandom random = new SplittableRandom(plan.seed());
         LocalDate lastDay = plan.lastDay().date();
@@ -139,7 +150,9 @@ public final class DemoSeeder {
                     for (int i = 0; i < k; i++) {
                         String at = timestamp(day, random.nextInt(86_400), random.nextInt(1_000_000));
                         messages.row(++messageId, u + 1, (long) (u + 1) * 1000 + d, "user", at, "seed-" + messageId);
-                        userMessages++;
+                        if (++userMessages % PROGRESS_EVERY == 0) {
+                            progress.update("messages", userMessages, plan.messages());
+                        }
                         if (messageId % ASSISTANT_EVERY == 0) {
                             messages.row(++messageId, u + 1, (long) (u + 1) * 1000 + d, "assistant", at, null);
                             assistantMessages++;
@@ -183,6 +196,9 @@ public final class DemoSeeder {
                     }
                     usages.row(u + 1, day, used, day + " 23:59:59+00");
                     counters++;
+                    if (u % PROGRESS_EVERY == 0) {
+                        progress.update("counters", (long) d * plan.users() + u, (long) plan.days() * plan.users());
+                    }
                 }
             }
         }
