@@ -17,6 +17,7 @@ final class VersionProvider implements IVersionProvider {
         }
         return new String[] {
                 "quota " + properties.getProperty("version", "unknown"),
-                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ") in "
+                        + System.getProperty("java.home")};
     }
 }
