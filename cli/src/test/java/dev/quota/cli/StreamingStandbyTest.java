@@ -8,6 +8,7 @@ import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.StandIn;
 import dev.quota.core.db.StandbyReplay;
+import dev.quota.core.drift.DayLedger;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.testing.Await;
 import dev.quota.core.testing.DebianPostgres;
@@ -21,6 +22,7 @@ import dev.quota.reconciler.ReconcileResult;
 import dev.quota.reconciler.Reconciler;
 import dev.quota.reconciler.ScanSource;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -115,7 +117,7 @@ class StreamingStandbyTest {
         return reconcile(new ReconcileRequest(DAY, DAY, mode, 2, 2, false, true), scan, ledger -> { });
     }
 
-    private ReconcileResult reconcile(ReconcileRequest request, ScanSource scan, Consumer<dev.quota.core.drift.DayLedger> hook) {
+    private ReconcileResult reconcile(ReconcileRequest request, ScanSource scan, Consumer<DayLedger> hook) {
         try (Reconciler reconciler = new Reconciler(onPrimary, scan, nextMorning, hook)) {
             return reconciler.run(request);
         }
@@ -165,10 +167,10 @@ class StreamingStandbyTest {
     void givenAMessageStoredOnThePrimaryAfterTheScanReadItsDay_whenRepaired_thenThePrimaryWinsAndTheFindingSaysSo() {
         long overCounted = planted.everyKind(DAY.date()).get("over_counted");
         // live traffic, after the standby's row was read and before the repair locks the counter
-        Consumer<dev.quota.core.drift.DayLedger> lateMessage = ledger -> {
+        Consumer<DayLedger> lateMessage = ledger -> {
             if (ledger.userId() == overCounted) {
                 planted.sql("INSERT INTO chat_messages (user_id, role, created_at, request_id) VALUES (?, 'user', ?, 'late-one')",
-                        overCounted, DAY.date().atTime(23, 0).atOffset(java.time.ZoneOffset.UTC));
+                        overCounted, DAY.date().atTime(23, 0).atOffset(ZoneOffset.UTC));
             }
         };
 
