@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
@@ -129,16 +130,8 @@ public final class Invocation implements AutoCloseable {
 
     /** As {@link #session()}; {@code requireSchema} false for the commands that create or check it. */
     public Session session(boolean requireSchema) {
-        Session session = sessions.current;
-        if (session != null && !session.serves(global.dbUrl)) {
-            session.close();
-            session = null;
-        }
-        if (session == null) {
-            Database database = Database.openDefault(global.dbUrl, world.env());
-            session = new Session(global.dbUrl, database, world.clockOf().apply(database));
-            sessions.current = session;
-        }
+        Session session = serving(sessions.current, global.dbUrl, () -> Database.openDefault(global.dbUrl, world.env()));
+        sessions.current = session;
         if (requireSchema && !session.database().embedded()) {
             requireQuotaTables(session.database());
         }
@@ -161,21 +154,24 @@ public final class Invocation implements AutoCloseable {
         if (config.isEmpty()) {
             return session(requireSchema);
         }
-        String key = config.get().jdbcUrl();
-        Session session = sessions.reading;
-        if (session != null && !session.serves(key)) {
-            session.close();
-            session = null;
-        }
-        if (session == null) {
-            Database database = Database.openReads(url, world.env()).orElseThrow();
-            session = new Session(key, database, world.clockOf().apply(database));
-            sessions.reading = session;
-        }
+        Session session = serving(sessions.reading, config.get().jdbcUrl(), () -> Database.open(config.get().tunedBy(world.env())));
+        sessions.reading = session;
         if (requireSchema) {
             requireQuotaTables(session.database());
         }
         return session;
+    }
+
+    /** {@code held} if it serves {@code key}; else it is closed and a session on what {@code open} opens replaces it. */
+    private Session serving(Session held, String key, Supplier<Database> open) {
+        if (held != null && held.serves(key)) {
+            return held;
+        }
+        if (held != null) {
+            held.close();
+        }
+        Database database = open.get();
+        return new Session(key, database, world.clockOf().apply(database));
     }
 
     private static void requireQuotaTables(Database database) {

@@ -1,5 +1,6 @@
 package dev.quota.reconciler;
 
+import dev.quota.core.drift.CounterRepair;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -15,8 +16,7 @@ public record Finding(long userId, LocalDate quotaDate, Integer usedCount, int e
 
     /** The scan (a standby behind, or a counter still moving) read other numbers than the primary held; the primary won. */
     public boolean primaryDisagreed() {
-        return primaryExpected != null && (primaryExpected != expected
-                || !primaryUsedCount.equals(usedCount == null ? 0 : usedCount));
+        return primaryExpected != null && new CounterRepair.Repaired(primaryUsedCount, primaryExpected).disagreesWith(usedCount, expected);
     }
 
     /** Its JSON shape, in the report file and in {@code quota reconcile -o json}: dates as ISO text, the limit as {@code limit}. */

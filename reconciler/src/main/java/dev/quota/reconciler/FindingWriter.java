@@ -58,7 +58,7 @@ class FindingWriter implements ItemWriter<DayLedger> {
                             ledger.usageDelta(), ledger.granted(), ledger.userExists(), ledger.planLimit(), onPrimary.after(),
                             ledger.effectiveLimit());
                     unresolved = after.drifting();
-                    if (onPrimary.before() != (ledger.usedCount() == null ? 0 : ledger.usedCount()) || onPrimary.after() != ledger.expected()) {
+                    if (onPrimary.disagreesWith(ledger.usedCount(), ledger.expected())) {
                         LOG.warn("user {} on {}: the scan read counter {} for expected {}, the primary holds {} for {}; repaired to the primary's",
                                 ledger.userId(), ledger.quotaDate(), ledger.usedCount(), ledger.expected(), onPrimary.before(), onPrimary.after());
                     }

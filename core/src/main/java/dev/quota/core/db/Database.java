@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.quota.core.QuotaException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -55,11 +54,6 @@ public final class Database implements AutoCloseable {
             server.close();
             throw e;
         }
-    }
-
-    /** The read URL's database ({@link DatabaseConfig#resolveReads}), tuned like the primary; empty when none is set. */
-    public static Optional<Database> openReads(String explicitReadUrl, Map<String, String> env) {
-        return DatabaseConfig.resolveReads(explicitReadUrl, env).map(config -> open(config.tunedBy(env)));
     }
 
     private static Database open(DatabaseConfig config, EmbeddedDatabase embedded) {

@@ -43,6 +43,11 @@ public final class CounterRepair {
         public boolean changed() {
             return before != after;
         }
+
+        /** Whether a scan that read {@code usedCount} (null: no counter) and {@code expected} saw other numbers than the primary held. */
+        public boolean disagreesWith(Integer usedCount, int expected) {
+            return before != (usedCount == null ? 0 : usedCount) || after != expected;
+        }
     }
 
     private CounterRepair() {

@@ -2,6 +2,7 @@ package dev.quota.core.retention;
 
 import dev.quota.core.retention.RetentionSettings.Cutoffs;
 import java.util.List;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -12,55 +13,19 @@ import org.jdbi.v3.core.Handle;
  */
 public enum ExpiringRows {
 
-    /** quota.consume's request ids past the idempotency window. */
-    REQUEST_IDS("request_ids", List.of("consumed_requests")) {
-        private static final String EXPIRED = "SELECT c.ctid FROM consumed_requests c WHERE c.quota_date < :before";
-
-        @Override
-        long count(Handle handle, Cutoffs cutoffs) {
-            return countOf(handle, EXPIRED, cutoffs.requestDaysBefore());
-        }
-
-        @Override
-        int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
-            // by ctid: a row is never updated, so its ctid is its address for the whole delete
-            return deleteByKey(handle, "consumed_requests", "ctid", EXPIRED, cutoffs.requestDaysBefore(), batchSize);
-        }
-    },
+    /** quota.consume's request ids past the idempotency window; by ctid: a row is never updated, so its ctid is its address. */
+    REQUEST_IDS("request_ids", "consumed_requests", "ctid",
+            "SELECT c.ctid FROM consumed_requests c WHERE c.quota_date < :before", "", Cutoffs::requestDaysBefore),
 
     /** The findings of expired reconciliation runs. */
-    FINDINGS("reconciliation_findings", List.of("quota_reconciliation_drifts")) {
-        private static final String EXPIRED = """
-                SELECT d.id FROM quota_reconciliation_runs r JOIN quota_reconciliation_drifts d ON d.run_id = r.id
-                 WHERE r.started_at < :before""";
+    FINDINGS("reconciliation_findings", "quota_reconciliation_drifts", "id", """
+            SELECT d.id FROM quota_reconciliation_runs r JOIN quota_reconciliation_drifts d ON d.run_id = r.id
+             WHERE r.started_at < :before""", "", Cutoffs::runsStartedBefore),
 
-        @Override
-        long count(Handle handle, Cutoffs cutoffs) {
-            return countOf(handle, EXPIRED, cutoffs.runsStartedBefore());
-        }
-
-        @Override
-        int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
-            return deleteByKey(handle, "quota_reconciliation_drifts", "id", EXPIRED, cutoffs.runsStartedBefore(), batchSize);
-        }
-    },
-
-    /** Expired reconciliation runs, once their findings are gone. */
-    RUNS("reconciliation_runs", List.of("quota_reconciliation_runs")) {
-        private static final String EXPIRED = "SELECT r.id FROM quota_reconciliation_runs r WHERE r.started_at < :before";
-
-        @Override
-        long count(Handle handle, Cutoffs cutoffs) {
-            return countOf(handle, EXPIRED, cutoffs.runsStartedBefore());
-        }
-
-        @Override
-        int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
-            return deleteByKey(handle, "quota_reconciliation_runs", "id", EXPIRED
-                    + " AND NOT EXISTS (SELECT 1 FROM quota_reconciliation_drifts d WHERE d.run_id = r.id)",
-                    cutoffs.runsStartedBefore(), batchSize);
-        }
-    },
+    /** Expired reconciliation runs, deleted once their findings are gone. */
+    RUNS("reconciliation_runs", "quota_reconciliation_runs", "id",
+            "SELECT r.id FROM quota_reconciliation_runs r WHERE r.started_at < :before",
+            " AND NOT EXISTS (SELECT 1 FROM quota_reconciliation_drifts d WHERE d.run_id = r.id)", Cutoffs::runsStartedBefore),
 
     /**
      * Spring Batch's record of expired job instances: an instance whose every execution ended
@@ -71,7 +36,7 @@ public enum ExpiringRows {
      * killed and never resumed keeps its few rows until {@code quota reconcile} resumes it).
      */
     JOB_EXECUTIONS("job_instances", List.of("batch_step_execution_context", "batch_step_execution", "batch_job_execution_context",
-            "batch_job_execution_params", "batch_job_execution", "batch_job_instance")) {
+            "batch_job_execution_params", "batch_job_execution", "batch_job_instance"), null, null, null, null) {
 
         private static final String EXPIRED = """
                 SELECT i.job_instance_id FROM batch_job_instance i
@@ -83,8 +48,7 @@ public enum ExpiringRows {
 
         @Override
         long count(Handle handle, Cutoffs cutoffs) {
-            return handle.createQuery("SELECT count(*) FROM (" + EXPIRED + ") expired")
-                    .bind("before", localTime(cutoffs)).mapTo(Long.class).one();
+            return countOf(handle, EXPIRED, localTime(cutoffs));
         }
 
         @Override
@@ -115,10 +79,24 @@ public enum ExpiringRows {
 
     private final String code;
     private final List<String> tables;
+    // a kind deleted by key from one table: its key column, the query of its expired keys
+    // (bound :before), what a delete adds to it, and its cutoff; null for job instances
+    private final String key;
+    private final String expired;
+    private final String deletableOnly;
+    private final Function<Cutoffs, Object> before;
 
-    ExpiringRows(String code, List<String> tables) {
+    ExpiringRows(String code, String table, String key, String expired, String deletableOnly, Function<Cutoffs, Object> before) {
+        this(code, List.of(table), key, expired, deletableOnly, before);
+    }
+
+    ExpiringRows(String code, List<String> tables, String key, String expired, String deletableOnly, Function<Cutoffs, Object> before) {
         this.code = code;
         this.tables = tables;
+        this.key = key;
+        this.expired = expired;
+        this.deletableOnly = deletableOnly;
+        this.before = before;
     }
 
     /** The name in reports and JSON. */
@@ -132,19 +110,23 @@ public enum ExpiringRows {
     }
 
     /** How many have expired (for job instances: instances, not their rows). */
-    abstract long count(Handle handle, Cutoffs cutoffs);
+    long count(Handle handle, Cutoffs cutoffs) {
+        return countOf(handle, expired, before.apply(cutoffs));
+    }
 
-    /** Deletes at most about {@code batchSize} expired rows; returns how many of this kind went. */
-    abstract int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize);
+    /**
+     * Deletes at most about {@code batchSize} expired rows; returns how many of this kind went.
+     * A keyed kind deletes from its table the rows whose key its query selects: names from
+     * this enum, never input.
+     */
+    int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
+        return handle.createUpdate("DELETE FROM " + tables.get(0) + " WHERE " + key + " = ANY (ARRAY(" + expired + deletableOnly
+                        + " LIMIT :batch))")
+                .bind("before", before.apply(cutoffs)).bind("batch", batchSize).execute();
+    }
 
     /** How many rows {@code expired} (a query of their keys, bound {@code :before}) finds. */
     private static long countOf(Handle handle, String expired, Object before) {
         return handle.createQuery("SELECT count(*) FROM (" + expired + ") expired").bind("before", before).mapTo(Long.class).one();
-    }
-
-    /** Deletes from {@code table} a batch of the rows whose {@code key} {@code expired} selects: names from this enum, never input. */
-    private static int deleteByKey(Handle handle, String table, String key, String expired, Object before, int batchSize) {
-        return handle.createUpdate("DELETE FROM " + table + " WHERE " + key + " = ANY (ARRAY(" + expired + " LIMIT :batch))")
-                .bind("before", before).bind("batch", batchSize).execute();
     }
 }
