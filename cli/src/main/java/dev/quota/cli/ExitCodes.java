@@ -19,6 +19,7 @@ public final class ExitCodes {
     public static final int DRIFT_FOUND = 10;
     public static final int READ_ONLY_DATABASE = 12;
     public static final int STANDBY_BEHIND = 13;
+    public static final int UNSUPPORTED_BY_DATABASE = 14;
 
     private ExitCodes() {
     }
@@ -35,6 +36,7 @@ public final class ExitCodes {
             case NOT_ALLOWED_HERE -> NOT_ALLOWED_HERE;
             case READ_ONLY_DATABASE -> READ_ONLY_DATABASE;
             case STANDBY_BEHIND -> STANDBY_BEHIND;
+            case UNSUPPORTED_BY_DATABASE -> UNSUPPORTED_BY_DATABASE;
         };
     }
 }

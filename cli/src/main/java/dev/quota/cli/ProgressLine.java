@@ -36,6 +36,16 @@ public final class ProgressLine implements Progress, AutoCloseable {
         return new ProgressLine(terminal);
     }
 
+    /**
+     * On the process's own terminal, by the rule every command follows ({@link CliContext#system()}):
+     * nothing is drawn in a pipe or with colour off. For the harnesses the scripts run outside
+     * a command (scripts/bench-reconcile).
+     */
+    public static ProgressLine onSystemTerminal() {
+        CliContext world = CliContext.system();
+        return on(world.colour() ? world.progressTerminal().get() : null);
+    }
+
     @Override
     public synchronized void update(String phase, long done, long total) {
         if (status == null) {

@@ -60,7 +60,7 @@ public final class AdjustmentService {
         }
         QuotaContext context = contexts.subscribed(handle, ref, day);
         AdjustmentDao audit = handle.attach(AdjustmentDao.class);
-        Optional<AdjustmentRow> earlier = audit.findByRequestId(rid);
+        Optional<AdjustmentRow> earlier = audit.findByRequestId(context.userId(), rid);
         if (earlier.isPresent()) {
             return replay(handle, request, ref, earlier.get());
         }
@@ -87,7 +87,7 @@ public final class AdjustmentService {
         if (row.isEmpty()) {
             // the same request id committed concurrently: undo ours, answer theirs
             handle.rollback();
-            return replay(handle, request, ref, audit.findByRequestId(rid).orElseThrow());
+            return replay(handle, request, ref, audit.findByRequestId(context.userId(), rid).orElseThrow());
         }
         AdjustmentRow applied = row.get();
         return new Adjustment(applied.id(), kind, request.amount(), delta, applied.reason(), applied.actor(), rid,
@@ -97,8 +97,7 @@ public final class AdjustmentService {
     /** The answer to a retried request id: the adjustment it applied, if it was this one. */
     private Adjustment replay(Handle handle, AdjustmentRequest request, UserRef ref, AdjustmentRow row) {
         QuotaDay day = QuotaDay.of(row.quotaDate());
-        QuotaContext caller = contexts.context(handle, ref, day);
-        if (row.userId() != caller.userId() || !row.kind().equals(request.kind().code()) || row.requested() != request.amount()) {
+        if (!row.kind().equals(request.kind().code()) || row.requested() != request.amount()) {
             throw QuotaException.invalidInput("request_id '" + row.requestId() + "' was already used by a different adjustment");
         }
         QuotaStatus now = contexts.status(handle, ref, day);

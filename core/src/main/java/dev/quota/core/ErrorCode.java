@@ -22,7 +22,13 @@ public enum ErrorCode {
     /** A writing command was pointed at a hot standby: writes go to the primary ({@code --db-url}). */
     READ_ONLY_DATABASE("read_only_database"),
     /** The standby had not replayed what the primary had committed within the bound: its answer would be stale. */
-    STANDBY_BEHIND("standby_behind");
+    STANDBY_BEHIND("standby_behind"),
+    /**
+     * The database cannot plan or run one of the toolkit's statements (SQLSTATE 0A000,
+     * feature_not_supported: a Citus planner refusal, for example); the details carry the
+     * statement and the database's message.
+     */
+    UNSUPPORTED_BY_DATABASE("unsupported_by_database");
 
     private final String code;
 

@@ -295,6 +295,20 @@ class QuotaUseCasesTest {
     }
 
     @Test
+    void givenAnAdjustmentRequestIdOfOneUser_whenAnotherUserIsAdjustedWithIt_thenBothAreApplied() {
+        long alice = fixtures.subscribedUser(10);
+        long bob = fixtures.subscribedUser(10);
+        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(alice), 5, "vip", "ops").withRequestId("grant-1"));
+
+        Adjustment bobs = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(bob), 3, "vip", "ops")
+                .withRequestId("grant-1"));
+
+        assertThat(bobs.replayed()).isFalse();
+        assertThat(reports.status(Long.toString(alice)).limit()).isEqualTo(15);
+        assertThat(reports.status(Long.toString(bob)).limit()).isEqualTo(13);
+    }
+
+    @Test
     void givenAPastDay_whenAdjusting_thenOnlyThatDayChanges() {
         long user = fixtures.subscribedUser(10);
         QuotaDay yesterday = QuotaDay.of(TODAY).previous();

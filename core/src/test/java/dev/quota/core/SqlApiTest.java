@@ -104,6 +104,19 @@ class SqlApiTest {
     }
 
     @Test
+    void givenARequestIdChargedToOneUser_whenAnotherUserSendsIt_thenItIsASeparateRequestChargedToThem() {
+        long first = fixtures.subscribedUser(5);
+        long second = fixtures.subscribedUser(5);
+        consumeAndCommit(first, 1, "shared-id");
+
+        Consumed theirs = consumeAndCommit(second, 2, "shared-id");
+
+        assertThat(theirs).isEqualTo(new Consumed(true, false, null, 5, 2, 3));
+        assertThat(charged(first)).isEqualTo(1);
+        assertThat(consumeAndCommit(first, 1, "shared-id")).isEqualTo(new Consumed(true, true, null, 5, 1, 4));
+    }
+
+    @Test
     void givenTwoConnectionsRacingTheSameRequestId_whenBothCommit_thenItIsChargedOnce() throws Exception {
         long user = fixtures.subscribedUser(5);
         CountDownLatch firstHasConsumed = new CountDownLatch(1);

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"Create or upgrade the toolkit's own schema and the read contract's default views, safe to run again.",
                 "The schema is quota unless QUOTA_SCHEMA says otherwise; the default views are made where the default",
-                "layout's tables are there. Never creates, alters or drops a product table; lists the views still to",
-                "write, one line each."})
+                "layout's tables are there. On a Citus coordinator it distributes the toolkit's own tables and functions",
+                "by user, co-located with the product's counters. Never creates, alters or drops a product table; lists",
+                "the views still to write, one line each."})
 final class DbMigrateCommand implements Callable<Integer> {
 
     private final Invocation invocation;
@@ -34,7 +35,7 @@ final class DbMigrateCommand implements Callable<Integer> {
     boolean standIn;
 
     record Migrated(String database, int migrationsApplied, String schemaVersion, List<String> viewsCreated,
-                    List<String> viewsMissing) {
+                    List<String> viewsMissing, List<String> distributed) {
     }
 
     record DryRun(String database, List<String> statements, List<String> viewsMissing) {
@@ -51,12 +52,14 @@ final class DbMigrateCommand implements Callable<Integer> {
         int applied = installed.migrationsApplied();
         ReadContract.Outcome views = installed.views();
         String version = database.migrator().currentVersion();
-        output.result(new Migrated(database.describe(), applied, version, views.created(), views.missing()), invocation.requestId(), out -> {
+        output.result(new Migrated(database.describe(), applied, version, views.created(), views.missing(),
+                installed.distributed()), invocation.requestId(), out -> {
             out.println((applied == 0 ? "Schema " + database.config().schemas().toolkit() + " already up to date" : "Applied " + applied
                     + " migration" + (applied == 1 ? "" : "s")) + "; version " + version + " on " + database.describe());
             for (String created : views.created()) {
                 out.println("Created " + created.lines().findFirst().orElse(created).replaceFirst("^CREATE VIEW", "view").replace(" AS", ""));
             }
+            installed.distributed().forEach(line -> out.println(Character.toUpperCase(line.charAt(0)) + line.substring(1)));
             views.missing().forEach(out::println);
             if (!views.missing().isEmpty()) {
                 out.println("Then run 'quota db check'.");

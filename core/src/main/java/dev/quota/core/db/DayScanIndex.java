@@ -31,6 +31,8 @@ public final class DayScanIndex {
     /** Empty when an index serves the scan; else one line with the {@code CREATE INDEX CONCURRENTLY} to run. */
     public static Optional<String> advice(Handle handle) {
         List<String> plan = handle.inTransaction(transaction -> {
+            // on Citus the plan shown is a worker's: the setting must reach the workers too
+            transaction.execute("SET LOCAL citus.propagate_set_commands = 'local'");
             transaction.execute("SET LOCAL enable_seqscan = off");
             List<String> lines = transaction.createQuery("EXPLAIN (VERBOSE, COSTS OFF) " + UserMessagesOfDays.SQL)
                     .bind(0, DAY).bind(1, DAY)
@@ -67,6 +69,8 @@ public final class DayScanIndex {
                     }
                 }
                 if (column != null) {
+                    // on Citus the plan shown is one worker's, on one shard: the index goes on the distributed table
+                    relation = CitusDistribution.tableOfShard(handle, relation);
                     return Optional.of("no index serves the reconciler's scan of a day's user messages (" + relation
                             + " is filtered by the day, not searched by it); run: CREATE INDEX CONCURRENTLY ON " + relation + " (" + column + ")"
                             + (others.isEmpty() ? "" : " WHERE " + String.join(" AND ", others)) + ";");

@@ -25,7 +25,7 @@ public final class SchemaMigrator {
 
     public static final String LOCATION = "db/toolkit";
     /** The latest version in {@link #LOCATION}; a test keeps this in step with the files. */
-    public static final int LATEST_VERSION = 6;
+    public static final int LATEST_VERSION = 7;
 
     private final Flyway flyway;
     private final Schemas schemas;
@@ -99,17 +99,24 @@ public final class SchemaMigrator {
                 .mapTo(Integer.class).one();
     }
 
-    /** What installing the toolkit's schema did: the migrations applied, the default views made and still missing. */
-    public record Installed(int migrationsApplied, ReadContract.Outcome views) {
+    /**
+     * What installing the toolkit's schema did: the migrations applied, the default views made
+     * and still missing, and on a Citus coordinator what it distributed ({@link CitusDistribution}).
+     */
+    public record Installed(int migrationsApplied, ReadContract.Outcome views, List<String> distributed) {
     }
 
-    /** Migrates the toolkit's schema, then creates the read contract's default views where the layout defines them. */
+    /**
+     * Migrates the toolkit's schema, creates the read contract's default views where the
+     * layout defines them, and on a Citus coordinator distributes the toolkit's objects.
+     */
     public static Installed install(Database database) {
         ServerRole.requireWritable(database, "quota db migrate");
         int applied = database.migrator().migrate();
-        ReadContract.Outcome views = database.jdbi().inTransaction(handle ->
-                ReadContract.createDefaultViews(handle, database.config().schemas()));
-        return new Installed(applied, views);
+        Schemas schemas = database.config().schemas();
+        ReadContract.Outcome views = database.jdbi().inTransaction(handle -> ReadContract.createDefaultViews(handle, schemas));
+        List<String> distributed = SqlStates.translated(() -> database.jdbi().withHandle(handle -> CitusDistribution.distribute(handle, schemas)));
+        return new Installed(applied, views, distributed);
     }
 
     static String read(String resource) {

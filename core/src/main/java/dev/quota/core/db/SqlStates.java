@@ -25,6 +25,8 @@ public final class SqlStates {
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
     /** A write in a read-only transaction: on a hot standby, every write. */
     public static final String READ_ONLY_SQL_TRANSACTION = "25006";
+    /** A statement the server cannot plan or run: Citus answers its planner's refusals with it. */
+    public static final String FEATURE_NOT_SUPPORTED = "0A000";
 
     private SqlStates() {
     }
@@ -76,6 +78,9 @@ public final class SqlStates {
                     "the database does not match the quota toolkit (" + detail + "); run 'quota db check'",
                     Map.of("sql_state", state), null, failure);
         }
+        if (state.equals(FEATURE_NOT_SUPPORTED)) {
+            return unsupported(failure, detail);
+        }
         if (state.equals(INSUFFICIENT_PRIVILEGE)) {
             // PostgreSQL names the object ("permission denied for table user_daily_quota_usages")
             return new QuotaException(ErrorCode.PERMISSION_DENIED, detail
@@ -93,6 +98,26 @@ public final class SqlStates {
         }
         return new QuotaException(ErrorCode.INVALID_QUOTA_STATE,
                 "the database refused the change: " + detail, Map.of("sql_state", state), null, failure);
+    }
+
+    /** What the server refused to run, named with the statement the toolkit sent (Jdbi keeps it). */
+    private static QuotaException unsupported(Throwable failure, String detail) {
+        String statement = null;
+        for (Throwable t = failure; t != null && statement == null; t = t.getCause()) {
+            if (t instanceof org.jdbi.v3.core.statement.StatementException jdbi && jdbi.getStatementContext() != null) {
+                statement = jdbi.getStatementContext().getRenderedSql();
+            }
+        }
+        Map<String, Object> details = statement == null
+                ? Map.of("sql_state", FEATURE_NOT_SUPPORTED, "database_message", detail)
+                : Map.of("sql_state", FEATURE_NOT_SUPPORTED, "database_message", detail, "statement", statement.strip());
+        String first = statement == null ? "" : " in: " + abbreviate(statement.strip().lines().findFirst().orElse(""));
+        return new QuotaException(ErrorCode.UNSUPPORTED_BY_DATABASE, "the database cannot run the toolkit's statement ("
+                + detail + ")" + first + "; nothing was changed (-o json shows the whole statement)", details, null, failure);
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 80 ? line : line.substring(0, 77) + "...";
     }
 
     /** Connection exceptions (08), auth (28), unknown database (3D000), shutdowns and crashes (57P0x). */

@@ -11,12 +11,12 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @RegisterConstructorMapper(AdjustmentRow.class)
 public interface AdjustmentDao {
 
-    // DO NOTHING on request_id: a retried adjustment finds its first application here and
-    // is answered from it instead of being applied twice.
+    // DO NOTHING on the user's request_id: a retried adjustment finds its first application
+    // here and is answered from it instead of being applied twice. Request ids are per user.
     @SqlQuery("""
             INSERT INTO quota_adjustments (user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at)
             VALUES (:userId, :day, :kind, :requested, :appliedDelta, :reason, :actor, :requestId, now())
-            ON CONFLICT (request_id) WHERE request_id IS NOT NULL DO NOTHING
+            ON CONFLICT (user_id, request_id) WHERE request_id IS NOT NULL DO NOTHING
             RETURNING id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
             """)
     Optional<AdjustmentRow> insert(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("kind") String kind,
@@ -26,9 +26,9 @@ public interface AdjustmentDao {
 
     @SqlQuery("""
             SELECT id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
-              FROM quota_adjustments WHERE request_id = :requestId
+              FROM quota_adjustments WHERE user_id = :userId AND request_id = :requestId
             """)
-    Optional<AdjustmentRow> findByRequestId(@Bind("requestId") String requestId);
+    Optional<AdjustmentRow> findByRequestId(@Bind("userId") long userId, @Bind("requestId") String requestId);
 
     @SqlQuery("""
             SELECT id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at

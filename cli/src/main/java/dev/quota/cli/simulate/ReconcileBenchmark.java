@@ -1,10 +1,15 @@
-package dev.quota.reconciler;
+package dev.quota.cli.simulate;
 
+import dev.quota.cli.ProgressLine;
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.ServerClock;
 import dev.quota.core.db.DatabaseConfig;
+import dev.quota.reconciler.ReconcileMode;
+import dev.quota.reconciler.ReconcileRequest;
+import dev.quota.reconciler.ReconcileResult;
+import dev.quota.reconciler.Reconciler;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -15,7 +20,8 @@ import java.util.function.ToLongFunction;
 /**
  * Times the job in report mode against one hand-written query computing the same drift
  * set, in the same run and on the same data, and prints the ratio. {@code scripts/bench-reconcile}
- * runs it with {@code -Xmx256m} after seeding.
+ * runs it with {@code -Xmx256m} after seeding. On a terminal the job's scan shows its
+ * progress, as {@code quota reconcile} does; in a pipe nothing is drawn.
  *
  * <p>Usage: {@code ReconcileBenchmark <jdbc-url> <from> <to> <partitions> [ceiling.sql]}. The ceiling
  * is the job's own day-ledger query over the whole user range, unless a file gives one
@@ -52,7 +58,10 @@ public final class ReconcileBenchmark {
             long queryDrifts = ceiling.applyAsLong(request);
             double querySeconds = (System.nanoTime() - queryStarted) / 1e9;
 
-            ReconcileResult job = reconciler.run(request);
+            ReconcileResult job;
+            try (ProgressLine progress = ProgressLine.onSystemTerminal()) {
+                job = reconciler.run(request, progress);
+            }
             if (!job.completed()) {
                 throw new IllegalStateException("the job failed: " + job.failure());
             }

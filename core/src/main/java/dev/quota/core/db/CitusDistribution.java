@@ -1,0 +1,172 @@
+package dev.quota.core.db;
+
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * On a Citus coordinator, the toolkit's own objects are spread the way the product's are
+ * (docs/scaling.md): the per-user tables distributed by {@code user_id} and co-located with
+ * the product's counters, so that every statement on one user runs on that user's worker;
+ * the settings a reference table, readable on every node; {@code quota.consume} and
+ * {@code quota.status} distributed functions, so that a backend's call is delegated to the
+ * user's worker in one round trip. The job's own tables (runs, findings, the job repository)
+ * stay on the coordinator. On plain PostgreSQL, and on a Citus worker, nothing is done.
+ * Safe to run again: what is already distributed is left as it is.
+ */
+public final class CitusDistribution {
+
+    /** The toolkit's tables whose every key carries {@code user_id} (V7): one user's rows live on one shard. */
+    static final List<String> PER_USER_TABLES = List.of("consumed_requests", "quota_adjustments");
+    static final List<String> REFERENCE_TABLES = List.of("settings");
+    /** The SQL API, routed by its user argument. */
+    static final List<String> FUNCTIONS = List.of("consume(bigint, integer, text, timestamptz)", "status(bigint, date)");
+    static final String DISTRIBUTION_ARGUMENT = "p_user_id";
+
+    private CitusDistribution() {
+    }
+
+    /** Citus is installed in this database, and this node holds its metadata (the coordinator). */
+    public static boolean isCoordinator(Handle handle) {
+        boolean citus = handle.createQuery("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+                .mapTo(Boolean.class).one();
+        return citus && handle.createQuery("SELECT citus_is_coordinator()").mapTo(Boolean.class).one();
+    }
+
+    /** The Citus version, when the extension is installed in this database. */
+    public static java.util.Optional<String> version(Handle handle) {
+        return handle.createQuery("SELECT extversion FROM pg_extension WHERE extname = 'citus'").mapTo(String.class).findOne();
+    }
+
+    /**
+     * Distributes what is not yet distributed; returns one line per object it distributed now.
+     * Refused when the product's counters are not distributed by user: the toolkit co-locates
+     * with them, and cannot choose the product's sharding for it.
+     */
+    public static List<String> distribute(Handle handle, Schemas schemas) {
+        if (!isCoordinator(handle)) {
+            return List.of();
+        }
+        String counters = schemas.inProduct("user_daily_quota_usages");
+        String distributedBy = distributionColumn(handle, counters);
+        if (!"user_id".equals(distributedBy)) {
+            throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "on Citus the toolkit co-locates its per-user tables with the product's counters, "
+                    + "but " + counters + (distributedBy == null ? " is not a distributed table" : " is distributed by " + distributedBy)
+                    + "; distribute the product's tables by user_id first (docs/scaling.md)",
+                    Map.of("counters", counters));
+        }
+        List<String> done = new ArrayList<>();
+        for (String table : PER_USER_TABLES) {
+            String name = schemas.inToolkit(table);
+            if (distributionColumn(handle, name) == null && !isReferenceTable(handle, name)) {
+                handle.createQuery("SELECT create_distributed_table(CAST(:t AS regclass), 'user_id', colocate_with => CAST(:with AS text))")
+                        .bind("t", name).bind("with", counters).mapToMap().one();
+                done.add("distributed " + name + " by user_id, co-located with " + counters);
+            }
+        }
+        for (String table : REFERENCE_TABLES) {
+            String name = schemas.inToolkit(table);
+            if (!isReferenceTable(handle, name)) {
+                handle.createQuery("SELECT create_reference_table(CAST(:t AS regclass))").bind("t", name).mapToMap().one();
+                done.add("made " + name + " a reference table");
+            }
+        }
+        for (String function : FUNCTIONS) {
+            String name = schemas.inToolkit(function);
+            if (!isDistributedFunction(handle, name)) {
+                handle.createQuery("SELECT create_distributed_function(CAST(:f AS regprocedure), CAST(:arg AS text), colocate_with := CAST(:with AS text))")
+                        .bind("f", name).bind("arg", DISTRIBUTION_ARGUMENT).bind("with", counters).mapToMap().one();
+                done.add("distributed function " + name + " by " + DISTRIBUTION_ARGUMENT + ", co-located with " + counters);
+            }
+        }
+        return done;
+    }
+
+    /**
+     * What {@code quota db check} says on a Citus coordinator: one warning for each table
+     * behind a read-contract view that is neither co-located with the product's counters nor a
+     * reference table (the toolkit's per-user statements could then not run on one worker),
+     * and one for each toolkit object not distributed yet. Empty elsewhere.
+     */
+    public static List<String> warnings(Handle handle, Schemas schemas) {
+        if (!isCoordinator(handle)) {
+            return List.of();
+        }
+        String counters = schemas.inProduct("user_daily_quota_usages");
+        List<String> warnings = new ArrayList<>(handle.createQuery("""
+                        WITH RECURSIVE behind(view, rel) AS (
+                            SELECT v.oid, d.refobjid
+                              FROM pg_class v
+                              JOIN pg_rewrite r ON r.ev_class = v.oid
+                              JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                                              AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> v.oid
+                             WHERE v.relnamespace = CAST(:toolkit AS regnamespace) AND v.relname = ANY (:views)
+                            UNION
+                            SELECT b.view, d.refobjid
+                              FROM behind b
+                              JOIN pg_rewrite r ON r.ev_class = b.rel
+                              JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                                              AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> b.rel
+                        )
+                        SELECT DISTINCT format('%s (behind view %s) is %s; the toolkit reads one user''s rows on that user''s worker, '
+                                               || 'so distribute it by its user id co-located with %s, or make it a reference table',
+                                               CAST(b.rel AS regclass), CAST(b.view AS regclass),
+                                               CASE WHEN p.logicalrelid IS NULL THEN 'a local table, not distributed'
+                                                    ELSE 'distributed but not co-located with the counters' END, :counters)
+                          FROM behind b
+                          JOIN pg_class c ON c.oid = b.rel AND c.relkind IN ('r', 'p')
+                          LEFT JOIN pg_dist_partition p ON p.logicalrelid = b.rel
+                         WHERE p.logicalrelid IS NULL
+                            OR (p.partmethod <> 'n' AND p.colocationid <> (SELECT colocationid FROM pg_dist_partition
+                                                                           WHERE logicalrelid = to_regclass(:counters)))
+                         ORDER BY 1""")
+                .bind("toolkit", schemas.toolkit()).bind("counters", counters)
+                .bind("views", java.util.Arrays.stream(ReadContract.View.values()).map(ReadContract.View::viewName).toArray(String[]::new))
+                .mapTo(String.class).list());
+        for (String table : PER_USER_TABLES) {
+            if (distributionColumn(handle, schemas.inToolkit(table)) == null) {
+                warnings.add(schemas.inToolkit(table) + " is not distributed yet: run 'quota db migrate' on the coordinator");
+            }
+        }
+        return warnings;
+    }
+
+    /**
+     * The distributed table a Citus shard belongs to ({@code chat_messages_102138} is a shard
+     * of {@code chat_messages}); the name itself when it is not a shard, or without Citus.
+     */
+    public static String tableOfShard(Handle handle, String relation) {
+        java.util.regex.Matcher shard = java.util.regex.Pattern.compile("_(\\d+)$").matcher(relation);
+        boolean citus = handle.createQuery("SELECT to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL").mapTo(Boolean.class).one();
+        if (!shard.find() || !citus) {
+            return relation;
+        }
+        return handle.createQuery("SELECT CAST(CAST(logicalrelid AS regclass) AS text) FROM pg_dist_shard WHERE shardid = :id")
+                .bind("id", Long.parseLong(shard.group(1))).mapTo(String.class).findOne().orElse(relation);
+    }
+
+    /** The column a hash-distributed table is distributed by; null when it is not one. */
+    static String distributionColumn(Handle handle, String table) {
+        return handle.createQuery("""
+                        SELECT column_to_column_name(p.logicalrelid, p.partkey)
+                          FROM pg_dist_partition p
+                         WHERE p.logicalrelid = to_regclass(:t) AND p.partmethod = 'h'""")
+                .bind("t", table).mapTo(String.class).findOne().orElse(null);
+    }
+
+    static boolean isReferenceTable(Handle handle, String table) {
+        return handle.createQuery("SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = to_regclass(:t) AND partmethod = 'n')")
+                .bind("t", table).mapTo(Boolean.class).one();
+    }
+
+    static boolean isDistributedFunction(Handle handle, String signature) {
+        return handle.createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM pg_dist_object o
+                                        WHERE o.classid = 'pg_proc'::regclass AND o.objid = to_regprocedure(:f)
+                                          AND o.distribution_argument_index IS NOT NULL)""")
+                .bind("f", signature).mapTo(Boolean.class).one();
+    }
+}
