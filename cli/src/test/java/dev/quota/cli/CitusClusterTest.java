@@ -2,6 +2,7 @@ package dev.quota.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.ServerClock;
@@ -9,7 +10,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.quota.core.testing.QuotaFixtures;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +39,7 @@ class CitusClusterTest {
     private final String url = System.getenv("QUOTA_CITUS_URL");
     private Database database;
     private CliRun migrated;
+    private QuotaFixtures fixtures;
 
     @BeforeAll
     void aProductDistributedByUser() {
@@ -42,6 +51,7 @@ class CitusClusterTest {
             handle.createScript(resource("layouts/citus-product.sql")).executeAsSeparateStatements();
         });
         migrated = quota("db", "migrate");
+        fixtures = new QuotaFixtures(database.jdbi());
     }
 
     @AfterAll
@@ -51,6 +61,24 @@ class CitusClusterTest {
 
     private CliRun quota(String... args) {
         return CliRun.run(url, ServerClock.of(database), "", false, args);
+    }
+
+    private record Consumed(boolean accepted, boolean replayed, String code) {
+    }
+
+    /** quota.consume as a backend calls it, in the caller's transaction (a distributed function: run on the user's worker). */
+    private static Consumed consume(Handle handle, long user, String requestId) {
+        return handle.createQuery("SELECT accepted, replayed, code FROM quota.consume(:u, 1, :r)").bind("u", user).bind("r", requestId)
+                .map((rs, ctx) -> new Consumed(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3))).one();
+    }
+
+    private static void storeMessage(Handle handle, long user, String requestId) {
+        handle.createUpdate("INSERT INTO chat_messages (user_id, role, request_id) VALUES (:u, 'user', :r)")
+                .bind("u", user).bind("r", requestId).execute();
+    }
+
+    private long counted(String sql, long user) {
+        return database.jdbi().withHandle(handle -> handle.createQuery(sql).bind("u", user).mapTo(Long.class).one());
     }
 
     private static String resource(String path) {
@@ -102,5 +130,89 @@ class CitusClusterTest {
 
         assertThat(check).contains("Read contract holds", "Citus", "coordinator").doesNotContain("not co-located", "local table")
                 .doesNotContainPattern("_1\\d{5}\\b");
+    }
+
+    @Test
+    void givenEightBackendThreads_whenTheyConsumeWithRollbacksAndRetries_thenEachCounterEqualsItsStoredMessagesWithinTheLimit()
+            throws Exception {
+        migrated.exits(0);
+        List<Long> users = List.of(fixtures.subscribedUser(30), fixtures.subscribedUser(30), fixtures.subscribedUser(30));
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger replaysWrong = new AtomicInteger();
+
+        List<CompletableFuture<Void>> backends = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            backends.add(CompletableFuture.runAsync(() -> {
+                for (int n = next.getAndIncrement(); n < 240; n = next.getAndIncrement()) {
+                    long user = users.get(n % users.size());
+                    String requestId = "citus-" + n;
+                    boolean rollBack = n % 7 == 0;
+                    Consumed first = database.jdbi().inTransaction(handle -> {
+                        Consumed consumed = consume(handle, user, requestId);
+                        if (consumed.accepted() && !consumed.replayed()) {
+                            storeMessage(handle, user, requestId);
+                        }
+                        if (rollBack) {
+                            handle.rollback(); // the message could not be stored: the unit comes back
+                        }
+                        return consumed;
+                    });
+                    if (first.accepted() && !rollBack
+                            && !database.jdbi().inTransaction(handle -> consume(handle, user, requestId)).replayed()) {
+                        replaysWrong.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        CompletableFuture.allOf(backends.toArray(CompletableFuture[]::new)).get();
+
+        assertThat(replaysWrong).hasValue(0);
+        for (long user : users) {
+            long counter = counted("SELECT COALESCE(sum(used_count), 0) FROM user_daily_quota_usages WHERE user_id = :u", user);
+            long stored = counted("SELECT count(*) FROM chat_messages WHERE user_id = :u AND role = 'user'", user);
+            assertThat(counter).as("user %d", user).isEqualTo(stored).isLessThanOrEqualTo(30).isPositive();
+        }
+    }
+
+    @Test
+    void givenUnitsConsumedThroughTheSqlApi_whenSupportReads_thenShowHistoryAndTopAgreeWithTheCounter() {
+        migrated.exits(0);
+        long user = fixtures.subscribedUser(5);
+        for (String requestId : List.of("read-1", "read-2", "read-3")) {
+            database.jdbi().useTransaction(handle -> {
+                consume(handle, user, requestId);
+                storeMessage(handle, user, requestId);
+            });
+        }
+
+        JsonNode shown = quota("show", Long.toString(user), "-o", "json").exits(0).json();
+        assertThat(shown.at("/data/consumed").asInt()).isEqualTo(3);
+        assertThat(shown.at("/data/remaining").asInt()).isEqualTo(2);
+        assertThat(quota("history", Long.toString(user), "-o", "json").exits(0).json().at("/data/days/0/consumed").asInt()).isEqualTo(3);
+        assertThat(quota("top", "-o", "json").exits(0).json().findValues("user_id")).extracting(JsonNode::asLong).contains(user);
+    }
+
+    @Test
+    void givenPlantedDriftOnAFinishedDay_whenReconciledWithRepair_thenExactlyThatDriftIsRepairedOnItsWorker() {
+        migrated.exits(0);
+        long user = fixtures.subscribedUser(50);
+        LocalDate day = database.jdbi().withHandle(handle -> handle.createQuery("SELECT quota.today() - 2").mapTo(LocalDate.class).one());
+        database.jdbi().useHandle(handle -> {
+            handle.createUpdate("""
+                    INSERT INTO chat_messages (user_id, role, created_at, request_id)
+                    SELECT :u, 'user', CAST(:day AS timestamp) AT TIME ZONE 'UTC' + g * interval '1 minute', 'drift-' || g
+                      FROM generate_series(1, 4) g""").bind("u", user).bind("day", day).execute();
+            handle.createUpdate("INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (:u, :day, 6)")
+                    .bind("u", user).bind("day", day).execute();
+        });
+
+        JsonNode report = quota("reconcile", "--date", day.toString(), "-o", "json").exits(ExitCodes.DRIFT_FOUND).json();
+        assertThat(report.at("/data/drifts").asLong()).isEqualTo(1);
+        quota("reconcile", "--date", day.toString(), "--repair", "--rerun").exits(0);
+
+        assertThat(counted("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :u AND quota_date = quota.today() - 2", user))
+                .isEqualTo(4);
+        assertThat(quota("reconcile", "--date", day.toString(), "--rerun", "-o", "json").exits(0).json().at("/data/drifts").asLong())
+                .isZero();
     }
 }

@@ -19,7 +19,7 @@ final class DayLedgerQuery {
 
     static final String SQL = resource("day-ledgers.sql")
             .replace("{user_messages_of_days}", UserMessagesOfDays.SQL)
-            .replace("{plan_of_day}", PlanOfDay.ofEachDay("d.user_id", "d.quota_date"));
+            .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay("d.user_id", "d.quota_date"));
     static final String DRIFT_COUNT_SQL = resource("drift-count.sql").formatted(SQL);
 
     static final RowMapper<DayLedger> MAPPER = DayLedgerQuery::map;
@@ -31,8 +31,7 @@ final class DayLedgerQuery {
     static List<Object> arguments(LocalDate from, LocalDate to, long lowestUserId, long highestUserId) {
         return List.of(from, to, lowestUserId, highestUserId,
                 from, to, lowestUserId, highestUserId,
-                AdjustmentKind.usageChangingCodes(), from, to, lowestUserId, highestUserId,
-                from, to, lowestUserId, highestUserId);
+                AdjustmentKind.usageChangingCodes(), from, to, lowestUserId, highestUserId);
     }
 
     private static DayLedger map(ResultSet rs, int row) throws SQLException {

@@ -148,6 +148,12 @@ public final class CitusDistribution {
                 .bind("id", Long.parseLong(shard.group(1))).mapTo(String.class).findOne().orElse(relation);
     }
 
+    /** Whether {@code table} (as the search path finds it) is a Citus distributed table; false without Citus. */
+    public static boolean isDistributed(Handle handle, String table) {
+        boolean citus = handle.createQuery("SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL").mapTo(Boolean.class).one();
+        return citus && distributionColumn(handle, table) != null;
+    }
+
     /** The column a hash-distributed table is distributed by; null when it is not one. */
     static String distributionColumn(Handle handle, String table) {
         return handle.createQuery("""

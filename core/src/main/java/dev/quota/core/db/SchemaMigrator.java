@@ -13,11 +13,12 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.CoreMigrationType;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Creates and upgrades the toolkit's own schema from the versioned migrations in
- * {@code db/toolkit}, with a Flyway history of its own inside that schema. It never touches
+ * {@code db/toolkit} (SQL scripts, and the Java migrations of the package {@code db.toolkit}), with a Flyway history of its own inside that schema. It never touches
  * the product's schema, except to carry the toolkit's own tables of a previous layout out
  * of it (V3).
  */
@@ -25,7 +26,7 @@ public final class SchemaMigrator {
 
     public static final String LOCATION = "db/toolkit";
     /** The latest version in {@link #LOCATION}; a test keeps this in step with the files. */
-    public static final int LATEST_VERSION = 7;
+    public static final int LATEST_VERSION = 8;
 
     private final Flyway flyway;
     private final Schemas schemas;
@@ -78,6 +79,10 @@ public final class SchemaMigrator {
             statements.add("CREATE SCHEMA IF NOT EXISTS " + schemas.toolkit() + ";\nSET search_path = " + schemas.toolkit() + ";");
         }
         for (MigrationInfo migration : pending) {
+            if (migration.getType() == CoreMigrationType.JDBC) {
+                statements.add("-- " + migration.getScript() + "\n" + String.join(";\n", javaMigrationStatements(migration.getScript())) + ";");
+                continue;
+            }
             String script = read(LOCATION + "/" + migration.getScript());
             for (var placeholder : placeholders(schemas).entrySet()) {
                 script = script.replace("${" + placeholder.getKey() + "}", placeholder.getValue());
@@ -85,6 +90,14 @@ public final class SchemaMigrator {
             statements.add("-- " + migration.getScript() + "\n" + script.strip());
         }
         return statements;
+    }
+
+    /** What a Java migration of {@code db.toolkit} runs, by its class name. */
+    private List<String> javaMigrationStatements(String className) {
+        if (className.equals(db.toolkit.V8__Day_limit_rendered_from_the_rule.class.getName())) {
+            return db.toolkit.V8__Day_limit_rendered_from_the_rule.statements(schemas);
+        }
+        throw new IllegalStateException("no dry run for the Java migration " + className);
     }
 
     /** The applied version, from one catalog look at the history: no classpath scan. */

@@ -1,14 +1,16 @@
 package dev.quota.core.persistence;
 
 /**
- * How a read joins the plan {@code p} ({@code p.plan_code}, {@code p.daily_message_limit}) of
- * a user's day. The rule itself lives once, in SQL: {@code quota.plan_of_day} (db/toolkit
- * V5), which {@code quota.consume} and {@code quota.status} call too, and which the planner
- * inlines into each query here. A day still being consumed takes the period that still
- * applies, as the chat path enforces it; a finished day the period that covered it (the
- * highest limit when the plan changed that day), so that a plan change today does not
- * rewrite yesterday's limit. The quota reads, the invariants check and the reconciler all
- * judge a day by these joins.
+ * The plan of a user's day: the rule's one home. A day still being consumed (today, or later)
+ * takes the period that still applies, as the chat path enforces it; a finished day the
+ * period that covered it, so that a plan change today does not rewrite yesterday's limit;
+ * the highest limit when several qualify (a plan changed that day). Every reader embeds
+ * {@link #rule}: the Java statements as a lateral join on {@code p}
+ * ({@code p.plan_code}, {@code p.daily_message_limit}), and the SQL API through
+ * {@code quota.day_limit}, which {@link DayLimitFunction} renders from it at migration. It is
+ * written as a subquery rather than called as a SQL function because Citus cannot plan a
+ * SQL function that reads a distributed table (docs/scaling.md); PostgreSQL plans the two
+ * alike, the function having been inlined.
  */
 public final class PlanOfDay {
 
@@ -42,7 +44,34 @@ public final class PlanOfDay {
         return finishedDay ? COVERING : ACTIVE;
     }
 
+    /**
+     * The plan (at most one row: {@code plan_code}, {@code daily_message_limit}) of the user
+     * {@code userId} on {@code day}, judged as a finished day when {@code finished} is true:
+     * three SQL expressions of the embedding statement (columns, parameters or constants,
+     * never caller text).
+     */
+    public static String rule(String userId, String day, Object finished) {
+        return """
+                SELECT pp.plan_code, pp.daily_message_limit
+                  FROM plan_periods pp
+                 WHERE pp.user_id = %1$s
+                   AND CASE WHEN %3$s THEN pp.started_at < (%2$s + 1) AT TIME ZONE 'UTC'
+                                           AND (pp.ended_at IS NULL OR pp.ended_at > %2$s AT TIME ZONE 'UTC')
+                            ELSE pp.ended_at IS NULL END
+                 ORDER BY pp.daily_message_limit DESC
+                 LIMIT 1""".formatted(userId, day, finished);
+    }
+
+    /**
+     * The plan's limit of the user {@code userId} on {@code day}, each row judged by the
+     * database's today: a scalar subquery for a scan of many user-days (the reconciler), the
+     * form Citus pushes down to each worker with the scan.
+     */
+    public static String limitOfEachDay(String userId, String day) {
+        return "(SELECT r.daily_message_limit FROM (" + rule(userId, day, day + " < today()").indent(8).strip() + ") r)";
+    }
+
     private static String join(String userId, String day, Object finished) {
-        return "  LEFT JOIN LATERAL plan_of_day(%s, %s, %s) p ON true\n".formatted(userId, day, finished);
+        return "  LEFT JOIN LATERAL (" + rule(userId, day, finished).indent(4).strip() + ") p ON true\n";
     }
 }

@@ -56,13 +56,13 @@ public interface QuotaContextDao extends SqlObject {
     final class Facts {
         static String select(String day) {
             return """
-                    SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, g.granted,
-                           effective_limit(p.daily_message_limit, g.granted) AS daily_limit,
+                    SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, COALESCE(g.granted, 0) AS granted,
+                           effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS daily_limit,
                            COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
                                       WHERE q.user_id = u.user_id AND q.quota_date = %1$s), 0) AS consumed
                       FROM accounts u
-                     CROSS JOIN LATERAL (SELECT COALESCE((SELECT dg.granted FROM day_grants dg
-                                                           WHERE dg.user_id = u.user_id AND dg.quota_date = %1$s), 0) AS granted) g
+                      LEFT JOIN LATERAL (SELECT dg.granted FROM day_grants dg
+                                          WHERE dg.user_id = u.user_id AND dg.quota_date = %1$s) g ON true
                     """.formatted(day);
         }
 

@@ -1,5 +1,6 @@
 package dev.quota.core.retention;
 
+import dev.quota.core.db.CitusDistribution;
 import dev.quota.core.retention.RetentionSettings.Cutoffs;
 import java.util.List;
 import java.util.function.Function;
@@ -13,9 +14,26 @@ import org.jdbi.v3.core.Handle;
  */
 public enum ExpiringRows {
 
-    /** quota.consume's request ids past the idempotency window; by ctid: a row is never updated, so its ctid is its address. */
+    /**
+     * quota.consume's request ids past the idempotency window; by ctid: a row is never
+     * updated, so its ctid is its address. On Citus a ctid names a row of one shard only, and
+     * the rows go by their key, {@code (user_id, request_id)}.
+     */
     REQUEST_IDS("request_ids", "consumed_requests", "ctid",
-            "SELECT c.ctid FROM consumed_requests c WHERE c.quota_date < :before", "", Cutoffs::requestDaysBefore),
+            "SELECT c.ctid FROM consumed_requests c WHERE c.quota_date < :before", "", Cutoffs::requestDaysBefore) {
+
+        private static final String BY_KEY = "(user_id, request_id)";
+
+        @Override
+        int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
+            if (!CitusDistribution.isDistributed(handle, "consumed_requests")) {
+                return super.deleteBatch(handle, cutoffs, batchSize);
+            }
+            return handle.createUpdate("DELETE FROM consumed_requests WHERE " + BY_KEY + " IN (SELECT c.user_id, c.request_id"
+                            + " FROM consumed_requests c WHERE c.quota_date < :before LIMIT :batch)")
+                    .bind("before", cutoffs.requestDaysBefore()).bind("batch", batchSize).execute();
+        }
+    },
 
     /** The findings of expired reconciliation runs. */
     FINDINGS("reconciliation_findings", "quota_reconciliation_drifts", "id", """

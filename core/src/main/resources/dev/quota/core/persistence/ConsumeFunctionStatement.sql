@@ -13,4 +13,11 @@ SELECT c.accepted, c.replayed, c.code, c.daily_limit, c.consumed,
        u.email, p.plan_code, p.daily_message_limit AS plan_limit
   FROM c
   LEFT JOIN accounts u ON u.user_id = :userId
-  LEFT JOIN LATERAL plan_of_day(u.user_id, CAST(NULL AS date), false) p ON true
+  LEFT JOIN LATERAL (SELECT pp.plan_code, pp.daily_message_limit
+      FROM plan_periods pp
+     WHERE pp.user_id = u.user_id
+       AND CASE WHEN false THEN pp.started_at < (CAST(NULL AS date) + 1) AT TIME ZONE 'UTC'
+                               AND (pp.ended_at IS NULL OR pp.ended_at > CAST(NULL AS date) AT TIME ZONE 'UTC')
+                ELSE pp.ended_at IS NULL END
+     ORDER BY pp.daily_message_limit DESC
+     LIMIT 1) p ON true

@@ -1,0 +1,36 @@
+package dev.quota.core.persistence;
+
+import dev.quota.core.db.Schemas;
+
+/**
+ * {@code quota.day_limit(user, day, finished)}: the rules of a user's day in one row, for the
+ * SQL API ({@code quota.consume}, {@code quota.status}). Rendered from the rules' homes: the
+ * plan of the day ({@link PlanOfDay#rule}), the day's grants (the view {@code day_grants}),
+ * the effective limit ({@code quota.effective_limit}). PL/pgSQL, not SQL: Citus plans the
+ * queries of a PL/pgSQL function with their parameters bound, where it cannot plan a SQL
+ * function that reads a distributed table.
+ */
+public final class DayLimitFunction {
+
+    private DayLimitFunction() {
+    }
+
+    public static String ddl(Schemas schemas) {
+        return """
+                CREATE OR REPLACE FUNCTION %1$s.day_limit(p_user_id bigint, p_day date, p_finished boolean)
+                RETURNS TABLE (plan_code text, plan_limit integer, granted integer, daily_limit integer)
+                LANGUAGE plpgsql STABLE
+                SET search_path = %1$s, %2$s
+                AS $fn$
+                BEGIN
+                    RETURN QUERY
+                    -- a product's own types (varchar, bigint) cast to the function's: RETURN QUERY takes no other
+                    SELECT CAST(p.plan_code AS text), CAST(p.daily_message_limit AS integer), CAST(COALESCE(g.granted, 0) AS integer),
+                           effective_limit(p.daily_message_limit, COALESCE(g.granted, 0))
+                      FROM (%3$s) p
+                      LEFT JOIN day_grants g ON g.user_id = p_user_id AND g.quota_date = p_day;
+                END
+                $fn$""".formatted(schemas.toolkit(), schemas.product(),
+                PlanOfDay.rule("p_user_id", "p_day", "p_finished").indent(10).strip());
+    }
+}
