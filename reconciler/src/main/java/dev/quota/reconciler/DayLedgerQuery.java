@@ -19,7 +19,7 @@ final class DayLedgerQuery {
 
     static final String SQL = resource("day-ledgers.sql")
             .replace("{user_messages_of_days}", UserMessagesOfDays.SQL)
-            .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay("d.user_id", "d.quota_date"));
+            .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay("f.user_id", "f.quota_date"));
     static final String DRIFT_COUNT_SQL = resource("drift-count.sql").formatted(SQL);
 
     static final RowMapper<DayLedger> MAPPER = DayLedgerQuery::map;

@@ -11,33 +11,35 @@
 -- user-day are subqueries correlated on user_id (Citus would plan an outer join to them
 -- through the coordinator).
 WITH facts AS (
-    SELECT m.user_id, m.quota_date, CAST(NULL AS integer) AS used_count, m.messages, 0 AS usage_delta
+    -- every leg with the same column types, so that the planner flattens the UNION and can
+    -- merge the legs in key order instead of sorting or hashing them all
+    SELECT m.user_id, m.quota_date, CAST(NULL AS integer) AS used_count, m.messages, CAST(0 AS bigint) AS usage_delta
       FROM ({user_messages_of_days}) m
     UNION ALL
-    SELECT user_id, quota_date, used_count, 0, 0
+    SELECT user_id, quota_date, used_count, CAST(0 AS bigint), CAST(0 AS bigint)
       FROM user_daily_quota_usages
      WHERE quota_date BETWEEN CAST(? AS date) AND CAST(? AS date)
        AND user_id BETWEEN ? AND ?
     UNION ALL
-    SELECT user_id, quota_date, NULL, 0,
+    SELECT user_id, quota_date, CAST(NULL AS integer), CAST(0 AS bigint),
            COALESCE(sum(applied_delta) FILTER (WHERE kind = ANY(CAST(? AS text[]))), 0)
       FROM quota_adjustments
      WHERE quota_date BETWEEN CAST(? AS date) AND CAST(? AS date)
        AND user_id BETWEEN ? AND ?
      GROUP BY 1, 2
 ), days AS (
+    -- the user, the grants and the plan are read here, once per user-day: a grouped
+    -- subquery is not flattened into the query above, which reads plan_limit twice
     SELECT user_id, quota_date, max(used_count) AS used_count,
-           CAST(sum(messages) AS bigint) AS messages, CAST(sum(usage_delta) AS bigint) AS usage_delta
-      FROM facts
+           CAST(sum(messages) AS integer) AS messages, CAST(sum(usage_delta) AS integer) AS usage_delta,
+           COALESCE((SELECT g.granted FROM day_grants g
+                      WHERE g.user_id = f.user_id AND g.quota_date = f.quota_date), 0) AS granted,
+           EXISTS (SELECT 1 FROM accounts u WHERE u.user_id = f.user_id) AS user_exists,
+           {plan_limit_of_day} AS plan_limit
+      FROM facts f
      GROUP BY user_id, quota_date
 )
-SELECT l.*, expected_usage(l.messages, l.usage_delta) AS expected,
-       effective_limit(l.plan_limit, l.granted) AS effective_limit
-  FROM (SELECT d.user_id, d.quota_date, d.used_count, CAST(d.messages AS integer) AS messages,
-               CAST(d.usage_delta AS integer) AS usage_delta,
-               COALESCE((SELECT g.granted FROM day_grants g
-                          WHERE g.user_id = d.user_id AND g.quota_date = d.quota_date), 0) AS granted,
-               EXISTS (SELECT 1 FROM accounts u WHERE u.user_id = d.user_id) AS user_exists,
-               {plan_limit_of_day} AS plan_limit
-          FROM days d) l
- ORDER BY l.user_id, l.quota_date
+SELECT d.*, expected_usage(d.messages, d.usage_delta) AS expected,
+       effective_limit(d.plan_limit, d.granted) AS effective_limit
+  FROM days d
+ ORDER BY d.user_id, d.quota_date
