@@ -61,7 +61,7 @@ public final class ShowCommand implements Callable<Integer> {
             String remaining = Integer.toString(status.remaining());
             lines.add(new String[] {"Remaining", status.exhausted() ? output.style("bold,red", remaining + "  (exhausted)")
                     : output.style("bold,green", remaining)});
-            lines.add(new String[] {"Resets at", status.resetAt() + "  (in " + Views.until(session.clock().instant(), status.resetAt()) + ")"});
+            lines.add(new String[] {"Resets at", status.resetAt() + "  (" + Views.until(session.clock().instant(), status.resetAt()) + ")"});
             for (AdjustmentRow grant : grants) {
                 lines.add(new String[] {"Grant", "+" + grant.appliedDelta() + " by " + grant.actor() + " at " + grant.createdAt()
                         + ": " + grant.reason()});

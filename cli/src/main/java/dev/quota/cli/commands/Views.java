@@ -73,12 +73,16 @@ final class Views {
     record Top(String date, boolean exhaustedOnly, List<TopRow> users) {
     }
 
-    /** "3h 58m" from now until then; "passed" when it has. */
+    /** "in 3h 58m" from now until then; "passed" when it has (a past day's reset). */
     static String until(Instant now, Instant then) {
         Duration left = Duration.between(now, then);
         if (left.isNegative() || left.isZero()) {
             return "passed";
         }
+        return "in " + left(left);
+    }
+
+    private static String left(Duration left) {
         long days = left.toDays();
         if (days > 0) {
             return days + "d " + left.toHoursPart() + "h";

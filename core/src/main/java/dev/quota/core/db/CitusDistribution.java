@@ -3,8 +3,12 @@ package dev.quota.core.db;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -25,6 +29,7 @@ public final class CitusDistribution {
     /** The SQL API, routed by its user argument. */
     static final List<String> FUNCTIONS = List.of("consume(bigint, integer, text, timestamptz)", "status(bigint, date)");
     static final String DISTRIBUTION_ARGUMENT = "p_user_id";
+    private static final Pattern SHARD_NAME = Pattern.compile("(.+)_(\\d+)");
 
     private CitusDistribution() {
     }
@@ -37,7 +42,7 @@ public final class CitusDistribution {
     }
 
     /** The Citus version, when the extension is installed in this database. */
-    public static java.util.Optional<String> version(Handle handle) {
+    public static Optional<String> version(Handle handle) {
         return handle.createQuery("SELECT extversion FROM pg_extension WHERE extname = 'citus'").mapTo(String.class).findOne();
     }
 
@@ -50,7 +55,7 @@ public final class CitusDistribution {
         if (!isCoordinator(handle)) {
             return List.of();
         }
-        String counters = schemas.inProduct("user_daily_quota_usages");
+        String counters = schemas.inProduct(ReadContract.COUNTERS);
         String distributedBy = distributionColumn(handle, counters);
         if (!"user_id".equals(distributedBy)) {
             throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "on Citus the toolkit co-locates its per-user tables with the product's counters, "
@@ -95,7 +100,7 @@ public final class CitusDistribution {
         if (!isCoordinator(handle)) {
             return List.of();
         }
-        String counters = schemas.inProduct("user_daily_quota_usages");
+        String counters = schemas.inProduct(ReadContract.COUNTERS);
         List<String> warnings = new ArrayList<>(handle.createQuery("""
                         WITH RECURSIVE behind(view, rel) AS (
                             SELECT v.oid, d.refobjid
@@ -124,7 +129,7 @@ public final class CitusDistribution {
                                                                            WHERE logicalrelid = to_regclass(:counters)))
                          ORDER BY 1""")
                 .bind("toolkit", schemas.toolkit()).bind("counters", counters)
-                .bind("views", java.util.Arrays.stream(ReadContract.View.values()).map(ReadContract.View::viewName).toArray(String[]::new))
+                .bind("views", Arrays.stream(ReadContract.View.values()).map(ReadContract.View::viewName).toArray(String[]::new))
                 .mapTo(String.class).list());
         for (String table : PER_USER_TABLES) {
             if (distributionColumn(handle, schemas.inToolkit(table)) == null) {
@@ -139,13 +144,17 @@ public final class CitusDistribution {
      * of {@code chat_messages}); the name itself when it is not a shard, or without Citus.
      */
     public static String tableOfShard(Handle handle, String relation) {
-        java.util.regex.Matcher shard = java.util.regex.Pattern.compile("_(\\d+)$").matcher(relation);
+        Matcher shard = SHARD_NAME.matcher(relation);
         boolean citus = handle.createQuery("SELECT to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL").mapTo(Boolean.class).one();
-        if (!shard.find() || !citus) {
+        if (!shard.matches() || !citus) {
             return relation;
         }
-        return handle.createQuery("SELECT CAST(CAST(logicalrelid AS regclass) AS text) FROM pg_dist_shard WHERE shardid = :id")
-                .bind("id", Long.parseLong(shard.group(1))).mapTo(String.class).findOne().orElse(relation);
+        // a shard's name is its table's with _<shard id>: both must match, so a table named events_2024 stays itself
+        return handle.createQuery("""
+                        SELECT CAST(CAST(s.logicalrelid AS regclass) AS text) FROM pg_dist_shard s
+                         WHERE s.shardid = :id AND (SELECT c.relname FROM pg_class c WHERE c.oid = s.logicalrelid) = :name""")
+                .bind("id", Long.parseLong(shard.group(2))).bind("name", shard.group(1).substring(shard.group(1).lastIndexOf('.') + 1))
+                .mapTo(String.class).findOne().orElse(relation);
     }
 
     /** Whether {@code table} (as the search path finds it) is a Citus distributed table; false without Citus. */
