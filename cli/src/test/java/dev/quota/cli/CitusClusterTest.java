@@ -133,6 +133,27 @@ class CitusClusterTest {
     }
 
     @Test
+    void givenAContractViewOverATableOfAnotherColocationGroup_whenChecked_thenTheCheckSaysItIsNotCoLocated() {
+        migrated.exits(0);
+        String accounts = database.jdbi().withHandle(handle -> handle.createQuery("SELECT pg_get_viewdef('quota.accounts')")
+                .mapTo(String.class).one());
+        database.jdbi().useHandle(handle -> {
+            handle.execute("CREATE TABLE other_accounts (id bigint PRIMARY KEY, email text NOT NULL, created_at timestamptz NOT NULL)");
+            handle.execute("SELECT create_distributed_table('other_accounts', 'id', colocate_with => 'none')");
+            handle.execute("CREATE OR REPLACE VIEW quota.accounts AS SELECT id AS user_id, email, created_at FROM other_accounts");
+        });
+        try {
+            assertThat(quota("db", "check").out())
+                    .contains("other_accounts (behind view accounts) is distributed but not co-located with the counters");
+        } finally {
+            database.jdbi().useHandle(handle -> {
+                handle.execute("CREATE OR REPLACE VIEW quota.accounts AS " + accounts);
+                handle.execute("DROP TABLE other_accounts");
+            });
+        }
+    }
+
+    @Test
     void givenEightBackendThreads_whenTheyConsumeWithRollbacksAndRetries_thenEachCounterEqualsItsStoredMessagesWithinTheLimit()
             throws Exception {
         migrated.exits(0);
