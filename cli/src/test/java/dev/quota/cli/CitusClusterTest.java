@@ -154,6 +154,24 @@ class CitusClusterTest {
     }
 
     @Test
+    void givenExpiredAndFreshRequestIdsOnTheWorkers_whenPruned_thenOnlyTheExpiredGo() {
+        migrated.exits(0);
+        long user = fixtures.subscribedUser(5);
+        database.jdbi().useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO quota.consumed_requests (request_id, user_id, quota_date, units)
+                        SELECT 'expired-' || g, :u, quota.today() - 30, 1 FROM generate_series(1, 50) g
+                        UNION ALL
+                        SELECT 'fresh-' || g, :u, quota.today(), 1 FROM generate_series(1, 5) g""")
+                .bind("u", user).execute());
+
+        // the nightly job's prune step, on demand: on a distributed table by the rows' key
+        quota("db", "prune").exits(0);
+
+        assertThat(counted("SELECT count(*) FROM quota.consumed_requests WHERE user_id = :u AND request_id LIKE 'expired-%'", user)).isZero();
+        assertThat(counted("SELECT count(*) FROM quota.consumed_requests WHERE user_id = :u AND request_id LIKE 'fresh-%'", user)).isEqualTo(5);
+    }
+
+    @Test
     void givenEightBackendThreads_whenTheyConsumeWithRollbacksAndRetries_thenEachCounterEqualsItsStoredMessagesWithinTheLimit()
             throws Exception {
         migrated.exits(0);

@@ -59,7 +59,7 @@ final class DbMigrateCommand implements Callable<Integer> {
             for (String created : views.created()) {
                 out.println("Created " + created.lines().findFirst().orElse(created).replaceFirst("^CREATE VIEW", "view").replace(" AS", ""));
             }
-            installed.distributed().forEach(line -> out.println(Character.toUpperCase(line.charAt(0)) + line.substring(1)));
+            installed.distributed().forEach(out::println);
             views.missing().forEach(out::println);
             if (!views.missing().isEmpty()) {
                 out.println("Then run 'quota db check'.");

@@ -36,14 +36,21 @@ public final class CitusDistribution {
 
     /** Citus is installed in this database, and this node holds its metadata (the coordinator). */
     public static boolean isCoordinator(Handle handle) {
-        boolean citus = handle.createQuery("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
-                .mapTo(Boolean.class).one();
-        return citus && handle.createQuery("SELECT citus_is_coordinator()").mapTo(Boolean.class).one();
+        return installed(handle) && coordinatorHere(handle);
     }
 
     /** The Citus version, when the extension is installed in this database. */
     public static Optional<String> version(Handle handle) {
         return handle.createQuery("SELECT extversion FROM pg_extension WHERE extname = 'citus'").mapTo(String.class).findOne();
+    }
+
+    /** Citus is installed in this database: its catalog ({@code pg_dist_*}) and functions may be queried. */
+    private static boolean installed(Handle handle) {
+        return version(handle).isPresent();
+    }
+
+    private static boolean coordinatorHere(Handle handle) {
+        return handle.createQuery("SELECT citus_is_coordinator()").mapTo(Boolean.class).one();
     }
 
     /**
@@ -69,14 +76,14 @@ public final class CitusDistribution {
             if (distributionColumn(handle, name) == null && !isReferenceTable(handle, name)) {
                 handle.createQuery("SELECT create_distributed_table(CAST(:t AS regclass), 'user_id', colocate_with => CAST(:with AS text))")
                         .bind("t", name).bind("with", counters).mapToMap().one();
-                done.add("distributed " + name + " by user_id, co-located with " + counters);
+                done.add("Distributed " + name + " by user_id, co-located with " + counters);
             }
         }
         for (String table : REFERENCE_TABLES) {
             String name = schemas.inToolkit(table);
             if (!isReferenceTable(handle, name)) {
                 handle.createQuery("SELECT create_reference_table(CAST(:t AS regclass))").bind("t", name).mapToMap().one();
-                done.add("made " + name + " a reference table");
+                done.add("Made " + name + " a reference table");
             }
         }
         for (String function : FUNCTIONS) {
@@ -84,22 +91,34 @@ public final class CitusDistribution {
             if (!isDistributedFunction(handle, name)) {
                 handle.createQuery("SELECT create_distributed_function(CAST(:f AS regprocedure), CAST(:arg AS text), colocate_with := CAST(:with AS text))")
                         .bind("f", name).bind("arg", DISTRIBUTION_ARGUMENT).bind("with", counters).mapToMap().one();
-                done.add("distributed function " + name + " by " + DISTRIBUTION_ARGUMENT + ", co-located with " + counters);
+                done.add("Distributed function " + name + " by " + DISTRIBUTION_ARGUMENT + ", co-located with " + counters);
             }
         }
         return done;
     }
 
     /**
-     * What {@code quota db check} says on a Citus coordinator: one warning for each table
-     * behind a read-contract view that is neither co-located with the product's counters nor a
-     * reference table (the toolkit's per-user statements could then not run on one worker),
-     * and one for each toolkit object not distributed yet. Empty elsewhere.
+     * What {@code quota db check} says of Citus, nothing without it: a note of its version and
+     * this node's role, and on the coordinator the warnings ({@link #warningsOnCoordinator}).
      */
-    public static List<String> warnings(Handle handle, Schemas schemas) {
-        if (!isCoordinator(handle)) {
-            return List.of();
+    public static void judge(Handle handle, Schemas schemas, List<String> warnings, List<String> notes) {
+        Optional<String> version = version(handle);
+        if (version.isEmpty()) {
+            return;
         }
+        boolean coordinator = coordinatorHere(handle);
+        if (coordinator) {
+            warnings.addAll(warningsOnCoordinator(handle, schemas));
+        }
+        notes.add("Citus " + version.get() + (coordinator ? " coordinator" : " worker: point the toolkit at the coordinator"));
+    }
+
+    /**
+     * One warning for each table behind a read-contract view that is neither co-located with
+     * the product's counters nor a reference table (the toolkit's per-user statements could
+     * then not run on one worker), and one for each toolkit table not distributed yet.
+     */
+    private static List<String> warningsOnCoordinator(Handle handle, Schemas schemas) {
         String counters = schemas.inProduct(ReadContract.COUNTERS);
         List<String> warnings = new ArrayList<>(handle.createQuery("""
                         WITH RECURSIVE behind(view, rel) AS (
@@ -145,8 +164,7 @@ public final class CitusDistribution {
      */
     public static String tableOfShard(Handle handle, String relation) {
         Matcher shard = SHARD_NAME.matcher(relation);
-        boolean citus = handle.createQuery("SELECT to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL").mapTo(Boolean.class).one();
-        if (!shard.matches() || !citus) {
+        if (!shard.matches() || !installed(handle)) {
             return relation;
         }
         // a shard's name is its table's with _<shard id>: both must match, so a table named events_2024 stays itself
@@ -159,8 +177,7 @@ public final class CitusDistribution {
 
     /** Whether {@code table} (as the search path finds it) is a Citus distributed table; false without Citus. */
     public static boolean isDistributed(Handle handle, String table) {
-        boolean citus = handle.createQuery("SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL").mapTo(Boolean.class).one();
-        return citus && distributionColumn(handle, table) != null;
+        return installed(handle) && distributionColumn(handle, table) != null;
     }
 
     /** The column a hash-distributed table is distributed by; null when it is not one. */

@@ -26,9 +26,7 @@ public record ContractCheck(List<String> problems, List<String> warnings, List<S
             if (problems.stream().noneMatch(line -> line.contains(ReadContract.View.USER_MESSAGES.viewName()))) {
                 DayScanIndex.advice(handle).ifPresent(warnings::add);
             }
-            warnings.addAll(CitusDistribution.warnings(handle, schemas));
-            CitusDistribution.version(handle).ifPresent(version -> notes.add("Citus " + version
-                    + (CitusDistribution.isCoordinator(handle) ? " coordinator" : " worker: point the toolkit at the coordinator")));
+            CitusDistribution.judge(handle, schemas, warnings, notes);
             int applied = SchemaMigrator.appliedVersion(handle, schemas);
             if (applied < SchemaMigrator.LATEST_VERSION) {
                 notes.add("schema " + schemas.toolkit() + " is " + (applied == 0 ? "not installed" : "at version " + applied)

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.StatementException;
 
 /**
  * Classifies database failures by SQLSTATE into the toolkit's error codes: the one place
@@ -104,7 +105,7 @@ public final class SqlStates {
     private static QuotaException unsupported(Throwable failure, String detail) {
         String statement = null;
         for (Throwable t = failure; t != null && statement == null; t = t.getCause()) {
-            if (t instanceof org.jdbi.v3.core.statement.StatementException jdbi && jdbi.getStatementContext() != null) {
+            if (t instanceof StatementException jdbi && jdbi.getStatementContext() != null) {
                 statement = jdbi.getStatementContext().getRenderedSql();
             }
         }

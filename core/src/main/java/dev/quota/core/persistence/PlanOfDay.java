@@ -37,7 +37,7 @@ public final class PlanOfDay {
      * days at once, today included when asked.
      */
     public static String ofEachDay(String userId, String day) {
-        return join(userId, day, day + " < today()");
+        return join(userId, day, finishedByToday(day));
     }
 
     static String of(boolean finishedDay) {
@@ -68,7 +68,12 @@ public final class PlanOfDay {
      * form Citus pushes down to each worker with the scan.
      */
     public static String limitOfEachDay(String userId, String day) {
-        return "(SELECT r.daily_message_limit FROM (" + rule(userId, day, day + " < today()").indent(8).strip() + ") r)";
+        return "(SELECT r.daily_message_limit FROM (" + rule(userId, day, finishedByToday(day)).indent(8).strip() + ") r)";
+    }
+
+    /** Whether {@code day} is finished, by the database's today ({@code quota.today()}). */
+    private static String finishedByToday(String day) {
+        return day + " < today()";
     }
 
     private static String join(String userId, String day, Object finished) {
