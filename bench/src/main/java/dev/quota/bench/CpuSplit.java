@@ -26,12 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where the CPU goes: runs one strategy on a hot user (or on {@code users} users drawn
- * uniformly) for 10 s and reports this JVM's CPU
+ * uniformly) for one or more windows of 10 s and reports, for each, this JVM's CPU
  * per message next to the PostgreSQL server's (summed over its processes from /proc, so
  * Linux only). On a small machine client and server share the cores, which is what caps
  * throughput; docs/bench.md uses it to explain the benchmark's ratios.
  *
- * <p>Usage: {@code CpuSplit <threads> <pool> <strategy> [chat|counter] [users]}
+ * <p>Usage: {@code CpuSplit <threads> <pool> <strategy> [chat|counter] [users] [windows of 10 s]}
  */
 public final class CpuSplit {
 
@@ -44,6 +44,7 @@ public final class CpuSplit {
         CounterStep strategy = Strategies.counterStep(args[2], RetryPolicy.DEFAULT);
         boolean counterOnly = args.length > 3 && args[3].equals("counter");
         int users = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        int windows = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         try (EmbeddedDatabase server = EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on"));
              Database db = Database.open(server.config().withPoolSize(Math.max(2, pool)));
              ChatPath path = Strategies.open(args[2], db.jdbi())) {
@@ -66,9 +67,6 @@ public final class CpuSplit {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             AtomicLong calls = new AtomicLong();
             AtomicBoolean running = new AtomicBoolean(true);
-            long clientCpu = os.getProcessCpuTime();
-            long serverTicks = serverTicks();
-            long started = System.nanoTime();
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 Thread worker = new Thread(() -> {
@@ -80,20 +78,27 @@ public final class CpuSplit {
                 worker.start();
                 workers.add(worker);
             }
-            Thread.sleep(10_000);
+            // consecutive windows show when the JIT has settled: the first ones pay for its compiling
+            for (int window = 1; window <= windows; window++) {
+                long clientCpu = os.getProcessCpuTime();
+                long serverTicks = serverTicks();
+                long callsBefore = calls.get();
+                long started = System.nanoTime();
+                Thread.sleep(10_000);
+                double wall = System.nanoTime() - started;
+                double client = os.getProcessCpuTime() - clientCpu;
+                double serverCpu = (serverTicks() - serverTicks) * 10_000_000.0; // USER_HZ = 100
+                double n = calls.get() - callsBefore;
+                System.out.printf(Locale.ROOT,
+                        "%s %s, %d user(s), %d threads, pool %d, window %d of 10 s: %.0f ops/s; CPU per call: client JVM %.0f us, PostgreSQL %.0f us; %.0f%% of %d cores busy%n",
+                        path.name(), counterOnly ? "counter" : "chat", users, threads, pool, window, n / (wall / 1e9), client / 1e3 / n,
+                        serverCpu / 1e3 / n, 100 * (client + serverCpu) / wall / Runtime.getRuntime().availableProcessors(),
+                        Runtime.getRuntime().availableProcessors());
+            }
             running.set(false);
             for (Thread worker : workers) {
                 worker.join();
             }
-            double wall = System.nanoTime() - started;
-            double client = os.getProcessCpuTime() - clientCpu;
-            double serverCpu = (serverTicks() - serverTicks) * 10_000_000.0; // USER_HZ = 100
-            double n = calls.get();
-            System.out.printf(Locale.ROOT,
-                    "%s %s, %d user(s), %d threads, pool %d: %.0f ops/s; CPU per call: client JVM %.0f us, PostgreSQL %.0f us; %.0f%% of %d cores busy%n",
-                    path.name(), counterOnly ? "counter" : "chat", users, threads, pool, n / (wall / 1e9), client / 1e3 / n,
-                    serverCpu / 1e3 / n, 100 * (client + serverCpu) / wall / Runtime.getRuntime().availableProcessors(),
-                    Runtime.getRuntime().availableProcessors());
         }
     }
 
