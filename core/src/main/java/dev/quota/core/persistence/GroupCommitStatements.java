@@ -32,7 +32,7 @@ public final class GroupCommitStatements {
     // and a user without a plan is refused without one, as on every other path.
     public static final String OPEN = "WITH keys AS (" + KEYS + "),\n"
             + "facts AS (SELECT k.day, c.* FROM keys k CROSS JOIN LATERAL ("
-            + QuotaContextDao.contextOf("k.user_id", "k.day") + ") c),\n"
+            + QuotaContextDao.limitsOf("k.user_id", "k.day") + ") c),\n"
             + "locked AS (" + UsageDao.lockOrCreateAll("(SELECT user_id, day FROM facts WHERE plan_limit IS NOT NULL)") + ")\n" + """
             SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted, f.daily_limit,
                    l.used_count AS locked_count, NULL AS request_ids
@@ -47,24 +47,24 @@ public final class GroupCommitStatements {
              GROUP BY r.user_id, r.day""";
 
     /**
-     * The whole batch in one statement, when it holds no retried request id (nothing to look
-     * up first): every (user, day)'s context, its counter locked in the global order and,
-     * where all of its messages fit, charged for them, and those messages stored. A key whose
-     * messages do not all fit is left locked and unchanged for the caller to decide message
-     * by message ({@link #readLocked}, then {@link #commit}).
+     * The whole batch in one statement, when it holds no retried request id (its ids were
+     * generated for the calls: nothing to look up first, nothing stored before): every (user,
+     * day)'s context, its counter locked in the global order and, where all of its messages
+     * fit, charged for them, and those messages stored. A key whose messages do not all fit
+     * is left locked and unchanged for the caller to decide message by message
+     * ({@link #readLocked}, then {@link #commit}). The messages' insert is read by nobody:
+     * PostgreSQL runs a data-modifying {@code WITH} to completion all the same.
      */
     public static final String ACCEPT_ALL = "WITH requested AS (" + REQUESTED + "),\n"
             + "facts AS (SELECT k.day, k.units, c.* FROM requested k CROSS JOIN LATERAL ("
-            + QuotaContextDao.contextOf("k.user_id", "k.day") + ") c),\n"
+            + QuotaContextDao.limitsOf("k.user_id", "k.day") + ") c),\n"
             + "counters AS (" + UsageDao.addAllWithinLimits("(SELECT f.user_id, f.day, f.units, f.daily_limit"
             + " AS \"limit\" FROM facts f WHERE f.plan_limit IS NOT NULL)") + "),\n"
-            + "stored AS (" + MessageDao.storeMessagesOfUsers(" JOIN counters c ON c.user_id = m.user_id AND c.quota_date = m.day",
+            + "stored AS (" + MessageDao.storeNewMessagesOfUsers(" JOIN counters c ON c.user_id = m.user_id AND c.quota_date = m.day",
             "c.used_count > 0") + ")\n" + """
             SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted, f.daily_limit,
-                   c.used_count AS counted, NULL AS request_ids
-              FROM facts f LEFT JOIN counters c ON c.user_id = f.user_id AND c.quota_date = f.day
-            UNION ALL
-            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY(SELECT request_id FROM stored)""";
+                   c.used_count AS counted
+              FROM facts f LEFT JOIN counters c ON c.user_id = f.user_id AND c.quota_date = f.day""";
 
     // Each message keeps the instant its caller sent it, so that a batch flushed just after
     // midnight still stores yesterday's messages as such.
@@ -184,9 +184,8 @@ public final class GroupCommitStatements {
      * @param contexts the context of every (user, day) whose user exists; {@code consumed} is
      *                 the counter after the batch's messages when all of them fit, else 0
      * @param counted  the (user, day) pairs whose messages were all charged and stored
-     * @param stored   the request ids stored
      */
-    public record AcceptedAll(List<DayContext> contexts, Set<DayKey> counted, Set<String> stored) {
+    public record AcceptedAll(List<DayContext> contexts, Set<DayKey> counted) {
     }
 
     /** A user's quota day. */
@@ -209,16 +208,16 @@ public final class GroupCommitStatements {
         return ACCEPT_ALL_STATEMENT.queryAll(connection, values, rows -> {
             List<DayContext> contexts = new ArrayList<>();
             Set<DayKey> counted = new HashSet<>();
-            Set<String> stored = readBatch(rows, row -> {
-                int count = row.getInt("counted");
-                boolean taken = !row.wasNull() && count > 0;
-                DayContext context = new DayContext(row.getObject("day", LocalDate.class), context(row, taken ? count : 0));
+            while (rows.next()) {
+                int count = rows.getInt("counted");
+                boolean taken = !rows.wasNull() && count > 0;
+                DayContext context = new DayContext(rows.getObject("day", LocalDate.class), context(rows, taken ? count : 0));
                 contexts.add(context);
                 if (taken) {
                     counted.add(context.key());
                 }
-            });
-            return new AcceptedAll(contexts, counted, stored);
+            }
+            return new AcceptedAll(contexts, counted);
         });
     }
 

@@ -39,6 +39,15 @@ public interface QuotaContextDao extends SqlObject {
         return Facts.select(day) + PlanOfDay.ACTIVE + Facts.where(userId);
     }
 
+    /**
+     * As {@link #contextOf}, without the counter: for a batch statement that locks or charges
+     * each counter itself and reads it from there. Reading it here as well would cost a probe
+     * of the counters' index per (user, day) for a value nobody reads.
+     */
+    static String limitsOf(String userId, String day) {
+        return Facts.select(day, false) + PlanOfDay.ACTIVE + Facts.where(userId);
+    }
+
     default Optional<QuotaContext> context(long userId, LocalDate day) {
         return read(CONTEXT, userId, day);
     }
@@ -55,15 +64,23 @@ public interface QuotaContextDao extends SqlObject {
     /** What both context reads select; they differ only in how the plan is found. */
     final class Facts {
         static String select(String day) {
-            return """
-                    SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, COALESCE(g.granted, 0) AS granted,
-                           effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS daily_limit,
+            return select(day, true);
+        }
+
+        static String select(String day, boolean withCounter) {
+            String counter = withCounter ? """
+                    ,
                            COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
-                                      WHERE q.user_id = u.user_id AND q.quota_date = %1$s), 0) AS consumed
+                                      WHERE q.user_id = u.user_id AND q.quota_date = %1$s), 0) AS consumed""" : "";
+            return ("""
+                    SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, COALESCE(g.granted, 0) AS granted,
+                           effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS daily_limit"""
+                    + counter + """
+
                       FROM accounts u
                       LEFT JOIN LATERAL (SELECT dg.granted FROM day_grants dg
                                           WHERE dg.user_id = u.user_id AND dg.quota_date = %1$s) g ON true
-                    """.formatted(day);
+                    """).formatted(day);
         }
 
         static String where(String userId) {

@@ -4,9 +4,7 @@ WITH requested AS (SELECT r.user_id, r.day, CAST(sum(r.units) AS integer) AS uni
   FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[]), CAST(:units AS integer[])) AS r(user_id, day, units)
  GROUP BY r.user_id, r.day),
 facts AS (SELECT k.day, k.units, c.* FROM requested k CROSS JOIN LATERAL (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, COALESCE(g.granted, 0) AS granted,
-       effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS daily_limit,
-       COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
-                  WHERE q.user_id = u.user_id AND q.quota_date = k.day), 0) AS consumed
+       effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS daily_limit
   FROM accounts u
   LEFT JOIN LATERAL (SELECT dg.granted FROM day_grants dg
                       WHERE dg.user_id = u.user_id AND dg.quota_date = k.day) g ON true
@@ -34,11 +32,7 @@ stored AS (INSERT INTO chat_messages (user_id, conversation_id, role, created_at
 SELECT m.user_id, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
   FROM unnest(CAST(:messageUserIds AS bigint[]), CAST(:messageDays AS date[]), CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(user_id, day, request_id, sent_at) JOIN counters c ON c.user_id = m.user_id AND c.quota_date = m.day
  WHERE c.used_count > 0
-ON CONFLICT (request_id) WHERE role = 'user' DO NOTHING
-RETURNING request_id
 )
 SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted, f.daily_limit,
-       c.used_count AS counted, NULL AS request_ids
+       c.used_count AS counted
   FROM facts f LEFT JOIN counters c ON c.user_id = f.user_id AND c.quota_date = f.day
-UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY(SELECT request_id FROM stored)

@@ -3,9 +3,7 @@
 WITH keys AS (SELECT DISTINCT k.user_id, k.day
   FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[])) AS k(user_id, day)),
 facts AS (SELECT k.day, c.* FROM keys k CROSS JOIN LATERAL (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, COALESCE(g.granted, 0) AS granted,
-       effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS daily_limit,
-       COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
-                  WHERE q.user_id = u.user_id AND q.quota_date = k.day), 0) AS consumed
+       effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS daily_limit
   FROM accounts u
   LEFT JOIN LATERAL (SELECT dg.granted FROM day_grants dg
                       WHERE dg.user_id = u.user_id AND dg.quota_date = k.day) g ON true
