@@ -53,9 +53,10 @@ public interface MessageDao extends SqlObject {
 
     /**
      * As {@link #storeMessagesOfUsers}, for request ids generated for their call: never sent
-     * before, so never stored, nothing to arbitrate and nothing to return. {@code ON CONFLICT}'s speculative
-     * insertion probes the unique index once more and writes one more WAL record per row:
-     * about 8% of group commit's batch statement (pgbench, batches of 12, docs/bench.md).
+     * before, so never stored, nothing to arbitrate and nothing to return. {@code ON CONFLICT}'s
+     * speculative insertion probes the unique index once more and writes one more WAL record
+     * per row: about 8% of group commit's batch statement (pgbench, batches of 12,
+     * docs/strategies.md).
      */
     static String storeNewMessagesOfUsers(String join, String guard) {
         return insert("m.user_id", MESSAGES_OF_USERS + join, guard);
