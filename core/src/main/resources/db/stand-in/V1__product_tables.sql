@@ -4,8 +4,10 @@
 -- exist, made by its own migrations; the toolkit never creates or alters them there, and
 -- reads them only through the views of its read contract (docs/read-contract.md).
 
+-- Users are keyed by bigint by default, or by uuid (the FastAPI full-stack template's
+-- choice) or text ids (an identity provider's subjects): StandIn fills in the placeholders.
 CREATE TABLE users (
-    id          bigserial   PRIMARY KEY,
+    id          ${user_id_column},
     email       text        NOT NULL UNIQUE,
     role        text        NOT NULL DEFAULT 'user',
     created_at  timestamptz NOT NULL DEFAULT now()
@@ -23,7 +25,7 @@ CREATE TABLE billing_plans (
 
 CREATE TABLE user_subscriptions (
     id          bigserial   PRIMARY KEY,
-    user_id     bigint      NOT NULL REFERENCES users (id),
+    user_id     ${user_key}      NOT NULL REFERENCES users (id),
     plan_id     bigint      NOT NULL REFERENCES billing_plans (id),
     status      text        NOT NULL CHECK (status IN ('active', 'canceled', 'past_due')),
     started_at  timestamptz NOT NULL DEFAULT now(),
@@ -36,7 +38,7 @@ CREATE INDEX user_subscriptions_user ON user_subscriptions (user_id, started_at)
 
 CREATE TABLE user_daily_quota_usages (
     id          bigserial   PRIMARY KEY,
-    user_id     bigint      NOT NULL REFERENCES users (id),
+    user_id     ${user_key}      NOT NULL REFERENCES users (id),
     quota_date  date        NOT NULL,
     used_count  integer     NOT NULL DEFAULT 0 CHECK (used_count >= 0),
     updated_at  timestamptz NOT NULL DEFAULT now(),
@@ -46,7 +48,7 @@ CREATE INDEX user_daily_quota_usages_day ON user_daily_quota_usages (quota_date,
 
 CREATE TABLE chat_messages (
     id               bigserial   PRIMARY KEY,
-    user_id          bigint      NOT NULL REFERENCES users (id),
+    user_id          ${user_key}      NOT NULL REFERENCES users (id),
     conversation_id  bigint,
     role             text        NOT NULL CHECK (role IN ('user', 'assistant')),
     created_at       timestamptz NOT NULL DEFAULT now(),

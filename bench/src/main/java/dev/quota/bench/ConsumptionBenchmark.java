@@ -1,5 +1,6 @@
 package dev.quota.bench;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.CounterKey;
@@ -74,7 +75,7 @@ public class ConsumptionBenchmark extends DatabaseBenchmark {
         if (path == Route.chat) {
             return sendMessage(userId);
         }
-        CounterKey key = new CounterKey(userId, QuotaDay.today(Clock.systemUTC()));
+        CounterKey key = new CounterKey(UserKey.of(userId), QuotaDay.today(Clock.systemUTC()));
         return refusalCounts(() -> counterStep.inTransaction(target.database.jdbi(), handle -> counterStep.consume(handle, key, 1, limits.limit)));
     }
 }

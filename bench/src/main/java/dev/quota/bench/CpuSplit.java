@@ -1,5 +1,6 @@
 package dev.quota.bench;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.ChatService;
 import dev.quota.core.db.Database;
@@ -59,7 +60,7 @@ public final class CpuSplit {
             ChatService service = new ChatService(db.jdbi(), path, Clock.systemUTC());
             Runnable call = counterOnly
                     ? () -> strategy.inTransaction(db.jdbi(), handle -> strategy.consume(handle,
-                            new CounterKey(1 + ThreadLocalRandom.current().nextInt(users), QuotaDay.today(Clock.systemUTC())), 1, 1_000_000_000))
+                            new CounterKey(UserKey.of(1 + ThreadLocalRandom.current().nextInt(users)), QuotaDay.today(Clock.systemUTC())), 1, 1_000_000_000))
                     : () -> service.acceptMessage(Long.toString(1 + ThreadLocalRandom.current().nextInt(users)), null);
             for (int i = 0; i < 2_000; i++) {
                 call.run();

@@ -1,10 +1,16 @@
 package dev.quota.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.quota.core.UserKey;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -27,6 +33,13 @@ public final class Output {
     private static final class Mapper {
         static final ObjectMapper JSON = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
+                // a user key as the product writes it: a number for whole numbers, a string for uuid and text
+                .registerModule(new SimpleModule().addSerializer(UserKey.class, new StdSerializer<>(UserKey.class) {
+                    @Override
+                    public void serialize(UserKey key, JsonGenerator json, SerializerProvider provider) throws IOException {
+                        provider.defaultSerializeValue(key.jsonValue(), json);
+                    }
+                }))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(SerializationFeature.INDENT_OUTPUT);

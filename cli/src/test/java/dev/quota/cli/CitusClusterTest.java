@@ -1,5 +1,6 @@
 package dev.quota.cli;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,17 +68,17 @@ class CitusClusterTest {
     }
 
     /** quota.consume as a backend calls it, in the caller's transaction (a distributed function: run on the user's worker). */
-    private static Consumed consume(Handle handle, long user, String requestId) {
+    private static Consumed consume(Handle handle, UserKey user, String requestId) {
         return handle.createQuery("SELECT accepted, replayed, code FROM quota.consume(:u, 1, :r)").bind("u", user).bind("r", requestId)
                 .map((rs, ctx) -> new Consumed(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3))).one();
     }
 
-    private static void storeMessage(Handle handle, long user, String requestId) {
+    private static void storeMessage(Handle handle, UserKey user, String requestId) {
         handle.createUpdate("INSERT INTO chat_messages (user_id, role, request_id) VALUES (:u, 'user', :r)")
                 .bind("u", user).bind("r", requestId).execute();
     }
 
-    private long counted(String sql, long user) {
+    private long counted(String sql, UserKey user) {
         return database.jdbi().withHandle(handle -> handle.createQuery(sql).bind("u", user).mapTo(Long.class).one());
     }
 
@@ -156,7 +157,7 @@ class CitusClusterTest {
     @Test
     void givenExpiredAndFreshRequestIdsOnTheWorkers_whenPruned_thenOnlyTheExpiredGo() {
         migrated.exits(0);
-        long user = fixtures.subscribedUser(5);
+        UserKey user = fixtures.subscribedUser(5);
         database.jdbi().useHandle(handle -> handle.createUpdate("""
                         INSERT INTO quota.consumed_requests (request_id, user_id, quota_date, units)
                         SELECT 'expired-' || g, :u, quota.today() - 30, 1 FROM generate_series(1, 50) g
@@ -175,7 +176,7 @@ class CitusClusterTest {
     void givenEightBackendThreads_whenTheyConsumeWithRollbacksAndRetries_thenEachCounterEqualsItsStoredMessagesWithinTheLimit()
             throws Exception {
         migrated.exits(0);
-        List<Long> users = List.of(fixtures.subscribedUser(30), fixtures.subscribedUser(30), fixtures.subscribedUser(30));
+        List<UserKey> users = List.of(fixtures.subscribedUser(30), fixtures.subscribedUser(30), fixtures.subscribedUser(30));
         AtomicInteger next = new AtomicInteger();
         AtomicInteger replaysWrong = new AtomicInteger();
 
@@ -183,7 +184,7 @@ class CitusClusterTest {
         for (int t = 0; t < 8; t++) {
             backends.add(CompletableFuture.runAsync(() -> {
                 for (int n = next.getAndIncrement(); n < 240; n = next.getAndIncrement()) {
-                    long user = users.get(n % users.size());
+                    UserKey user = users.get(n % users.size());
                     String requestId = "citus-" + n;
                     boolean rollBack = n % 7 == 0;
                     Consumed first = database.jdbi().inTransaction(handle -> {
@@ -206,7 +207,7 @@ class CitusClusterTest {
         CompletableFuture.allOf(backends.toArray(CompletableFuture[]::new)).get();
 
         assertThat(replaysWrong).hasValue(0);
-        for (long user : users) {
+        for (UserKey user : users) {
             long counter = counted("SELECT COALESCE(sum(used_count), 0) FROM user_daily_quota_usages WHERE user_id = :u", user);
             long stored = counted("SELECT count(*) FROM chat_messages WHERE user_id = :u AND role = 'user'", user);
             assertThat(counter).as("user %d", user).isEqualTo(stored).isLessThanOrEqualTo(30).isPositive();
@@ -216,7 +217,7 @@ class CitusClusterTest {
     @Test
     void givenUnitsConsumedThroughTheSqlApi_whenSupportReads_thenShowHistoryAndTopAgreeWithTheCounter() {
         migrated.exits(0);
-        long user = fixtures.subscribedUser(5);
+        UserKey user = fixtures.subscribedUser(5);
         for (String requestId : List.of("read-1", "read-2", "read-3")) {
             database.jdbi().useTransaction(handle -> {
                 consume(handle, user, requestId);
@@ -224,17 +225,17 @@ class CitusClusterTest {
             });
         }
 
-        JsonNode shown = quota("show", Long.toString(user), "-o", "json").exits(0).json();
+        JsonNode shown = quota("show", String.valueOf(user), "-o", "json").exits(0).json();
         assertThat(shown.at("/data/consumed").asInt()).isEqualTo(3);
         assertThat(shown.at("/data/remaining").asInt()).isEqualTo(2);
-        assertThat(quota("history", Long.toString(user), "-o", "json").exits(0).json().at("/data/days/0/consumed").asInt()).isEqualTo(3);
-        assertThat(quota("top", "-o", "json").exits(0).json().findValues("user_id")).extracting(JsonNode::asLong).contains(user);
+        assertThat(quota("history", String.valueOf(user), "-o", "json").exits(0).json().at("/data/days/0/consumed").asInt()).isEqualTo(3);
+        assertThat(quota("top", "-o", "json").exits(0).json().findValues("user_id")).extracting(JsonNode::asLong).contains(((UserKey.Whole) user).value());
     }
 
     @Test
     void givenPlantedDriftOnAFinishedDay_whenReconciledWithRepair_thenExactlyThatDriftIsRepairedOnItsWorker() {
         migrated.exits(0);
-        long user = fixtures.subscribedUser(50);
+        UserKey user = fixtures.subscribedUser(50);
         LocalDate day = database.jdbi().withHandle(handle -> handle.createQuery("SELECT quota.today() - 2").mapTo(LocalDate.class).one());
         database.jdbi().useHandle(handle -> {
             handle.createUpdate("""

@@ -1,5 +1,6 @@
 package dev.quota.cli;
 
+import dev.quota.core.UserKeyType;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
 import dev.quota.core.testing.QuotaFixtures;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 abstract class CliTestBase {
 
     @RegisterExtension
-    final FreshDatabase db = new FreshDatabase();
+    final FreshDatabase db = new FreshDatabase(this::userKeys, config -> config);
 
     final MutableClock clock = MutableClock.at("2026-07-01T10:00:00Z");
     QuotaFixtures fixtures;
@@ -18,6 +19,11 @@ abstract class CliTestBase {
     @BeforeEach
     void fixtures() {
         fixtures = db.fixtures();
+    }
+
+    /** How the stand-in keys its users: whole numbers, unless a test class says otherwise. */
+    UserKeyType userKeys() {
+        return UserKeyType.WHOLE_NUMBER;
     }
 
     CliRun quota(String... args) {

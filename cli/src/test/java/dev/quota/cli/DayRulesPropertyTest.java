@@ -1,5 +1,6 @@
 package dev.quota.cli;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,7 +76,7 @@ class DayRulesPropertyTest {
         try (Database database = Database.open(SharedPostgres.get().config(name).withPoolSize(4))) {
             Clock server = ServerClock.of(database);
             LocalDate today = QuotaDay.today(server).date();
-            List<Long> users = new ArrayList<>();
+            List<UserKey> users = new ArrayList<>();
             for (History history : histories) {
                 users.add(play(database, server, today, history));
             }
@@ -86,7 +87,7 @@ class DayRulesPropertyTest {
             ReportService reports = new ReportService(database.jdbi(), server);
             String url = SharedPostgres.get().config(name).jdbcUrl() + "?user=postgres";
             int shownByCli = 0;
-            for (long user : users) {
+            for (UserKey user : users) {
                 for (int back = 0; back <= 2; back++) {
                     LocalDate day = today.minusDays(back);
                     Optional<int[]> sql = sqlStatus(database, user, day);
@@ -96,7 +97,7 @@ class DayRulesPropertyTest {
                     if (sql.isPresent()) {
                         sqlLimits.put(user + "/" + day, sql.get()[0]);
                         if (shownByCli++ % 10 == 0) {
-                            JsonNode json = CliRun.run(url, server, "", false, "show", Long.toString(user), "--date", day.toString(),
+                            JsonNode json = CliRun.run(url, server, "", false, "show", String.valueOf(user), "--date", day.toString(),
                                     "-o", "json").exits(0).json();
                             assertThat(json.at("/data/limit").asInt()).as("quota show -o json, user %d on %s", user, day)
                                     .isEqualTo(sql.get()[0]);
@@ -133,11 +134,11 @@ class DayRulesPropertyTest {
         }
     }
 
-    private static long play(Database database, Clock server, LocalDate today, History history) {
+    private static UserKey play(Database database, Clock server, LocalDate today, History history) {
         QuotaFixtures fixtures = new QuotaFixtures(database.jdbi());
         Instant now = server.instant();
         Instant start = today.minusDays(3).atStartOfDay().toInstant(ZoneOffset.UTC);
-        long user = fixtures.subscribedUser("h" + UUID.randomUUID() + "@example.com", history.firstLimit(), start);
+        UserKey user = fixtures.subscribedUser("h" + UUID.randomUUID() + "@example.com", history.firstLimit(), start);
         boolean subscribed = true;
         AdjustmentService adjustments = new AdjustmentService(database.jdbi(), server);
         List<Event> events = new ArrayList<>(history.events());
@@ -159,7 +160,7 @@ class DayRulesPropertyTest {
                 case "grant", "refund", "charge" -> {
                     try {
                         adjustments.adjust(new AdjustmentRequest(AdjustmentKind.valueOf(event.kind().toUpperCase(java.util.Locale.ROOT)),
-                                Long.toString(user), QuotaDay.of(day), event.amount(), "property test", "tester", null, false));
+                                String.valueOf(user), QuotaDay.of(day), event.amount(), "property test", "tester", null, false));
                     } catch (QuotaException refused) {
                         // no plan that day, or a charge past the limit: refused, as support would be
                     }
@@ -191,13 +192,13 @@ class DayRulesPropertyTest {
             LocalDate yesterday = QuotaDay.today(server).date().minusDays(1);
             Instant noon = yesterday.atTime(12, 0).toInstant(ZoneOffset.UTC);
             QuotaFixtures fixtures = new QuotaFixtures(database.jdbi());
-            long user = fixtures.subscribedUser("lowered@example.com", 200, noon.minus(Duration.ofDays(2)));
+            UserKey user = fixtures.subscribedUser("lowered@example.com", 200, noon.minus(Duration.ofDays(2)));
             fixtures.changePlan(user, 5, noon);
             database.jdbi().useHandle(handle -> handle.execute(
                     "INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (?, ?, 7)", user, yesterday));
 
             int sql = sqlStatus(database, user, yesterday).orElseThrow()[0];
-            int shown = new ReportService(database.jdbi(), server).status(Long.toString(user), QuotaDay.of(yesterday)).limit();
+            int shown = new ReportService(database.jdbi(), server).status(String.valueOf(user), QuotaDay.of(yesterday)).limit();
             int invariants = QuotaInvariants.all(database.jdbi()).get(0).limit();
             int job;
             try (Reconciler reconciler = new Reconciler(database, server)) {
@@ -221,7 +222,7 @@ class DayRulesPropertyTest {
     }
 
     /** quota.status's limit and consumed, or empty when no plan covers the day. */
-    private static Optional<int[]> sqlStatus(Database database, long user, LocalDate day) {
+    private static Optional<int[]> sqlStatus(Database database, UserKey user, LocalDate day) {
         try {
             return Optional.of(database.jdbi().withHandle(handle -> handle.createQuery(
                             "SELECT daily_limit, consumed FROM quota.status(:u, :d)")
@@ -232,9 +233,9 @@ class DayRulesPropertyTest {
         }
     }
 
-    private static Optional<QuotaStatus> javaStatus(ReportService reports, long user, LocalDate day) {
+    private static Optional<QuotaStatus> javaStatus(ReportService reports, UserKey user, LocalDate day) {
         try {
-            return Optional.of(reports.status(Long.toString(user), QuotaDay.of(day)));
+            return Optional.of(reports.status(String.valueOf(user), QuotaDay.of(day)));
         } catch (QuotaException noPlan) {
             return Optional.empty();
         }

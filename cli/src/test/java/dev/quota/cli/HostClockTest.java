@@ -1,5 +1,6 @@
 package dev.quota.cli;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,11 +68,11 @@ class HostClockTest {
     @Test
     void givenAHostClockADayBehind_whenAUserIsShown_thenTheDayIsTheServersDay() throws Exception {
         FakeTime.assumeAvailable();
-        long user = db.fixtures().subscribedUser(20);
+        UserKey user = db.fixtures().subscribedUser(20);
         LocalDate serverBefore = serverToday();
 
         String out = runWithHostClockOff(HostDateThenQuota.class.getName(), "--db-url", db.config().jdbcUrl() + "?user=postgres",
-                "show", Long.toString(user), "-o", "json");
+                "show", String.valueOf(user), "-o", "json");
 
         LocalDate host = LocalDate.parse(out.lines().findFirst().orElseThrow());
         LocalDate day = LocalDate.parse(json(out.substring(out.indexOf('\n') + 1)).at("/data/date").asText());

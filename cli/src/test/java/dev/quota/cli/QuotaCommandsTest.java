@@ -1,5 +1,6 @@
 package dev.quota.cli;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,11 +23,12 @@ class QuotaCommandsTest extends CliTestBase {
 
     @Test
     void givenJsonOutput_whenShown_thenOneDataEnvelopeWithSnakeCaseKeys() {
-        long user = fixtures.subscribedUser("ada@example.com", 20);
+        UserKey user = fixtures.subscribedUser("ada@example.com", 20);
 
-        JsonNode json = quota("show", Long.toString(user), "-o", "json").exits(0).json();
+        JsonNode json = quota("show", String.valueOf(user), "-o", "json").exits(0).json();
 
-        assertThat(json.at("/data/user_id").asLong()).isEqualTo(user);
+        assertThat(json.at("/data/user_id").isNumber()).isTrue();
+        assertThat(json.at("/data/user_id").asText()).isEqualTo(user.toString());
         assertThat(json.at("/data/remaining").asInt()).isEqualTo(20);
         assertThat(json.at("/data/reset_at").asText()).isEqualTo("2026-07-02T00:00:00Z");
         assertThat(json.at("/meta/request_id").asText()).isNotBlank();
@@ -78,10 +80,10 @@ class QuotaCommandsTest extends CliTestBase {
 
     @Test
     void givenAFullDay_whenConsuming_thenExit3WithLimitConsumedRemainingAndResetAt() {
-        long user = fixtures.subscribedUser(2);
-        quota("consume", Long.toString(user), "--count", "2").exits(0);
+        UserKey user = fixtures.subscribedUser(2);
+        quota("consume", String.valueOf(user), "--count", "2").exits(0);
 
-        JsonNode error = quota("consume", Long.toString(user), "-o", "json").exits(3).json().get("error");
+        JsonNode error = quota("consume", String.valueOf(user), "-o", "json").exits(3).json().get("error");
 
         assertThat(error.get("code").asText()).isEqualTo("quota_exceeded");
         assertThat(error.at("/details/limit").asInt()).isEqualTo(2);
@@ -93,10 +95,10 @@ class QuotaCommandsTest extends CliTestBase {
 
     @Test
     void givenARetriedRequestId_whenConsumedAgain_thenReplayedAndNotChargedTwice() {
-        long user = fixtures.subscribedUser(5);
-        quota("consume", Long.toString(user), "--request-id", "r-1").exits(0);
+        UserKey user = fixtures.subscribedUser(5);
+        quota("consume", String.valueOf(user), "--request-id", "r-1").exits(0);
 
-        JsonNode json = quota("consume", Long.toString(user), "--request-id", "r-1", "-o", "json").exits(0).json();
+        JsonNode json = quota("consume", String.valueOf(user), "--request-id", "r-1", "-o", "json").exits(0).json();
 
         assertThat(json.at("/data/replayed").asBoolean()).isTrue();
         assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(1);
@@ -104,15 +106,15 @@ class QuotaCommandsTest extends CliTestBase {
 
     @Test
     void givenANegativeCount_whenConsuming_thenExit6() {
-        long user = fixtures.subscribedUser(5);
-        quota("consume", Long.toString(user), "--count", "-3").exits(6);
+        UserKey user = fixtures.subscribedUser(5);
+        quota("consume", String.valueOf(user), "--count", "-3").exits(6);
     }
 
     @Test
     void givenAGrantWithReason_whenApplied_thenAuditedWithActorAndRequestId() {
-        long user = fixtures.subscribedUser(10);
+        UserKey user = fixtures.subscribedUser(10);
 
-        JsonNode json = quota("grant", Long.toString(user), "5", "--reason", "outage credit", "--actor", "support:ana",
+        JsonNode json = quota("grant", String.valueOf(user), "5", "--reason", "outage credit", "--actor", "support:ana",
                 "--request-id", "g-1", "-o", "json").exits(0).json();
 
         assertThat(json.at("/data/applied_delta").asInt()).isEqualTo(5);
@@ -123,52 +125,52 @@ class QuotaCommandsTest extends CliTestBase {
 
     @Test
     void givenNoActor_whenAdjusting_thenTheOsUserIsRecorded() {
-        long user = fixtures.subscribedUser(10);
-        JsonNode json = quota("refund", Long.toString(user), "1", "--reason", "x", "-o", "json").exits(0).json();
+        UserKey user = fixtures.subscribedUser(10);
+        JsonNode json = quota("refund", String.valueOf(user), "1", "--reason", "x", "-o", "json").exits(0).json();
         assertThat(json.at("/data/actor").asText()).isEqualTo("tester");
     }
 
     @Test
     void givenNoReason_whenGranting_thenUsageErrorExit2() {
-        long user = fixtures.subscribedUser(10);
-        assertThat(quota("grant", Long.toString(user), "5").exits(2).err()).contains("--reason");
+        UserKey user = fixtures.subscribedUser(10);
+        assertThat(quota("grant", String.valueOf(user), "5").exits(2).err()).contains("--reason");
     }
 
     @Test
     void givenStdinIsNotATerminal_whenResettingWithoutYes_thenExit2AndNothingChanged() {
-        long user = fixtures.subscribedUser(10);
-        quota("consume", Long.toString(user), "--count", "4").exits(0);
+        UserKey user = fixtures.subscribedUser(10);
+        quota("consume", String.valueOf(user), "--count", "4").exits(0);
 
-        assertThat(quota("reset", Long.toString(user), "--reason", "oops").exits(2).err()).contains("--yes");
+        assertThat(quota("reset", String.valueOf(user), "--reason", "oops").exits(2).err()).contains("--yes");
         assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(4);
     }
 
     @Test
     void givenATerminal_whenResetIsConfirmed_thenTheDayIsGivenBack() {
-        long user = fixtures.subscribedUser(10);
-        quota("consume", Long.toString(user), "--count", "4").exits(0);
+        UserKey user = fixtures.subscribedUser(10);
+        quota("consume", String.valueOf(user), "--count", "4").exits(0);
 
-        quotaWithInput("y\n", "reset", Long.toString(user), "--reason", "bug").exits(0);
+        quotaWithInput("y\n", "reset", String.valueOf(user), "--reason", "bug").exits(0);
 
         assertThat(fixtures.usedCount(user, TODAY)).isZero();
     }
 
     @Test
     void givenATerminal_whenResetIsDeclined_thenNothingChanges() {
-        long user = fixtures.subscribedUser(10);
-        quota("consume", Long.toString(user), "--count", "4").exits(0);
+        UserKey user = fixtures.subscribedUser(10);
+        quota("consume", String.valueOf(user), "--count", "4").exits(0);
 
-        quotaWithInput("n\n", "set", Long.toString(user), "1", "--reason", "bug").exits(2);
+        quotaWithInput("n\n", "set", String.valueOf(user), "1", "--reason", "bug").exits(2);
 
         assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(4);
     }
 
     @Test
     void givenADryRun_whenSetting_thenBeforeAndAfterShownAndNothingWritten() {
-        long user = fixtures.subscribedUser(10);
-        quota("consume", Long.toString(user), "--count", "4").exits(0);
+        UserKey user = fixtures.subscribedUser(10);
+        quota("consume", String.valueOf(user), "--count", "4").exits(0);
 
-        CliRun run = quota("set", Long.toString(user), "7", "--reason", "preview", "--dry-run").exits(0);
+        CliRun run = quota("set", String.valueOf(user), "7", "--reason", "preview", "--dry-run").exits(0);
 
         assertThat(run.out()).contains("dry run", "before", "after");
         assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(4);
@@ -176,26 +178,26 @@ class QuotaCommandsTest extends CliTestBase {
 
     @Test
     void givenASetAboveTheLimit_whenApplied_thenExit6() {
-        long user = fixtures.subscribedUser(10);
-        assertThat(quota("set", Long.toString(user), "11", "--reason", "x", "--yes", "-o", "json").exits(6).json()
+        UserKey user = fixtures.subscribedUser(10);
+        assertThat(quota("set", String.valueOf(user), "11", "--reason", "x", "--yes", "-o", "json").exits(6).json()
                 .at("/error/code").asText()).isEqualTo("invalid_quota_state");
     }
 
     @Test
     void givenAPastDay_whenRefunding_thenThatDayIsAdjusted() {
-        long user = fixtures.subscribedUser(10);
-        quota("set", Long.toString(user), "6", "--reason", "backfill", "--date", "2026-06-30", "--yes").exits(0);
-        quota("refund", Long.toString(user), "2", "--reason", "bug", "--date", "2026-06-30").exits(0);
+        UserKey user = fixtures.subscribedUser(10);
+        quota("set", String.valueOf(user), "6", "--reason", "backfill", "--date", "2026-06-30", "--yes").exits(0);
+        quota("refund", String.valueOf(user), "2", "--reason", "bug", "--date", "2026-06-30").exits(0);
         assertThat(fixtures.usedCount(user, LocalDate.of(2026, 6, 30))).isEqualTo(4);
     }
 
     @Test
     void givenSomeDays_whenHistoryIsAsked_thenUsageAndTheAdjustmentTrail() {
-        long user = fixtures.subscribedUser(10);
-        quota("consume", Long.toString(user), "--count", "3").exits(0);
-        quota("grant", Long.toString(user), "2", "--reason", "vip").exits(0);
+        UserKey user = fixtures.subscribedUser(10);
+        quota("consume", String.valueOf(user), "--count", "3").exits(0);
+        quota("grant", String.valueOf(user), "2", "--reason", "vip").exits(0);
 
-        JsonNode json = quota("history", Long.toString(user), "--days", "3", "-o", "json").exits(0).json();
+        JsonNode json = quota("history", String.valueOf(user), "--days", "3", "-o", "json").exits(0).json();
 
         assertThat(json.at("/data/days")).hasSize(3);
         assertThat(json.at("/data/days/0/consumed").asInt()).isEqualTo(3);
@@ -205,15 +207,15 @@ class QuotaCommandsTest extends CliTestBase {
 
     @Test
     void givenBlockedUsers_whenTopExhausted_thenOnlyThemHeaviestFirst() {
-        long light = fixtures.subscribedUser(10);
-        long blocked = fixtures.subscribedUser(3);
-        quota("consume", Long.toString(light), "--count", "2").exits(0);
-        quota("consume", Long.toString(blocked), "--count", "3").exits(0);
+        UserKey light = fixtures.subscribedUser(10);
+        UserKey blocked = fixtures.subscribedUser(3);
+        quota("consume", String.valueOf(light), "--count", "2").exits(0);
+        quota("consume", String.valueOf(blocked), "--count", "3").exits(0);
 
         JsonNode users = quota("top", "--exhausted", "-o", "json").exits(0).json().at("/data/users");
 
         assertThat(users).hasSize(1);
-        assertThat(users.get(0).get("user_id").asLong()).isEqualTo(blocked);
+        assertThat(users.get(0).get("user_id").asText()).isEqualTo(blocked.toString());
         assertThat(quota("top").exits(0).out()).contains("blocked");
     }
 

@@ -1,5 +1,6 @@
 package dev.quota.cli;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,9 +15,9 @@ class ReconcileCommandTest extends CliTestBase {
     @TempDir
     Path files;
 
-    private long driftingUser() {
-        long user = fixtures.subscribedUser(10);
-        quota("consume", Long.toString(user), "--count", "3").exits(0);
+    private UserKey driftingUser() {
+        UserKey user = fixtures.subscribedUser(10);
+        quota("consume", String.valueOf(user), "--count", "3").exits(0);
         db.jdbi().useHandle(h -> h.execute("UPDATE user_daily_quota_usages SET used_count = used_count + 2"));
         clock.set(java.time.Instant.parse("2026-07-02T01:00:00Z"));
         return user;
@@ -24,7 +25,7 @@ class ReconcileCommandTest extends CliTestBase {
 
     @Test
     void givenDriftYesterday_whenReconciledByDefault_thenExit10WithTheFindingAndTheFilesWritten() throws Exception {
-        long user = driftingUser();
+        UserKey user = driftingUser();
         Path report = files.resolve("drift.csv");
         Path metrics = files.resolve("quota.prom");
 
@@ -33,7 +34,7 @@ class ReconcileCommandTest extends CliTestBase {
 
         assertThat(json.at("/data/from").asText()).isEqualTo("2026-07-01");
         assertThat(json.at("/data/drifts_by_kind/over_counted").asLong()).isEqualTo(1);
-        assertThat(json.at("/data/top_drifts/0/user_id").asLong()).isEqualTo(user);
+        assertThat(json.at("/data/top_drifts/0/user_id").asText()).isEqualTo(user.toString());
         assertThat(Files.readString(report)).startsWith("user_id,quota_date").contains(user + ",2026-07-01,5,3");
         assertThat(Files.readString(metrics)).contains("quota_reconciliation_drifts{kind=\"over_counted\"} 1",
                 "quota_reconciliation_success 1", "quota_reconciliation_last_success_timestamp_seconds");
@@ -41,7 +42,7 @@ class ReconcileCommandTest extends CliTestBase {
 
     @Test
     void givenDrift_whenRepaired_thenExit0AndTheCounterFollowsTheLog() {
-        long user = driftingUser();
+        UserKey user = driftingUser();
 
         quota("reconcile", "--repair").exits(0);
 

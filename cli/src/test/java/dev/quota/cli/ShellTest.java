@@ -1,5 +1,6 @@
 package dev.quota.cli;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -23,7 +24,7 @@ class ShellTest extends CliTestBase {
 
     @Test
     void givenScriptedLines_whenTheShellRuns_thenEachCommandRunsOnTheSameConnection() throws Exception {
-        long user = fixtures.subscribedUser("shell@example.com", 9);
+        UserKey user = fixtures.subscribedUser("shell@example.com", 9);
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         String input = "consume " + user + " --count 2\nshow shell@example.com\nhelp\nexit\n";
         ShellAccess.useTerminal(() -> {
@@ -44,7 +45,7 @@ class ShellTest extends CliTestBase {
 
     @Test
     void givenVerboseOnOneShellCommand_whenTheNextRunsWithoutIt_thenDebugLoggingEndedWithTheFirst() throws Exception {
-        long user = fixtures.subscribedUser("verbose@example.com", 9);
+        UserKey user = fixtures.subscribedUser("verbose@example.com", 9);
         Logger toolkit = (Logger) LoggerFactory.getLogger("dev.quota");
         Level configured = toolkit.getLevel();
         String input = "show " + user + " -v\nshow " + user + "\nexit\n";

@@ -1,5 +1,6 @@
 package dev.quota.cli;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.ChatService;
@@ -151,8 +152,8 @@ class StreamingStandbyTest {
 
     @Test
     void givenCounterDrift_whenRepairedFromAStandbyScan_thenTheRepairsLandOnThePrimaryAndReplicate() {
-        Map<String, Long> users = planted.everyKind(DAY.date());
-        long overCounted = users.get("over_counted");
+        Map<String, UserKey> users = planted.everyKind(DAY.date());
+        UserKey overCounted = users.get("over_counted");
 
         ReconcileResult repaired = reconcile(ReconcileMode.REPAIR, onTheStandby());
 
@@ -165,10 +166,10 @@ class StreamingStandbyTest {
 
     @Test
     void givenAMessageStoredOnThePrimaryAfterTheScanReadItsDay_whenRepaired_thenThePrimaryWinsAndTheFindingSaysSo() {
-        long overCounted = planted.everyKind(DAY.date()).get("over_counted");
+        UserKey overCounted = planted.everyKind(DAY.date()).get("over_counted");
         // live traffic, after the standby's row was read and before the repair locks the counter
         Consumer<DayLedger> lateMessage = ledger -> {
-            if (ledger.userId() == overCounted) {
+            if (ledger.userId().equals(overCounted)) {
                 planted.sql("INSERT INTO chat_messages (user_id, role, created_at, request_id) VALUES (?, 'user', ?, 'late-one')",
                         overCounted, DAY.date().atTime(23, 0).atOffset(ZoneOffset.UTC));
             }
@@ -179,7 +180,7 @@ class StreamingStandbyTest {
 
         Finding finding;
         try (Reconciler reconciler = new Reconciler(onPrimary, nextMorning)) {
-            finding = reconciler.findings(repaired.runId(), 0).stream().filter(f -> f.userId() == overCounted).findFirst().orElseThrow();
+            finding = reconciler.findings(repaired.runId(), 0).stream().filter(f -> f.userId().equals(overCounted)).findFirst().orElseThrow();
         }
         assertThat(finding.expected()).as("what the standby said").isEqualTo(3);
         assertThat(finding.primaryExpected()).as("what the primary counted under the lock").isEqualTo(4);
@@ -189,7 +190,7 @@ class StreamingStandbyTest {
 
     @Test
     void givenReplayPausedAndADriftPlantedAfter_whenReconciledOnTheStandby_thenStandbyBehindAndNeverACleanRun() {
-        long user = planted.userWithMessages(10, 3);
+        UserKey user = planted.userWithMessages(10, 3);
         caughtUp();
         standby.psql("postgres", "SELECT pg_wal_replay_pause()");
         planted.sql("UPDATE user_daily_quota_usages SET used_count = used_count + 2 WHERE user_id = ?", user);
@@ -245,10 +246,10 @@ class StreamingStandbyTest {
 
     @Test
     void givenTheStandbyAsThePrimary_whenAWritingCommandRuns_thenOneLineNamesTheProblemAndExit12() {
-        long user = planted.userWithMessages(10, 1);
+        UserKey user = planted.userWithMessages(10, 1);
         caughtUp();
 
-        CliRun grant = CliRun.run(url(standby, name), nextMorning, "", false, "grant", Long.toString(user), "5", "--reason", "outage", "-y");
+        CliRun grant = CliRun.run(url(standby, name), nextMorning, "", false, "grant", String.valueOf(user), "5", "--reason", "outage", "-y");
         CliRun reconcile = CliRun.run(url(standby, name), nextMorning, "", false, "reconcile", "--date", DAY.toString());
 
         for (CliRun refused : List.of(grant, reconcile)) {
@@ -261,10 +262,10 @@ class StreamingStandbyTest {
 
     @Test
     void givenAReadUrl_whenSupportLooksAUserUp_thenTheStandbyAnswersAndDbCheckJudgesIt() {
-        long user = planted.userWithMessages(10, 4);
+        UserKey user = planted.userWithMessages(10, 4);
         caughtUp();
 
-        CliRun show = CliRun.run(url(primary, name), clock, "", false, "show", Long.toString(user), "--read-url", url(standby, name),
+        CliRun show = CliRun.run(url(primary, name), clock, "", false, "show", String.valueOf(user), "--read-url", url(standby, name),
                 "-o", "json").exits(0);
         CliRun check = CliRun.run(url(primary, name), clock, "", false, "db", "check", "--read-url", url(standby, name)).exits(0);
 

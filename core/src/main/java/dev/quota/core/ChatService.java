@@ -85,7 +85,7 @@ public final class ChatService {
                 .addKeyValue("strategy", path.name()).log("quota consumption attempt");
         try {
             // the same path whether the user is given by id or by email: an email is resolved first
-            long userId = ref.knownId().orElseGet(() -> jdbi.withHandle(handle -> contexts.userId(handle, ref)));
+            UserKey userId = contexts.keyIfKnown(ref).orElseGet(() -> jdbi.withHandle(handle -> contexts.userId(handle, ref)));
             // an id we just generated cannot have been committed before: no replay lookups for it
             ChatOutcome outcome = path.accept(new ChatRequest(userId, units, rid, requestId != null, now));
             if (outcome instanceof ChatOutcome.Refused refused) {
@@ -121,8 +121,8 @@ public final class ChatService {
     /** A retry of a committed request, answered from the stored messages: only if the id was used by this user for as many units. */
     private Consumption replay(Handle handle, UserRef ref, int units, String rid) {
         List<StoredMessage> messages = handle.attach(MessageDao.class).findByRequestIds(RequestIds.forUnits(rid, units));
-        long caller = contexts.userId(handle, ref);
-        if (messages.isEmpty() || messages.stream().anyMatch(m -> m.userId() != caller) || messages.size() != units) {
+        UserKey caller = contexts.userId(handle, ref);
+        if (messages.isEmpty() || messages.stream().anyMatch(m -> !m.userId().equals(caller)) || messages.size() != units) {
             throw QuotaException.invalidInput("request_id '" + rid + "' was already used by a different request");
         }
         QuotaDay day = QuotaDay.of(messages.get(0).createdAt());

@@ -2,7 +2,9 @@ package dev.quota.core;
 
 import dev.quota.core.persistence.QuotaContext;
 import dev.quota.core.persistence.QuotaContextDao;
+import dev.quota.core.db.DeploymentSettings;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
@@ -14,9 +16,27 @@ import org.jdbi.v3.core.Handle;
 public final class QuotaContextResolver {
 
     private final Clock clock;
+    // a deployment's key type is fixed when the toolkit is installed: learned once, then parsing needs no round trip
+    private volatile UserKeyType keyType;
 
     public QuotaContextResolver(Clock clock) {
         this.clock = clock;
+    }
+
+    /** The product's key type, as {@code quota db migrate} recorded it. */
+    public UserKeyType keyType(Handle handle) {
+        UserKeyType known = keyType;
+        if (known == null) {
+            known = DeploymentSettings.read(handle).userKeyType();
+            keyType = known;
+        }
+        return known;
+    }
+
+    /** The key of a user given by key, once the key type is known: no round trip. */
+    public Optional<UserKey> keyIfKnown(UserRef ref) {
+        UserKeyType known = keyType;
+        return known != null && ref instanceof UserRef.ByKey byKey ? Optional.of(known.parse(byKey.text())) : Optional.empty();
     }
 
     public QuotaDay today() {
@@ -27,16 +47,22 @@ public final class QuotaContextResolver {
         return day.compareTo(today()) < 0;
     }
 
-    /** The user's id: as given, or looked up by email ({@code user_not_found} when there is none). */
-    public long userId(Handle handle, UserRef ref) {
-        return ref.knownId().or(() -> handle.attach(QuotaContextDao.class).userIdByEmail(((UserRef.ByEmail) ref).email()))
+    /**
+     * The user's key: as given, checked against the product's key type ({@code invalid_input}
+     * when it cannot be one), or looked up by email ({@code user_not_found} when there is none).
+     */
+    public UserKey userId(Handle handle, UserRef ref) {
+        if (ref instanceof UserRef.ByKey byKey) {
+            return keyType(handle).parse(byKey.text());
+        }
+        return handle.attach(QuotaContextDao.class).userIdByEmail(((UserRef.ByEmail) ref).email())
                 .orElseThrow(() -> QuotaException.userNotFound(ref));
     }
 
     /** The user's facts on {@code day}, with or without a plan. */
     public QuotaContext context(Handle handle, UserRef ref, QuotaDay day) {
         QuotaContextDao dao = handle.attach(QuotaContextDao.class);
-        long userId = userId(handle, ref);
+        UserKey userId = userId(handle, ref);
         return (isFinished(day) ? dao.finishedDayContext(userId, day.date()) : dao.context(userId, day.date()))
                 .orElseThrow(() -> QuotaException.userNotFound(ref));
     }

@@ -39,7 +39,7 @@ public class QuotaException extends RuntimeException {
     }
 
     /** {@code user} as the caller named it (id or email), {@code userId} as resolved. */
-    public static QuotaException noActiveSubscription(Object user, long userId) {
+    public static QuotaException noActiveSubscription(Object user, UserKey userId) {
         return new QuotaException(ErrorCode.NO_ACTIVE_SUBSCRIPTION,
                 "user " + user + " has no active subscription, so no daily message limit", Map.of("user_id", userId));
     }

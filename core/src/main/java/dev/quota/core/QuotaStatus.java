@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param remaining what is left, never negative even if the counter is above the limit
  */
 public record QuotaStatus(
-        long userId,
+        UserKey userId,
         String email,
         QuotaDay day,
         String planCode,
@@ -23,7 +23,7 @@ public record QuotaStatus(
         Instant resetAt) {
 
     /** Derives remaining and reset_at from the stored facts and the day's effective limit. */
-    public static QuotaStatus of(long userId, String email, QuotaDay day, String planCode,
+    public static QuotaStatus of(UserKey userId, String email, QuotaDay day, String planCode,
                                  int planLimit, int granted, int limit, int consumed) {
         return new QuotaStatus(userId, email, day, planCode, planLimit, granted, limit, consumed,
                 remaining(limit, consumed), day.resetAt());

@@ -11,20 +11,20 @@ class QuotaStatusTest {
 
     @Test
     void givenTheDaysEffectiveLimit_whenDerived_thenRemainingIsWhatIsLeftOfIt() {
-        QuotaStatus status = QuotaStatus.of(1, "a@example.com", DAY, "pro", 100, 25, 125, 40);
+        QuotaStatus status = QuotaStatus.of(UserKey.of(1), "a@example.com", DAY, "pro", 100, 25, 125, 40);
         assertThat(status.remaining()).isEqualTo(85);
     }
 
     @Test
     void givenACounterAboveTheLimit_whenDerived_thenRemainingIsZeroNotNegative() {
-        QuotaStatus status = QuotaStatus.of(1, "a@example.com", DAY, "free", 10, 0, 10, 14);
+        QuotaStatus status = QuotaStatus.of(UserKey.of(1), "a@example.com", DAY, "free", 10, 0, 10, 14);
         assertThat(status.remaining()).isZero();
         assertThat(status.exhausted()).isTrue();
     }
 
     @Test
     void givenADay_whenDerived_thenResetAtIsTheNextUtcMidnight() {
-        assertThat(QuotaStatus.of(1, "a@example.com", DAY, "free", 10, 0, 10, 0).resetAt())
+        assertThat(QuotaStatus.of(UserKey.of(1), "a@example.com", DAY, "free", 10, 0, 10, 0).resetAt())
                 .isEqualTo(Instant.parse("2026-04-11T00:00:00Z"));
     }
 

@@ -39,9 +39,9 @@ class QuotaUseCasesTest {
 
     @Test
     void givenASubscribedUser_whenStatusIsAsked_thenThePlanLimitNothingConsumedAndTheNextMidnight() {
-        long user = fixtures.subscribedUser("ada@example.com", 20);
+        UserKey user = fixtures.subscribedUser("ada@example.com", 20);
 
-        QuotaStatus status = reports.status(Long.toString(user));
+        QuotaStatus status = reports.status(String.valueOf(user));
 
         assertThat(status.limit()).isEqualTo(20);
         assertThat(status.consumed()).isZero();
@@ -52,21 +52,21 @@ class QuotaUseCasesTest {
 
     @Test
     void givenAPlanChangedToday_whenAFinishedDayIsAsked_thenItKeepsTheLimitOfThePlanThatCoveredIt() {
-        long user = fixtures.subscribedUser("upgrade@example.com", 10);
+        UserKey user = fixtures.subscribedUser("upgrade@example.com", 10);
         fixtures.changePlan(user, 50, clock.instant());
 
-        QuotaStatus yesterday = reports.status(Long.toString(user), QuotaDay.of(TODAY.minusDays(1)));
+        QuotaStatus yesterday = reports.status(String.valueOf(user), QuotaDay.of(TODAY.minusDays(1)));
 
         assertThat(yesterday.limit()).isEqualTo(10);
         assertThat(yesterday.planCode()).isEqualTo("limit-10");
-        assertThat(reports.status(Long.toString(user)).limit()).isEqualTo(50);
+        assertThat(reports.status(String.valueOf(user)).limit()).isEqualTo(50);
     }
 
     @Test
     void givenAnUpgradeAfterAFullDay_whenThatDaysBlockedUsersAreListed_thenTheUserStillShowsAsBlocked() {
-        long user = fixtures.subscribedUser("blocked-yesterday@example.com", 3);
+        UserKey user = fixtures.subscribedUser("blocked-yesterday@example.com", 3);
         QuotaDay yesterday = QuotaDay.of(TODAY).previous();
-        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.SET, Long.toString(user), 3, "backfill", "ops").on(yesterday));
+        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.SET, String.valueOf(user), 3, "backfill", "ops").on(yesterday));
         fixtures.changePlan(user, 50, clock.instant());
 
         List<TopUser> blocked = reports.top(yesterday, true, 10);
@@ -76,21 +76,21 @@ class QuotaUseCasesTest {
 
     @Test
     void givenASubscriptionEndedAtMidnight_whenTheDayThatMidnightStartsIsAsked_thenItIsNotCovered() {
-        long user = fixtures.subscribedUser("leaver@example.com", 10);
+        UserKey user = fixtures.subscribedUser("leaver@example.com", 10);
         QuotaDay yesterday = QuotaDay.of(TODAY).previous();
         fixtures.cancelSubscription(user, yesterday.startsAt());
 
-        assertThatThrownBy(() -> reports.status(Long.toString(user), yesterday))
+        assertThatThrownBy(() -> reports.status(String.valueOf(user), yesterday))
                 .isInstanceOfSatisfying(QuotaException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
-        assertThat(reports.status(Long.toString(user), yesterday.previous()).limit()).isEqualTo(10);
+        assertThat(reports.status(String.valueOf(user), yesterday.previous()).limit()).isEqualTo(10);
     }
 
     @Test
     void givenASubscriptionStartedToday_whenYesterdayIsAsked_thenNoActiveSubscription() {
-        long user = fixtures.subscribedUser("newcomer@example.com", 10, clock.instant());
+        UserKey user = fixtures.subscribedUser("newcomer@example.com", 10, clock.instant());
 
-        assertThatThrownBy(() -> reports.status(Long.toString(user), QuotaDay.of(TODAY.minusDays(1))))
+        assertThatThrownBy(() -> reports.status(String.valueOf(user), QuotaDay.of(TODAY.minusDays(1))))
                 .isInstanceOfSatisfying(QuotaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION);
                     assertThat(e.getMessage()).contains("had no subscription on 2026-05-19");
@@ -99,7 +99,7 @@ class QuotaUseCasesTest {
 
     @Test
     void givenAnEmailInAnotherCase_whenStatusIsAsked_thenTheUserIsFound() {
-        long user = fixtures.subscribedUser("grace@example.com", 5);
+        UserKey user = fixtures.subscribedUser("grace@example.com", 5);
         assertThat(reports.status("Grace@Example.com").userId()).isEqualTo(user);
     }
 
@@ -113,9 +113,9 @@ class QuotaUseCasesTest {
 
     @Test
     void givenAUserWithoutSubscriptionById_whenConsuming_thenNoActiveSubscriptionAndNothingStored() {
-        long user = fixtures.unsubscribedUser("nosub@example.com");
+        UserKey user = fixtures.unsubscribedUser("nosub@example.com");
 
-        assertThatThrownBy(() -> chat.acceptMessage(Long.toString(user), null))
+        assertThatThrownBy(() -> chat.acceptMessage(String.valueOf(user), null))
                 .isInstanceOfSatisfying(QuotaException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_ACTIVE_SUBSCRIPTION));
         assertThat(fixtures.usedCount(user, TODAY)).isZero();
@@ -143,12 +143,12 @@ class QuotaUseCasesTest {
 
     @Test
     void givenALimitOfThree_whenFourMessagesArrive_thenTheFourthIsRefusedWithTheDetails() {
-        long user = fixtures.subscribedUser(3);
+        UserKey user = fixtures.subscribedUser(3);
         for (int i = 0; i < 3; i++) {
-            chat.acceptMessage(Long.toString(user), "req-" + i);
+            chat.acceptMessage(String.valueOf(user), "req-" + i);
         }
 
-        assertThatThrownBy(() -> chat.acceptMessage(Long.toString(user), "req-blocked"))
+        assertThatThrownBy(() -> chat.acceptMessage(String.valueOf(user), "req-blocked"))
                 .isInstanceOfSatisfying(QuotaException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
                     assertThat(e.requestId()).isEqualTo("req-blocked");
@@ -163,9 +163,9 @@ class QuotaUseCasesTest {
 
     @Test
     void givenAcceptedMessages_whenCounted_thenExactlyOneStoredMessagePerConsumedUnit() {
-        long user = fixtures.subscribedUser(10);
-        chat.acceptMessage(Long.toString(user), null);
-        chat.consume(Long.toString(user), 4, "batch-1");
+        UserKey user = fixtures.subscribedUser(10);
+        chat.acceptMessage(String.valueOf(user), null);
+        chat.consume(String.valueOf(user), 4, "batch-1");
 
         assertThat(fixtures.usedCount(user, TODAY)).isEqualTo(5);
         assertThat(fixtures.messageCount(user, TODAY)).isEqualTo(5);
@@ -173,7 +173,7 @@ class QuotaUseCasesTest {
 
     @Test
     void givenAMessageThatCannotBeStored_whenConsuming_thenTheCounterIsUnchanged() {
-        long user = fixtures.subscribedUser(10);
+        UserKey user = fixtures.subscribedUser(10);
         // a trigger that rejects the message row stands in for any failure of the insert
         db.jdbi().useHandle(h -> h.execute("""
                 CREATE FUNCTION refuse_message() RETURNS trigger LANGUAGE plpgsql AS
@@ -181,7 +181,7 @@ class QuotaUseCasesTest {
                 CREATE TRIGGER refuse BEFORE INSERT ON chat_messages FOR EACH ROW EXECUTE FUNCTION refuse_message();
                 """));
 
-        assertThatThrownBy(() -> chat.acceptMessage(Long.toString(user), "will-fail"))
+        assertThatThrownBy(() -> chat.acceptMessage(String.valueOf(user), "will-fail"))
                 .isInstanceOf(QuotaException.class);
         assertThat(fixtures.usedCount(user, TODAY)).isZero();
         assertThat(fixtures.messageCount(user, TODAY)).isZero();
@@ -189,10 +189,10 @@ class QuotaUseCasesTest {
 
     @Test
     void givenACommittedRequest_whenTheClientRetriesIt_thenTheOriginalOutcomeAndNoSecondCharge() {
-        long user = fixtures.subscribedUser(10);
-        Consumption first = chat.acceptMessage(Long.toString(user), "retry-me");
+        UserKey user = fixtures.subscribedUser(10);
+        Consumption first = chat.acceptMessage(String.valueOf(user), "retry-me");
 
-        Consumption retry = chat.acceptMessage(Long.toString(user), "retry-me");
+        Consumption retry = chat.acceptMessage(String.valueOf(user), "retry-me");
 
         assertThat(first.replayed()).isFalse();
         assertThat(retry.replayed()).isTrue();
@@ -203,33 +203,33 @@ class QuotaUseCasesTest {
 
     @Test
     void givenACommittedRequestOnAFullDay_whenRetried_thenStillTheOriginalOutcomeNotQuotaExceeded() {
-        long user = fixtures.subscribedUser(1);
-        chat.acceptMessage(Long.toString(user), "last-one");
+        UserKey user = fixtures.subscribedUser(1);
+        chat.acceptMessage(String.valueOf(user), "last-one");
 
-        assertThat(chat.acceptMessage(Long.toString(user), "last-one").replayed()).isTrue();
+        assertThat(chat.acceptMessage(String.valueOf(user), "last-one").replayed()).isTrue();
     }
 
     @Test
     void givenARequestIdOfAnotherUser_whenReused_thenInvalidInputAndNoCharge() {
-        long alice = fixtures.subscribedUser(5);
-        long bob = fixtures.subscribedUser(5);
-        chat.acceptMessage(Long.toString(alice), "shared-id");
+        UserKey alice = fixtures.subscribedUser(5);
+        UserKey bob = fixtures.subscribedUser(5);
+        chat.acceptMessage(String.valueOf(alice), "shared-id");
 
-        assertThatThrownBy(() -> chat.acceptMessage(Long.toString(bob), "shared-id"))
+        assertThatThrownBy(() -> chat.acceptMessage(String.valueOf(bob), "shared-id"))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
         assertThat(fixtures.usedCount(bob, TODAY)).isZero();
     }
 
     @Test
     void givenAGrant_whenStatusIsAsked_thenTheLimitIncludesItAndTheGrantIsAudited() {
-        long user = fixtures.subscribedUser(10);
+        UserKey user = fixtures.subscribedUser(10);
 
-        Adjustment grant = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(user), 5, "apology", "support:ana"));
+        Adjustment grant = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, String.valueOf(user), 5, "apology", "support:ana"));
 
         assertThat(grant.appliedDelta()).isEqualTo(5);
         assertThat(grant.after().limit()).isEqualTo(15);
-        assertThat(reports.status(Long.toString(user)).limit()).isEqualTo(15);
-        List<AdjustmentRow> trail = reports.adjustments(Long.toString(user), QuotaDay.of(TODAY), QuotaDay.of(TODAY));
+        assertThat(reports.status(String.valueOf(user)).limit()).isEqualTo(15);
+        List<AdjustmentRow> trail = reports.adjustments(String.valueOf(user), QuotaDay.of(TODAY), QuotaDay.of(TODAY));
         assertThat(trail).singleElement().satisfies(row -> {
             assertThat(row.kind()).isEqualTo("grant");
             assertThat(row.reason()).isEqualTo("apology");
@@ -240,10 +240,10 @@ class QuotaUseCasesTest {
 
     @Test
     void givenARefundLargerThanUsage_whenApplied_thenTheCounterStopsAtZeroAndTheAppliedDeltaIsRecorded() {
-        long user = fixtures.subscribedUser(10);
-        chat.consume(Long.toString(user), 2, null);
+        UserKey user = fixtures.subscribedUser(10);
+        chat.consume(String.valueOf(user), 2, null);
 
-        Adjustment refund = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, Long.toString(user), 5, "bug", "ops"));
+        Adjustment refund = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, String.valueOf(user), 5, "bug", "ops"));
 
         assertThat(refund.appliedDelta()).isEqualTo(-2);
         assertThat(refund.requested()).isEqualTo(5);
@@ -253,8 +253,8 @@ class QuotaUseCasesTest {
 
     @Test
     void givenResetAndSetAndCharge_whenApplied_thenEachMovesTheCounterAsItsRuleSays() {
-        long user = fixtures.subscribedUser(10);
-        String ref = Long.toString(user);
+        UserKey user = fixtures.subscribedUser(10);
+        String ref = String.valueOf(user);
         chat.consume(ref, 6, null);
 
         adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.RESET, ref, 0, "new start", "ops"));
@@ -268,11 +268,11 @@ class QuotaUseCasesTest {
 
     @Test
     void givenADryRun_whenAdjusting_thenBeforeAndAfterAreShownAndNothingIsWritten() {
-        long user = fixtures.subscribedUser(10);
-        chat.consume(Long.toString(user), 4, null);
+        UserKey user = fixtures.subscribedUser(10);
+        chat.consume(String.valueOf(user), 4, null);
 
         Adjustment preview = adjusting.adjust(
-                AdjustmentRequest.of(AdjustmentKind.RESET, Long.toString(user), 0, "try", "ops").asDryRun());
+                AdjustmentRequest.of(AdjustmentKind.RESET, String.valueOf(user), 0, "try", "ops").asDryRun());
 
         assertThat(preview.dryRun()).isTrue();
         assertThat(preview.before().consumed()).isEqualTo(4);
@@ -283,37 +283,37 @@ class QuotaUseCasesTest {
 
     @Test
     void givenARetriedAdjustment_whenTheSameRequestIdArrivesAgain_thenItIsAppliedOnce() {
-        long user = fixtures.subscribedUser(10);
-        AdjustmentRequest grant = AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(user), 5, "vip", "ops")
+        UserKey user = fixtures.subscribedUser(10);
+        AdjustmentRequest grant = AdjustmentRequest.of(AdjustmentKind.GRANT, String.valueOf(user), 5, "vip", "ops")
                 .withRequestId("grant-1");
 
         adjusting.adjust(grant);
         Adjustment again = adjusting.adjust(grant);
 
         assertThat(again.replayed()).isTrue();
-        assertThat(reports.status(Long.toString(user)).limit()).isEqualTo(15);
+        assertThat(reports.status(String.valueOf(user)).limit()).isEqualTo(15);
     }
 
     @Test
     void givenAnAdjustmentRequestIdOfOneUser_whenAnotherUserIsAdjustedWithIt_thenBothAreApplied() {
-        long alice = fixtures.subscribedUser(10);
-        long bob = fixtures.subscribedUser(10);
-        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(alice), 5, "vip", "ops").withRequestId("grant-1"));
+        UserKey alice = fixtures.subscribedUser(10);
+        UserKey bob = fixtures.subscribedUser(10);
+        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, String.valueOf(alice), 5, "vip", "ops").withRequestId("grant-1"));
 
-        Adjustment bobs = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(bob), 3, "vip", "ops")
+        Adjustment bobs = adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, String.valueOf(bob), 3, "vip", "ops")
                 .withRequestId("grant-1"));
 
         assertThat(bobs.replayed()).isFalse();
-        assertThat(reports.status(Long.toString(alice)).limit()).isEqualTo(15);
-        assertThat(reports.status(Long.toString(bob)).limit()).isEqualTo(13);
+        assertThat(reports.status(String.valueOf(alice)).limit()).isEqualTo(15);
+        assertThat(reports.status(String.valueOf(bob)).limit()).isEqualTo(13);
     }
 
     @Test
     void givenAPastDay_whenAdjusting_thenOnlyThatDayChanges() {
-        long user = fixtures.subscribedUser(10);
+        UserKey user = fixtures.subscribedUser(10);
         QuotaDay yesterday = QuotaDay.of(TODAY).previous();
 
-        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.SET, Long.toString(user), 4, "backfill", "ops").on(yesterday));
+        adjusting.adjust(AdjustmentRequest.of(AdjustmentKind.SET, String.valueOf(user), 4, "backfill", "ops").on(yesterday));
 
         assertThat(fixtures.usedCount(user, yesterday.date())).isEqualTo(4);
         assertThat(fixtures.usedCount(user, TODAY)).isZero();
@@ -321,12 +321,12 @@ class QuotaUseCasesTest {
 
     @Test
     void givenConsumptionJustBeforeMidnight_whenTheClockCrossesIt_thenTheNewDayStartsEmpty() {
-        long user = fixtures.subscribedUser(2);
+        UserKey user = fixtures.subscribedUser(2);
         clock.set(java.time.Instant.parse("2026-05-20T23:59:59.999999Z"));
-        chat.consume(Long.toString(user), 2, null);
+        chat.consume(String.valueOf(user), 2, null);
         clock.set(java.time.Instant.parse("2026-05-21T00:00:00Z"));
 
-        Consumption next = chat.acceptMessage(Long.toString(user), null);
+        Consumption next = chat.acceptMessage(String.valueOf(user), null);
 
         assertThat(next.status().day()).isEqualTo(QuotaDay.parse("2026-05-21"));
         assertThat(next.status().consumed()).isEqualTo(1);

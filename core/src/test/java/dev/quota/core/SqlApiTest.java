@@ -19,18 +19,36 @@ import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code quota.consume} and {@code quota.status} as a backend calls them, in its own
  * transactions, on the database's clock (the functions take the day from it); assertions
  * count what was charged rather than read the date, so none can fail across midnight.
  * The contract suite proves the same promises through {@code sql-function}; these are the
- * SQL API's own: the caller's rollback, racing connections, arguments.
+ * SQL API's own: the caller's rollback, racing connections, arguments. On a product keyed by
+ * whole numbers, by uuid and by text ids: the functions take the product's key type.
  */
+@ParameterizedClass(name = "{0} keys")
+@EnumSource(UserKeyType.class)
 class SqlApiTest {
 
+    @Parameter
+    UserKeyType keys;
+
     @RegisterExtension
-    final FreshDatabase db = new FreshDatabase();
+    final FreshDatabase db = new FreshDatabase(() -> keys, config -> config);
+
+    /** A key of the layout's type that no user has. */
+    private UserKey unknownUser() {
+        return switch (keys) {
+            case WHOLE_NUMBER -> UserKey.of(999_999);
+            case UUID -> new UserKey.Uuid(java.util.UUID.fromString("00000000-0000-4000-8000-000000000000"));
+            case TEXT -> new UserKey.Text("auth0|nobody");
+        };
+    }
 
     QuotaFixtures fixtures;
 
@@ -42,7 +60,7 @@ class SqlApiTest {
     private record Consumed(boolean accepted, boolean replayed, String code, Integer dailyLimit, Integer consumed, Integer remaining) {
     }
 
-    private static Consumed consume(Handle handle, Long userId, Integer units, String requestId) {
+    private static Consumed consume(Handle handle, UserKey userId, Integer units, String requestId) {
         return handle.createQuery("SELECT accepted, replayed, code, daily_limit, consumed, remaining FROM quota.consume(:u, :n, :r)")
                 .bind("u", userId).bind("n", units).bind("r", requestId)
                 .map((rs, ctx) -> new Consumed(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3), rs.getObject(4, Integer.class),
@@ -50,12 +68,12 @@ class SqlApiTest {
                 .one();
     }
 
-    private Consumed consumeAndCommit(long userId, int units, String requestId) {
+    private Consumed consumeAndCommit(UserKey userId, int units, String requestId) {
         return db.jdbi().inTransaction(handle -> consume(handle, userId, units, requestId));
     }
 
     /** With {@code p_at}: what a backend that stamps its messages with its own clock passes. */
-    private Consumed consumeAt(long userId, int units, String requestId, Instant at) {
+    private Consumed consumeAt(UserKey userId, int units, String requestId, Instant at) {
         return db.jdbi().inTransaction(handle -> handle.createQuery(
                         "SELECT accepted, replayed, code, daily_limit, consumed, remaining FROM quota.consume(:u, :n, :r, :at)")
                 .bind("u", userId).bind("n", units).bind("r", requestId).bind("at", at.atOffset(ZoneOffset.UTC))
@@ -65,7 +83,7 @@ class SqlApiTest {
     }
 
     /** Units charged to the user on any day: each test's user is new, so no test reads the date. */
-    private int charged(long user) {
+    private int charged(UserKey user) {
         return db.jdbi().withHandle(handle -> handle.createQuery(
                         "SELECT CAST(COALESCE(sum(used_count), 0) AS integer) FROM user_daily_quota_usages WHERE user_id = :u")
                 .bind("u", user).mapTo(Integer.class).one());
@@ -78,7 +96,7 @@ class SqlApiTest {
 
     @Test
     void givenACallerThatRollsBack_whenItRetriesTheSameRequestId_thenNothingWasChargedAndTheRetryIsNew() {
-        long user = fixtures.subscribedUser(5);
+        UserKey user = fixtures.subscribedUser(5);
 
         db.jdbi().useTransaction(handle -> {
             assertThat(consume(handle, user, 2, "req-1").accepted()).isTrue();
@@ -94,7 +112,7 @@ class SqlApiTest {
 
     @Test
     void givenACommittedRequestId_whenRetried_thenReplayedAndNotChargedAgain() {
-        long user = fixtures.subscribedUser(5);
+        UserKey user = fixtures.subscribedUser(5);
         consumeAndCommit(user, 1, "req-1");
 
         Consumed again = consumeAndCommit(user, 1, "req-1");
@@ -105,8 +123,8 @@ class SqlApiTest {
 
     @Test
     void givenARequestIdChargedToOneUser_whenAnotherUserSendsIt_thenItIsASeparateRequestChargedToThem() {
-        long first = fixtures.subscribedUser(5);
-        long second = fixtures.subscribedUser(5);
+        UserKey first = fixtures.subscribedUser(5);
+        UserKey second = fixtures.subscribedUser(5);
         consumeAndCommit(first, 1, "shared-id");
 
         Consumed theirs = consumeAndCommit(second, 2, "shared-id");
@@ -118,7 +136,7 @@ class SqlApiTest {
 
     @Test
     void givenTwoConnectionsRacingTheSameRequestId_whenBothCommit_thenItIsChargedOnce() throws Exception {
-        long user = fixtures.subscribedUser(5);
+        UserKey user = fixtures.subscribedUser(5);
         CountDownLatch firstHasConsumed = new CountDownLatch(1);
         CountDownLatch secondIsWaiting = new CountDownLatch(1);
 
@@ -148,7 +166,7 @@ class SqlApiTest {
 
     @Test
     void givenAFullDay_whenConsuming_thenARefusalRowAndTheRequestIdStaysFree() {
-        long user = fixtures.subscribedUser(2);
+        UserKey user = fixtures.subscribedUser(2);
         consumeAndCommit(user, 2, "a");
 
         Consumed refused = consumeAndCommit(user, 1, "b");
@@ -161,14 +179,14 @@ class SqlApiTest {
 
     @Test
     void givenAPlanChangeAndAGrant_whenTheNextCallComes_thenTheNewLimitApplies() {
-        long user = fixtures.subscribedUser(1);
+        UserKey user = fixtures.subscribedUser(1);
         consumeAndCommit(user, 1, "a");
         assertThat(consumeAndCommit(user, 1, "b").code()).isEqualTo("quota_exceeded");
 
         fixtures.changePlan(user, 3, ServerClock.of(db.jdbi()).instant());
         assertThat(consumeAndCommit(user, 1, "c").dailyLimit()).isEqualTo(3);
 
-        new AdjustmentService(db.jdbi(), ServerClock.of(db.jdbi())).adjust(new AdjustmentRequest(AdjustmentKind.GRANT, Long.toString(user), null,
+        new AdjustmentService(db.jdbi(), ServerClock.of(db.jdbi())).adjust(new AdjustmentRequest(AdjustmentKind.GRANT, String.valueOf(user), null,
                 2, "outage", "support:ana", null, false));
         Consumed afterGrant = consumeAndCommit(user, 3, "d");
         assertThat(afterGrant.accepted()).isTrue();
@@ -179,7 +197,7 @@ class SqlApiTest {
     @Test
     void givenAPlanLoweredAtNoonYesterday_whenYesterdayIsChargedWithABackdatedAt_thenYesterdaysPlanJudgesIt() {
         Instant yesterdayNoon = serverToday().minusDays(1).atTime(12, 0).toInstant(ZoneOffset.UTC);
-        long user = fixtures.subscribedUser("lowered@example.com", 200, yesterdayNoon.minus(java.time.Duration.ofDays(3)));
+        UserKey user = fixtures.subscribedUser("lowered@example.com", 200, yesterdayNoon.minus(java.time.Duration.ofDays(3)));
         fixtures.changePlan(user, 5, yesterdayNoon);
 
         Consumed yesterday = consumeAt(user, 10, "late-1", yesterdayNoon.plusSeconds(3600));
@@ -194,7 +212,7 @@ class SqlApiTest {
     @Test
     void givenARequestIdChargedAt235959_whenRetriedAt000001_thenReplayedForTheDayItWasChargedTo() {
         LocalDate yesterday = serverToday().minusDays(1);
-        long user = fixtures.subscribedUser(5);
+        UserKey user = fixtures.subscribedUser(5);
         Instant lastSecond = yesterday.atTime(23, 59, 59).toInstant(ZoneOffset.UTC);
 
         consumeAt(user, 2, "midnight-1", lastSecond);
@@ -221,21 +239,21 @@ class SqlApiTest {
 
     @Test
     void givenUnknownAndUnsubscribedUsers_whenConsuming_thenTheirCodesAsRows() {
-        long unsubscribed = fixtures.unsubscribedUser("nobody@example.com");
+        UserKey unsubscribed = fixtures.unsubscribedUser("nobody@example.com");
 
-        assertThat(consumeAndCommit(999_999, 1, "x").code()).isEqualTo("user_not_found");
+        assertThat(consumeAndCommit(unknownUser(), 1, "x").code()).isEqualTo("user_not_found");
         assertThat(consumeAndCommit(unsubscribed, 1, "y").code()).isEqualTo("no_active_subscription");
     }
 
     @Test
     void givenAUserAndADay_whenStatusIsAsked_thenItAgreesWithQuotaShow() {
-        long user = fixtures.subscribedUser(7);
+        UserKey user = fixtures.subscribedUser(7);
         consumeAndCommit(user, 3, "a");
 
         var row = db.jdbi().withHandle(h -> h.createQuery(
                         "SELECT plan_code, daily_limit, consumed, remaining, reset_at FROM quota.status(:u)")
                 .bind("u", user).mapToMap().one());
-        QuotaStatus shown = new ReportService(db.jdbi(), ServerClock.of(db.jdbi())).status(Long.toString(user));
+        QuotaStatus shown = new ReportService(db.jdbi(), ServerClock.of(db.jdbi())).status(String.valueOf(user));
 
         assertThat(row.get("plan_code")).isEqualTo(shown.planCode());
         assertThat(row.get("daily_limit")).isEqualTo(shown.limit());
@@ -246,7 +264,7 @@ class SqlApiTest {
 
     @Test
     void givenBadArguments_whenConsuming_thenADocumentedSqlStateAndNothingWritten() {
-        long user = fixtures.subscribedUser(5);
+        UserKey user = fixtures.subscribedUser(5);
 
         assertSqlState(() -> consumeAndCommit(user, 0, "a"), "22023");
         assertSqlState(() -> consumeAndCommit(user, -1, "a"), "22023");

@@ -1,7 +1,9 @@
 package dev.quota.reconciler;
 
 import dev.quota.core.AdjustmentKind;
+import dev.quota.core.UserKey;
 import dev.quota.core.drift.DayLedger;
+import dev.quota.core.persistence.KeyRange;
 import dev.quota.core.persistence.PlanOfDay;
 import dev.quota.core.persistence.UserMessagesOfDays;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -19,6 +22,7 @@ final class DayLedgerQuery {
 
     static final String SQL = resource("day-ledgers.sql")
             .replace("{user_messages_of_days}", UserMessagesOfDays.SQL)
+            .replace("{key_range}", KeyRange.PREDICATE)
             .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay("f.user_id", "f.quota_date"));
     static final String DRIFT_COUNT_SQL = resource("drift-count.sql").formatted(SQL);
 
@@ -27,15 +31,22 @@ final class DayLedgerQuery {
     private DayLedgerQuery() {
     }
 
-    /** The positional arguments of {@link #SQL} for one day range and user range. */
-    static List<Object> arguments(LocalDate from, LocalDate to, long lowestUserId, long highestUserId) {
-        return List.of(from, to, lowestUserId, highestUserId,
-                from, to, lowestUserId, highestUserId,
-                AdjustmentKind.usageChangingCodes(), from, to, lowestUserId, highestUserId);
+    /** The positional arguments of {@link #SQL} for one day range and key range. */
+    static List<Object> arguments(LocalDate from, LocalDate to, KeyRange keys) {
+        List<Object> arguments = new ArrayList<>();
+        for (int source = 0; source < 3; source++) {
+            if (source == 2) {
+                arguments.add(AdjustmentKind.usageChangingCodes());
+            }
+            arguments.add(from);
+            arguments.add(to);
+            arguments.addAll(keys.arguments());
+        }
+        return arguments;
     }
 
     private static DayLedger map(ResultSet rs, int row) throws SQLException {
-        return new DayLedger(rs.getLong("user_id"), rs.getObject("quota_date", LocalDate.class), rs.getObject("used_count", Integer.class),
+        return new DayLedger(UserKey.fromSql(rs.getObject("user_id")), rs.getObject("quota_date", LocalDate.class), rs.getObject("used_count", Integer.class),
                 rs.getInt("messages"), rs.getInt("usage_delta"), rs.getInt("granted"), rs.getBoolean("user_exists"),
                 rs.getObject("plan_limit", Integer.class), rs.getInt("expected"), rs.getObject("effective_limit", Integer.class));
     }

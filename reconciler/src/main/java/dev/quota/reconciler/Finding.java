@@ -1,5 +1,6 @@
 package dev.quota.reconciler;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.drift.CounterRepair;
 import java.time.LocalDate;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
  * @param primaryUsedCount what a repair found on the primary's counter under its lock (null: no repair ran)
  * @param primaryExpected  what the primary's own log said the counter must be, and what the repair left
  */
-public record Finding(long userId, LocalDate quotaDate, Integer usedCount, int expected, int messages,
+public record Finding(UserKey userId, LocalDate quotaDate, Integer usedCount, int expected, int messages,
                       Integer effectiveLimit, int drift, List<String> kinds, boolean repaired,
                       Integer primaryUsedCount, Integer primaryExpected) {
 
@@ -20,7 +21,7 @@ public record Finding(long userId, LocalDate quotaDate, Integer usedCount, int e
     }
 
     /** Its JSON shape, in the report file and in {@code quota reconcile -o json}: dates as ISO text, the limit as {@code limit}. */
-    public record Row(long userId, String quotaDate, Integer usedCount, int expected, int messages, Integer limit, int drift,
+    public record Row(UserKey userId, String quotaDate, Integer usedCount, int expected, int messages, Integer limit, int drift,
                       List<String> kinds, boolean repaired, Integer primaryUsedCount, Integer primaryExpected, boolean primaryDisagreed) {
         public static Row of(Finding f) {
             return new Row(f.userId(), f.quotaDate().toString(), f.usedCount(), f.expected(), f.messages(), f.effectiveLimit(),

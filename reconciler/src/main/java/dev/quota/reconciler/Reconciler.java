@@ -4,12 +4,14 @@ import dev.quota.core.ErrorCode;
 import dev.quota.core.Progress;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
+import dev.quota.core.UserKey;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.ReadContract;
 import dev.quota.core.db.ServerRole;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.db.StandbyReplay;
 import dev.quota.core.drift.DayLedger;
+import dev.quota.core.persistence.KeyRange;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -260,7 +262,7 @@ public final class Reconciler implements AutoCloseable {
                     int limitValue = rs.getInt("effective_limit");
                     Integer effectiveLimit = rs.wasNull() ? null : limitValue;
                     Array kinds = rs.getArray("kinds");
-                    return new Finding(rs.getLong("user_id"), rs.getObject("quota_date", java.time.LocalDate.class), usedCount,
+                    return new Finding(UserKey.fromSql(rs.getObject("user_id")), rs.getObject("quota_date", java.time.LocalDate.class), usedCount,
                             rs.getInt("expected"), rs.getInt("messages"), effectiveLimit, rs.getInt("drift"),
                             Arrays.asList((String[]) kinds.getArray()), rs.getBoolean("repaired"),
                             rs.getObject("primary_used_count", Integer.class), rs.getObject("primary_expected", Integer.class));
@@ -270,7 +272,7 @@ public final class Reconciler implements AutoCloseable {
     /** The database's own time for the same drift set: one hand-written query, counted (the benchmark's ceiling). */
     public long countDriftsInOneQuery(ReconcileRequest request) {
         return new JdbcTemplate(database.dataSource()).queryForObject(DayLedgerQuery.DRIFT_COUNT_SQL, Long.class,
-                DayLedgerQuery.arguments(request.from().date(), request.to().date(), Long.MIN_VALUE, Long.MAX_VALUE).toArray());
+                DayLedgerQuery.arguments(request.from().date(), request.to().date(), KeyRange.ALL).toArray());
     }
 
     /** Closes the job's context; the database stays the caller's. */

@@ -1,6 +1,7 @@
 package dev.quota.reconciler;
 
 import dev.quota.core.QuotaDay;
+import dev.quota.core.db.Database;
 import dev.quota.core.drift.DayLedger;
 import dev.quota.core.retention.Pruner;
 import java.time.LocalDate;
@@ -8,8 +9,6 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.Handles;
-import org.jdbi.v3.postgres.PostgresPlugin;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.springframework.batch.core.configuration.annotation.EnableBatchProcessing;
 import org.springframework.batch.core.configuration.annotation.EnableJdbcJobRepository;
 import org.springframework.batch.core.configuration.annotation.JobScope;
@@ -106,7 +105,7 @@ public class ReconciliationJobConfiguration {
     @JobScope
     public Step pruneStep(JobRepository jobRepository, JdbcTransactionManager transactionManager, DataSource dataSource,
                           @Value("#{jobParameters['pruneAsOf']}") LocalDate pruneAsOf) {
-        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+        Jdbi jdbi = Database.withPlugins(Jdbi.create(dataSource));
         Tasklet tasklet = pruneAsOf == null
                 ? (contribution, chunk) -> RepeatStatus.FINISHED
                 : new PruneTasklet(new Pruner(jdbi), QuotaDay.of(pruneAsOf));
@@ -154,12 +153,13 @@ public class ReconciliationJobConfiguration {
                                                          @Value("#{jobParameters['scanOn']}") String scanOn,
                                                          @Value("#{jobParameters['from']}") LocalDate from,
                                                          @Value("#{jobParameters['to']}") LocalDate to,
-                                                         @Value("#{stepExecutionContext['lowestUserId']}") Long lowest,
-                                                         @Value("#{stepExecutionContext['highestUserId']}") Long highest) {
+                                                         @Value("#{stepExecutionContext['userKeyType']}") String keyType,
+                                                         @Value("#{stepExecutionContext['fromUserKey']}") String fromKey,
+                                                         @Value("#{stepExecutionContext['untilUserKey']}") String untilKey) {
         DataSource source = SCAN_STANDBY.equals(scanOn) ? standby.dataSource() : dataSource;
         JdbcCursorItemReader<DayLedger> reader = new JobStatements.CursorReader<>(source, DayLedgerQuery.SQL, DayLedgerQuery.MAPPER);
         reader.setName(READER);
-        reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(DayLedgerQuery.arguments(from, to, lowest, highest).toArray()));
+        reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(DayLedgerQuery.arguments(from, to, UserRangePartitioner.range(keyType, fromKey, untilKey)).toArray()));
         // PostgreSQL streams a result only inside a transaction; otherwise it would load the range into memory
         reader.setConnectionAutoCommit(false);
         reader.setFetchSize(2000);
@@ -172,9 +172,7 @@ public class ReconciliationJobConfiguration {
     public FindingWriter findingWriter(DataSource dataSource, FindingHook hook,
                                        @Value("#{jobExecutionContext['runId']}") Long runId,
                                        @Value("#{jobParameters['mode']}") String mode) {
-        Jdbi jdbi = Jdbi.create(new SpringManagedConnections(dataSource))
-                .installPlugin(new SqlObjectPlugin())
-                .installPlugin(new PostgresPlugin());
+        Jdbi jdbi = Database.withPlugins(Jdbi.create(new SpringManagedConnections(dataSource)));
         // the chunk's transaction belongs to Spring: Jdbi must not end it when a handle closes
         jdbi.getConfig(Handles.class).setForceEndTransactions(false);
         return new FindingWriter(jdbi, runId, ReconcileMode.fromCode(mode), hook);

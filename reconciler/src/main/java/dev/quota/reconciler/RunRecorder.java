@@ -64,7 +64,7 @@ final class RunRecorder implements JobExecutionListener {
         for (JobExecution execution : jobRepository.getJobExecutions(current.getJobInstance())) {
             JobExecution seen = execution.getId() == current.getId() ? current : execution;
             for (StepExecution step : seen.getStepExecutions()) {
-                if (step.getExecutionContext().containsKey(UserRangePartitioner.LOWEST)) {
+                if (step.getExecutionContext().containsKey(UserRangePartitioner.KEY_TYPE)) {
                     latest.merge(step.getStepName(), step, (a, b) -> a.getId() > b.getId() ? a : b);
                 }
             }

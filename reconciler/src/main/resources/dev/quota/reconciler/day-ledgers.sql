@@ -1,8 +1,8 @@
 -- One row per (user, UTC day) of the range that has a counter, user messages or
--- adjustments, for the users of one partition [lo, hi], in key order (the cursor's
+-- adjustments, for the users of one partition (a KeyRange), in key order (the cursor's
 -- position is what a restart resumes from). Parameters, in order:
--- 1-4 messages: from, to (dates), lo, hi; 5-8 counters; 9 the usage-changing adjustment
--- kinds (text[]), 10-13 adjustments. The messages are UserMessagesOfDays and the plan of
+-- 1-6 messages: from, to (dates), the key range (four); 7-12 counters; 13 the usage-changing
+-- adjustment kinds (text[]), 14-19 adjustments. The messages are UserMessagesOfDays and the plan of
 -- each day PlanOfDay's rule, put in place of the placeholders by DayLedgerQuery; the
 -- grants are the view day_grants, the rule every reader uses.
 -- Written so that Citus pushes it down whole to each worker (docs/scaling.md): the three
@@ -19,13 +19,13 @@ WITH facts AS (
     SELECT user_id, quota_date, used_count, CAST(0 AS bigint), CAST(0 AS bigint)
       FROM user_daily_quota_usages
      WHERE quota_date BETWEEN CAST(? AS date) AND CAST(? AS date)
-       AND user_id BETWEEN ? AND ?
+       AND {key_range}
     UNION ALL
     SELECT user_id, quota_date, CAST(NULL AS integer), CAST(0 AS bigint),
            COALESCE(sum(applied_delta) FILTER (WHERE kind = ANY(CAST(? AS text[]))), 0)
       FROM quota_adjustments
      WHERE quota_date BETWEEN CAST(? AS date) AND CAST(? AS date)
-       AND user_id BETWEEN ? AND ?
+       AND {key_range}
      GROUP BY 1, 2
 ), days AS (
     -- the user, the grants and the plan are read here, once per user-day: a grouped

@@ -1,5 +1,6 @@
 package dev.quota.reconciler;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.QuotaDay;
@@ -41,7 +42,7 @@ class AcrossMidnightTest {
     private record Consumed(boolean accepted, boolean replayed, Instant resetAt, int consumed) {
     }
 
-    private static Consumed consume(Handle handle, long user, String requestId) {
+    private static Consumed consume(Handle handle, UserKey user, String requestId) {
         return handle.createQuery("SELECT accepted, replayed, reset_at, consumed FROM quota.consume(:u, 1, :r)")
                 .bind("u", user).bind("r", requestId)
                 .map((rs, ctx) -> new Consumed(rs.getBoolean(1), rs.getBoolean(2),
@@ -50,7 +51,7 @@ class AcrossMidnightTest {
     }
 
     /** The product's insert: {@code created_at} from its column default, now(). */
-    private static void storeMessage(Handle handle, long user, String requestId) {
+    private static void storeMessage(Handle handle, UserKey user, String requestId) {
         handle.createUpdate("INSERT INTO chat_messages (user_id, role, request_id) VALUES (:u, 'user', :r)")
                 .bind("u", user).bind("r", requestId).execute();
     }
@@ -74,11 +75,11 @@ class AcrossMidnightTest {
                      .withPoolSize(THREADS + 4))) {
             StandIn.install(database);
             QuotaFixtures fixtures = new QuotaFixtures(database.jdbi());
-            List<Long> users = new ArrayList<>();
+            List<UserKey> users = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 users.add(fixtures.subscribedUser(100_000));
             }
-            long retrying = fixtures.subscribedUser(10);
+            UserKey retrying = fixtures.subscribedUser(10);
             Instant ready = database.jdbi().withHandle(handle -> serverTime(handle, "clock_timestamp()"));
             assertThat(ready).as("the server was set up before its midnight").isBefore(MIDNIGHT.minusSeconds(3));
 
@@ -90,7 +91,7 @@ class AcrossMidnightTest {
                 backends.add(CompletableFuture.runAsync(() -> {
                     boolean past = false;
                     while (!past) {
-                        long user = users.get(random.nextInt(users.size()));
+                        UserKey user = users.get(random.nextInt(users.size()));
                         double work = random.nextInt(201) / 1000.0;
                         past = database.jdbi().inTransaction(handle -> {
                             Instant began = serverTime(handle, "now()");

@@ -1,5 +1,6 @@
 package dev.quota.reconciler;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,7 +60,7 @@ class ReconciliationJobTest {
         }
     }
 
-    private long userWithMessages(int limit, int messages) {
+    private UserKey userWithMessages(int limit, int messages) {
         return planted.userWithMessages(limit, messages);
     }
 
@@ -67,7 +68,7 @@ class ReconciliationJobTest {
         planted.sql(statement, args);
     }
 
-    private Map<Long, List<String>> kindsByUser(ReconcileResult result) {
+    private Map<UserKey, List<String>> kindsByUser(ReconcileResult result) {
         try (Reconciler reconciler = new Reconciler(db.database(), nextMorning)) {
             return reconciler.findings(result.runId(), 0).stream()
                     .collect(Collectors.toMap(Finding::userId, finding -> finding.kinds().stream().sorted().toList()));
@@ -75,13 +76,13 @@ class ReconciliationJobTest {
     }
 
     /** One user per drift kind, plus clean ones around them. */
-    private Map<String, Long> plantEveryKind() {
+    private Map<String, UserKey> plantEveryKind() {
         return planted.everyKind(DAY.date());
     }
 
     @Test
     void givenEveryDriftKindPlanted_whenReported_thenEachIsFoundExactlyAndCleanUsersAreNot() {
-        Map<String, Long> users = plantEveryKind();
+        Map<String, UserKey> users = plantEveryKind();
 
         ReconcileResult result = reconcile(request(ReconcileMode.REPORT));
 
@@ -107,7 +108,7 @@ class ReconciliationJobTest {
 
     @Test
     void givenASubscriptionEndedAtTheDaysFirstInstant_whenReported_thenTheDaysCounterIsAnOrphan() {
-        long leaver = userWithMessages(10, 2);
+        UserKey leaver = userWithMessages(10, 2);
         fixtures.cancelSubscription(leaver, DAY.startsAt());
 
         ReconcileResult result = reconcile(request(ReconcileMode.REPORT));
@@ -119,7 +120,7 @@ class ReconciliationJobTest {
     void givenACleanDay_whenReported_thenNoFindings() {
         userWithMessages(10, 3);
         userWithMessages(20, 20);
-        adjustments.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, Long.toString(userWithMessages(10, 6)), 2, "test", "ops").on(DAY));
+        adjustments.adjust(AdjustmentRequest.of(AdjustmentKind.REFUND, String.valueOf(userWithMessages(10, 6)), 2, "test", "ops").on(DAY));
 
         ReconcileResult result = reconcile(request(ReconcileMode.REPORT));
 
@@ -129,7 +130,7 @@ class ReconciliationJobTest {
 
     @Test
     void givenDrift_whenRepairedAndRunAgain_thenNoCounterDriftRemainsAndOnlyWhatNeedsAPersonIsReportedAgain() {
-        Map<String, Long> users = plantEveryKind();
+        Map<String, UserKey> users = plantEveryKind();
 
         ReconcileResult repair = reconcile(request(ReconcileMode.REPAIR));
         ReconcileResult again = reconcile(new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 100, 2, false, false));
@@ -148,7 +149,7 @@ class ReconciliationJobTest {
     @Test
     void givenLiveConsumption_whenRepairingTheSameCounters_thenNoIncrementIsLost() throws Exception {
         clock.set(Instant.parse("2026-07-01T20:00:00Z"));
-        long[] users = new long[6];
+        UserKey[] users = new UserKey[6];
         for (int i = 0; i < users.length; i++) {
             users[i] = userWithMessages(100_000, 5);
             sql("UPDATE user_daily_quota_usages SET used_count = used_count + 3 WHERE user_id = ?", users[i]);
@@ -164,7 +165,7 @@ class ReconciliationJobTest {
         repairer.start();
         ConcurrentCalls.Outcomes outcomes;
         try {
-            outcomes = ConcurrentCalls.run(6, 60, (t, a) -> service.acceptMessage(Long.toString(users[t]), null));
+            outcomes = ConcurrentCalls.run(6, 60, (t, a) -> service.acceptMessage(String.valueOf(users[t]), null));
         } finally {
             repairing.set(false);
             repairer.join();
@@ -173,7 +174,7 @@ class ReconciliationJobTest {
 
         assertThat(outcomes.unexpected).isEmpty();
         assertThat(repairs.get()).isPositive();
-        for (long user : users) {
+        for (UserKey user : users) {
             assertThat(fixtures.usedCount(user, DAY.date())).isEqualTo(fixtures.messageCount(user, DAY.date()));
         }
         assertThat(QuotaInvariants.check(db.jdbi()).holds()).isTrue();
@@ -182,7 +183,7 @@ class ReconciliationJobTest {
     @Test
     void givenAFailureInTheMiddleOfAStep_whenStartedAgain_thenItResumesAndEndsLikeAnUninterruptedRun() {
         for (int i = 0; i < 12; i++) {
-            long user = userWithMessages(10, 2 + i % 5);
+            UserKey user = userWithMessages(10, 2 + i % 5);
             if (i % 2 == 0) {
                 sql("UPDATE user_daily_quota_usages SET used_count = used_count + 1 WHERE user_id = ?", user);
             }
@@ -229,10 +230,10 @@ class ReconciliationJobTest {
 
     @Test
     void givenADayWithOnlyAdjustments_whenReported_thenAGrantIsCleanAndACounterlessChargeIsMissing() {
-        long granted = fixtures.subscribedUser(10);
-        adjustments.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, Long.toString(granted), 5, "vip", "ops").on(DAY));
-        long charged = fixtures.subscribedUser(10);
-        adjustments.adjust(AdjustmentRequest.of(AdjustmentKind.CHARGE, Long.toString(charged), 3, "api", "ops").on(DAY));
+        UserKey granted = fixtures.subscribedUser(10);
+        adjustments.adjust(AdjustmentRequest.of(AdjustmentKind.GRANT, String.valueOf(granted), 5, "vip", "ops").on(DAY));
+        UserKey charged = fixtures.subscribedUser(10);
+        adjustments.adjust(AdjustmentRequest.of(AdjustmentKind.CHARGE, String.valueOf(charged), 3, "api", "ops").on(DAY));
         sql("DELETE FROM user_daily_quota_usages WHERE user_id = ?", charged);
 
         ReconcileResult result = reconcile(request(ReconcileMode.REPORT));

@@ -3,6 +3,8 @@ package dev.quota.cli.commands;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Invocation;
 import dev.quota.cli.Output;
+import dev.quota.core.QuotaException;
+import dev.quota.core.UserKeyType;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.ReadContract;
 import dev.quota.core.db.SchemaMigrator;
@@ -34,6 +36,22 @@ final class DbMigrateCommand implements Callable<Integer> {
             "the simulator use (what the embedded default has); refused where the product schema has tables"})
     boolean standIn;
 
+    /** The stand-in's key kinds, as the product's column types name them. */
+    enum StandInKeys {
+        bigint(UserKeyType.WHOLE_NUMBER), uuid(UserKeyType.UUID), text(UserKeyType.TEXT);
+
+        final UserKeyType type;
+
+        StandInKeys(UserKeyType type) {
+            this.type = type;
+        }
+    }
+
+    @Option(names = "--user-key", paramLabel = "TYPE", defaultValue = "bigint",
+            description = {"With --stand-in: key its users by ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); on a product's",
+                    "own tables the key type is learned from its counter table"})
+    StandInKeys userKey;
+
     record Migrated(String database, int migrationsApplied, String schemaVersion, List<String> viewsCreated,
                     List<String> viewsMissing, List<String> distributed) {
     }
@@ -48,7 +66,11 @@ final class DbMigrateCommand implements Callable<Integer> {
         if (dryRun) {
             return printDryRun(database, output);
         }
-        SchemaMigrator.Installed installed = standIn ? StandIn.install(database) : SchemaMigrator.install(database);
+        if (!standIn && userKey != StandInKeys.bigint) {
+            throw QuotaException.invalidInput("--user-key only shapes the stand-in (with --stand-in); on the product's own tables the key "
+                    + "type is learned from " + ReadContract.COUNTERS + ".user_id");
+        }
+        SchemaMigrator.Installed installed = standIn ? StandIn.install(database, userKey.type) : SchemaMigrator.install(database);
         int applied = installed.migrationsApplied();
         ReadContract.Outcome views = installed.views();
         String version = database.migrator().currentVersion();

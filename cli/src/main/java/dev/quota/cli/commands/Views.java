@@ -1,5 +1,6 @@
 package dev.quota.cli.commands;
 
+import dev.quota.core.UserKey;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.quota.core.Adjustment;
 import dev.quota.core.QuotaStatus;
@@ -19,7 +20,7 @@ final class Views {
     private Views() {
     }
 
-    record Status(long userId, String email, String plan, String date, int planLimit, int granted, int limit,
+    record Status(UserKey userId, String email, String plan, String date, int planLimit, int granted, int limit,
                   int consumed, int remaining, String resetAt) {
         static Status of(QuotaStatus status) {
             return new Status(status.userId(), status.email(), status.planCode(), status.day().toString(), status.planLimit(),
@@ -63,7 +64,7 @@ final class Views {
     record History(String user, String from, String to, List<Day> days, List<AuditRow> adjustments) {
     }
 
-    record TopRow(long userId, String email, String plan, Integer limit, int consumed, Integer remaining, boolean exhausted) {
+    record TopRow(UserKey userId, String email, String plan, Integer limit, int consumed, Integer remaining, boolean exhausted) {
         static TopRow of(TopUser user) {
             return new TopRow(user.userId(), user.email(), user.planCode(), user.limit(), user.usedCount(),
                     user.limit() == null ? null : Math.max(0, user.limit() - user.usedCount()), user.exhausted());

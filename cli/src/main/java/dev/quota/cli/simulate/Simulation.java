@@ -1,5 +1,6 @@
 package dev.quota.cli.simulate;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.workload.Workload;
 
 import dev.quota.core.ErrorCode;
@@ -62,7 +63,7 @@ public final class Simulation {
         try (Database database = Database.open(config)) {
             try {
                 StandIn.install(database);
-                long[] userIds = createUsers(database);
+                UserKey[] userIds = createUsers(database);
                 SimulationResult result = drive(database, config, schema, userIds, progress);
                 return result;
             } finally {
@@ -73,11 +74,11 @@ public final class Simulation {
         }
     }
 
-    private long[] createUsers(Database database) {
+    private UserKey[] createUsers(Database database) {
         return database.jdbi().inTransaction(handle -> {
             AccountDao accounts = handle.attach(AccountDao.class);
             long planId = accounts.upsertPlan("sim", "Simulation", settings.limit());
-            long[] ids = new long[settings.users()];
+            UserKey[] ids = new UserKey[settings.users()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = accounts.insertUser("sim-user-" + (i + 1) + "@simulation.invalid");
                 accounts.subscribe(ids[i], planId, clock.instant().atOffset(java.time.ZoneOffset.UTC).minusDays(1));
@@ -86,7 +87,7 @@ public final class Simulation {
         });
     }
 
-    private SimulationResult drive(Database database, DatabaseConfig config, String schema, long[] userIds,
+    private SimulationResult drive(Database database, DatabaseConfig config, String schema, UserKey[] userIds,
                                    LongConsumer progress) {
         ChatPath path = strategy.apply(database.jdbi());
         ChatService service = new ChatService(database.jdbi(), path, clock);
@@ -119,7 +120,7 @@ public final class Simulation {
                             attempts.incrementAndGet(user);
                             long begin = System.nanoTime();
                             try {
-                                service.acceptMessage(Long.toString(userIds[user]), "sim-" + call);
+                                service.acceptMessage(userIds[user].toString(), "sim-" + call);
                                 accepted.increment();
                             } catch (QuotaException e) {
                                 if (e.code() == ErrorCode.QUOTA_EXCEEDED) {

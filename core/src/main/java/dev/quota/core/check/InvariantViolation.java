@@ -1,5 +1,6 @@
 package dev.quota.core.check;
 
+import dev.quota.core.UserKey;
 import java.time.LocalDate;
 
 /**
@@ -8,7 +9,7 @@ import java.time.LocalDate;
  * @param expected messages of the day plus the usage adjustments of the day
  * @param limit    the effective limit, or null when the user has no active plan
  */
-public record InvariantViolation(long userId, LocalDate quotaDate, int usedCount, int messages, int expected, Integer limit) {
+public record InvariantViolation(UserKey userId, LocalDate quotaDate, int usedCount, int messages, int expected, Integer limit) {
 
     public boolean aboveLimit() {
         return limit != null && usedCount > limit;

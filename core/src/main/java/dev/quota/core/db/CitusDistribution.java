@@ -1,5 +1,6 @@
 package dev.quota.core.db;
 
+import dev.quota.core.UserKeyType;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import java.util.ArrayList;
@@ -26,8 +27,6 @@ public final class CitusDistribution {
     /** The toolkit's tables whose every key carries {@code user_id} (V7): one user's rows live on one shard. */
     static final List<String> PER_USER_TABLES = List.of("consumed_requests", "quota_adjustments");
     static final List<String> REFERENCE_TABLES = List.of("settings");
-    /** The SQL API, routed by its user argument. */
-    static final List<String> FUNCTIONS = List.of("consume(bigint, integer, text, timestamptz)", "status(bigint, date)");
     static final String DISTRIBUTION_ARGUMENT = "p_user_id";
     private static final Pattern SHARD_NAME = Pattern.compile("(.+)_(\\d+)");
 
@@ -86,8 +85,10 @@ public final class CitusDistribution {
                 done.add("Made " + name + " a reference table");
             }
         }
-        for (String function : FUNCTIONS) {
-            String name = schemas.inToolkit(function);
+        // the SQL API, routed by its user argument
+        UserKeyType keyType = DeploymentSettings.read(handle).userKeyType();
+        for (SqlApi.Function function : SqlApi.CALLED_BY_BACKENDS) {
+            String name = schemas.inToolkit(function.signature(keyType));
             if (!isDistributedFunction(handle, name)) {
                 handle.createQuery("SELECT create_distributed_function(CAST(:f AS regprocedure), CAST(:arg AS text), colocate_with := CAST(:with AS text))")
                         .bind("f", name).bind("arg", DISTRIBUTION_ARGUMENT).bind("with", counters).mapToMap().one();

@@ -3,6 +3,7 @@ package dev.quota.core.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.quota.core.QuotaException;
+import dev.quota.core.persistence.UserKeyPlugin;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -26,9 +27,12 @@ public final class Database implements AutoCloseable {
         this.config = config;
         this.dataSource = dataSource;
         this.embedded = embedded;
-        this.jdbi = Jdbi.create(dataSource)
-                .installPlugin(new SqlObjectPlugin())
-                .installPlugin(new PostgresPlugin());
+        this.jdbi = withPlugins(Jdbi.create(dataSource));
+    }
+
+    /** {@code jdbi} with what every Jdbi of the toolkit needs: SQL objects, PostgreSQL's types, user keys of any type. */
+    public static Jdbi withPlugins(Jdbi jdbi) {
+        return jdbi.installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin()).installPlugin(new UserKeyPlugin());
     }
 
     public static Database open(DatabaseConfig config) {

@@ -1,5 +1,6 @@
 package dev.quota.core.db;
 
+import dev.quota.core.persistence.KeyRange;
 import dev.quota.core.persistence.UserMessagesOfDays;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -34,10 +35,12 @@ public final class DayScanIndex {
             // on Citus the plan shown is a worker's: the setting must reach the workers too
             transaction.execute("SET LOCAL citus.propagate_set_commands = 'local'");
             transaction.execute("SET LOCAL enable_seqscan = off");
-            List<String> lines = transaction.createQuery("EXPLAIN (VERBOSE, COSTS OFF) " + UserMessagesOfDays.SQL)
-                    .bind(0, DAY).bind(1, DAY)
-                    .bind(2, 0L).bind(3, Long.MAX_VALUE)
-                    .mapTo(String.class).list();
+            var explain = transaction.createQuery("EXPLAIN (VERBOSE, COSTS OFF) " + UserMessagesOfDays.SQL).bind(0, DAY).bind(1, DAY);
+            List<Object> allKeys = KeyRange.ALL.arguments();
+            for (int i = 0; i < allKeys.size(); i++) {
+                explain.bind(2 + i, allKeys.get(i));
+            }
+            List<String> lines = explain.mapTo(String.class).list();
             transaction.rollback();
             return lines;
         });

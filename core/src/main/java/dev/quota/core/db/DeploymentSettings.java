@@ -2,22 +2,24 @@ package dev.quota.core.db;
 
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
+import dev.quota.core.UserKeyType;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
  * What the DBA declares about a deployment, in the toolkit schema's {@code settings} row:
- * whether the product tables are the toolkit's own stand-in, and whether the product's
- * consumption code honours grants. The toolkit refuses what would be a lie on a database
+ * whether the product tables are the toolkit's own stand-in, whether the product's
+ * consumption code honours grants, and how the product keys its users (learned by
+ * {@code quota db migrate} from the counter table). The toolkit refuses what would be a lie on a database
  * it does not own: writing the product's messages, or granting units the backend ignores.
  */
-public record DeploymentSettings(boolean standIn, boolean backendHonoursGrants) {
+public record DeploymentSettings(boolean standIn, boolean backendHonoursGrants, UserKeyType userKeyType) {
 
     public static DeploymentSettings read(Handle handle) {
-        return handle.createQuery("SELECT stand_in, backend_honours_grants FROM settings")
-                .map((rs, ctx) -> new DeploymentSettings(rs.getBoolean(1), rs.getBoolean(2)))
+        return handle.createQuery("SELECT stand_in, backend_honours_grants, user_key_type FROM settings")
+                .map((rs, ctx) -> new DeploymentSettings(rs.getBoolean(1), rs.getBoolean(2), UserKeyType.ofSqlType(rs.getString(3))))
                 .findOne()
-                .orElse(new DeploymentSettings(false, false));
+                .orElse(new DeploymentSettings(false, false, UserKeyType.WHOLE_NUMBER));
     }
 
     /** Records that the product tables are the toolkit's stand-in, whose consumption path reads grants. */

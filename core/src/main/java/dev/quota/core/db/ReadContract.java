@@ -2,6 +2,10 @@ package dev.quota.core.db;
 
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
+import dev.quota.core.UserKeyType;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +31,7 @@ public final class ReadContract {
 
     /** Which declared types a contract column accepts. */
     public enum TypeFamily {
+        USER_KEY(UserKeyType.accepted()),
         WHOLE_NUMBER("an integer type"),
         TEXT("a text type"),
         TIMESTAMPTZ("timestamp with time zone"),
@@ -41,6 +46,7 @@ public final class ReadContract {
 
         boolean admits(String type, String category) {
             return switch (this) {
+                case USER_KEY -> UserKeyType.ofDeclared(type).isPresent();
                 case WHOLE_NUMBER -> type.equals("smallint") || type.equals("integer") || type.equals("bigint");
                 case TEXT -> "S".equals(category);
                 case TIMESTAMPTZ -> type.equals("timestamp with time zone");
@@ -60,11 +66,11 @@ public final class ReadContract {
     /** The three views, their columns, and their definition on the default layout ({@code %1$s}: the product schema). */
     public enum View {
         ACCOUNTS("accounts", "the product's users",
-                List.of(new Column("user_id", "bigint", TypeFamily.WHOLE_NUMBER), new Column("email", "text", TypeFamily.TEXT),
+                List.of(new Column("user_id", "bigint", TypeFamily.USER_KEY), new Column("email", "text", TypeFamily.TEXT),
                         new Column("created_at", "timestamptz", TypeFamily.TIMESTAMPTZ)),
                 "SELECT id, email, created_at FROM %1$s.users"),
         PLAN_PERIODS("plan_periods", "the periods in which a plan's daily limit applied to a user; ended_at is null while it still applies",
-                List.of(new Column("user_id", "bigint", TypeFamily.WHOLE_NUMBER), new Column("plan_code", "text", TypeFamily.TEXT),
+                List.of(new Column("user_id", "bigint", TypeFamily.USER_KEY), new Column("plan_code", "text", TypeFamily.TEXT),
                         new Column("daily_message_limit", "integer", TypeFamily.WHOLE_NUMBER),
                         new Column("started_at", "timestamptz", TypeFamily.TIMESTAMPTZ),
                         new Column("ended_at", "timestamptz", TypeFamily.TIMESTAMPTZ)),
@@ -75,7 +81,7 @@ public final class ReadContract {
                   FROM %1$s.user_subscriptions s
                   JOIN %1$s.billing_plans p ON p.id = s.plan_id"""),
         USER_MESSAGES("user_messages", "the user messages that count against the quota; request_id may be null",
-                List.of(new Column("user_id", "bigint", TypeFamily.WHOLE_NUMBER),
+                List.of(new Column("user_id", "bigint", TypeFamily.USER_KEY),
                         new Column("created_at", "timestamptz", TypeFamily.TIMESTAMPTZ),
                         new Column("request_id", "text", TypeFamily.TEXT)),
                 "SELECT user_id, created_at, request_id FROM %1$s.chat_messages WHERE role = 'user'");
@@ -118,7 +124,7 @@ public final class ReadContract {
     }
 
     private static final List<Column> COUNTER_COLUMNS = List.of(
-            new Column("user_id", "bigint", TypeFamily.WHOLE_NUMBER), new Column("quota_date", "date", TypeFamily.DATE),
+            new Column("user_id", "bigint", TypeFamily.USER_KEY), new Column("quota_date", "date", TypeFamily.DATE),
             new Column("used_count", "integer", TypeFamily.WHOLE_NUMBER), new Column("updated_at", "timestamptz", TypeFamily.TIMESTAMP));
 
     private ReadContract() {
@@ -219,10 +225,45 @@ public final class ReadContract {
         }
         List<String> columnProblems = columnProblems("counter table " + counters, columns, COUNTER_COLUMNS);
         problems.addAll(columnProblems);
+        if (problems.isEmpty()) {
+            problems.addAll(keyProblems(handle, schemas, relations));
+        }
         if (columnProblems.isEmpty() && !hasUniqueDayKey(handle, counters)) {
             problems.add("counter table " + counters + " has no unique key on (user_id, quota_date), which creates a counter once "
                     + "per user and day; add one: CREATE UNIQUE INDEX CONCURRENTLY " + COUNTERS + "_user_day ON " + counters
                     + " (user_id, quota_date);");
+        }
+        return problems;
+    }
+
+    /**
+     * Every {@code user_id} of the contract is of one key type, the counters' ({@link UserKeyType}),
+     * which is the one {@code quota db migrate} recorded and keyed the toolkit's own tables by.
+     */
+    private static List<String> keyProblems(Handle handle, Schemas schemas, Map<String, Map<String, String[]>> relations) {
+        String counters = schemas.inProduct(COUNTERS);
+        String counterType = relations.get(counters).get("user_id")[0];
+        UserKeyType keyType = UserKeyType.ofDeclared(counterType).orElseThrow();
+        List<String> problems = new ArrayList<>();
+        for (View view : View.values()) {
+            String name = schemas.inToolkit(view.viewName);
+            String type = relations.get(name).get("user_id")[0];
+            if (UserKeyType.ofDeclared(type).orElseThrow() != keyType) {
+                problems.add("view " + name + " column user_id is " + type + " but the counter table's is " + counterType
+                        + ": every user_id of the contract must be one key type");
+            }
+        }
+        try {
+            Connection connection = handle.getConnection();
+            var recorded = UserKeySchema.recorded(connection, schemas);
+            if (recorded.isPresent() && recorded.get() != keyType) {
+                problems.add("the toolkit was installed for users keyed by " + recorded.get().sqlType() + " (settings.user_key_type) but "
+                        + counters + " keys them by " + counterType + "; see docs/read-contract.md#user-keys");
+            } else if (recorded.isPresent()) {
+                problems.addAll(UserKeySchema.problems(connection, schemas, keyType));
+            }
+        } catch (SQLException e) {
+            throw SqlStates.translate(e);
         }
         return problems;
     }

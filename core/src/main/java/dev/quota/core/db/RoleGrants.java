@@ -1,10 +1,12 @@
 package dev.quota.core.db;
 
+import dev.quota.core.UserKeyType;
 import dev.quota.core.QuotaException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -68,8 +70,10 @@ public final class RoleGrants {
         if (kind == Kind.CHAT_BACKEND) {
             grants.add("GRANT SELECT ON " + qualified(toolkit, "quota_adjustments") + " TO " + grantee + ";  -- the day's grants");
             grants.add("GRANT SELECT, INSERT, DELETE ON " + qualified(toolkit, "consumed_requests") + " TO " + grantee + ";");
-            grants.add("GRANT EXECUTE ON FUNCTION " + schemas.inToolkit("consume(bigint, integer, text, timestamptz)") + ", "
-                    + schemas.inToolkit("status(bigint, date)") + " TO " + grantee + ";");
+            UserKeyType keyType = DeploymentSettings.read(handle).userKeyType();
+            grants.add("GRANT EXECUTE ON FUNCTION " + SqlApi.CALLED_BY_BACKENDS.stream()
+                    .map(function -> schemas.inToolkit(function.signature(keyType))).collect(Collectors.joining(", "))
+                    + " TO " + grantee + ";");
             grants.addAll(counterGrants(handle, counters, grantee));
             return grants;
         }

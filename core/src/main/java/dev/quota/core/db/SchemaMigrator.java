@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +28,15 @@ public final class SchemaMigrator {
 
     public static final String LOCATION = "db/toolkit";
     /** The latest version in {@link #LOCATION}; a test keeps this in step with the files. */
-    public static final int LATEST_VERSION = 8;
+    public static final int LATEST_VERSION = 9;
 
     private final Flyway flyway;
     private final Schemas schemas;
+    private final DataSource dataSource;
 
     public SchemaMigrator(DataSource dataSource, Schemas schemas) {
         this.schemas = schemas;
+        this.dataSource = dataSource;
         this.flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:" + LOCATION)
@@ -96,6 +100,13 @@ public final class SchemaMigrator {
     private List<String> javaMigrationStatements(String className) {
         if (className.equals(db.toolkit.V8__Day_limit_rendered_from_the_rule.class.getName())) {
             return db.toolkit.V8__Day_limit_rendered_from_the_rule.statements(schemas);
+        }
+        if (className.equals(db.toolkit.V9__User_keys_of_the_product_type.class.getName())) {
+            try (Connection connection = dataSource.getConnection()) {
+                return UserKeySchema.migration(connection, schemas);
+            } catch (SQLException e) {
+                throw SqlStates.translate(e);
+            }
         }
         throw new IllegalStateException("no dry run for the Java migration " + className);
     }

@@ -1,5 +1,6 @@
 package dev.quota.core.drift;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.persistence.AdjustmentDao;
@@ -58,7 +59,7 @@ public final class CounterRepair {
      * decides, whatever a scan (of a standby, or of a counter still moving) said. Nothing is
      * written when the counter already matches the log.
      */
-    public static Repaired repair(Handle handle, long userId, LocalDate day, String reason, String actor, String requestId) {
+    public static Repaired repair(Handle handle, UserKey userId, LocalDate day, String reason, String actor, String requestId) {
         int before = new CounterKey(userId, QuotaDay.of(day)).lock(handle);
         int expected = handle.createQuery(EXPECTED).bind("userId", userId).bind("day", day)
                 .bind("usageKinds", AdjustmentKind.usageChangingCodes()).mapTo(Integer.class).one();

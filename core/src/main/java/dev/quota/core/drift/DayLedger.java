@@ -1,5 +1,6 @@
 package dev.quota.core.drift;
 
+import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.Set;
@@ -18,7 +19,7 @@ import java.util.Set;
  * @param expected       what the counter should read
  * @param effectiveLimit the plan's limit plus the day's grants, never below 0; null without a plan
  */
-public record DayLedger(long userId, LocalDate quotaDate, Integer usedCount, int messages, int usageDelta,
+public record DayLedger(UserKey userId, LocalDate quotaDate, Integer usedCount, int messages, int usageDelta,
                         int granted, boolean userExists, Integer planLimit, int expected, Integer effectiveLimit) {
 
     /** Counter minus expected: positive when over-counted. */

@@ -1,5 +1,7 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
+import dev.quota.core.UserKey;
 import java.time.OffsetDateTime;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -21,11 +23,11 @@ public interface AccountDao {
     long upsertPlan(@Bind("code") String code, @Bind("displayName") String displayName, @Bind("limit") int dailyMessageLimit);
 
     @SqlQuery("INSERT INTO users (email, role) VALUES (:email, 'user') RETURNING id")
-    long insertUser(@Bind("email") String email);
+    UserKey insertUser(@Bind("email") String email);
 
     @SqlUpdate("""
             INSERT INTO user_subscriptions (user_id, plan_id, status, started_at)
             VALUES (:userId, :planId, 'active', :startedAt)
             """)
-    void subscribe(@Bind("userId") long userId, @Bind("planId") long planId, @Bind("startedAt") OffsetDateTime startedAt);
+    void subscribe(@Bind("userId") UserKey userId, @Bind("planId") long planId, @Bind("startedAt") OffsetDateTime startedAt);
 }

@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,7 @@ public interface AdjustmentDao {
             ON CONFLICT (user_id, request_id) WHERE request_id IS NOT NULL DO NOTHING
             RETURNING id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
             """)
-    Optional<AdjustmentRow> insert(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("kind") String kind,
+    Optional<AdjustmentRow> insert(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("kind") String kind,
                                    @Bind("requested") int requested, @Bind("appliedDelta") int appliedDelta,
                                    @Bind("reason") String reason, @Bind("actor") String actor,
                                    @Bind("requestId") String requestId);
@@ -28,7 +29,7 @@ public interface AdjustmentDao {
             SELECT id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
               FROM quota_adjustments WHERE user_id = :userId AND request_id = :requestId
             """)
-    Optional<AdjustmentRow> findByRequestId(@Bind("userId") long userId, @Bind("requestId") String requestId);
+    Optional<AdjustmentRow> findByRequestId(@Bind("userId") UserKey userId, @Bind("requestId") String requestId);
 
     @SqlQuery("""
             SELECT id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
@@ -36,5 +37,5 @@ public interface AdjustmentDao {
              WHERE user_id = :userId AND quota_date BETWEEN :from AND :to
              ORDER BY quota_date, id
             """)
-    List<AdjustmentRow> forUser(@Bind("userId") long userId, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
+    List<AdjustmentRow> forUser(@Bind("userId") UserKey userId, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
 }

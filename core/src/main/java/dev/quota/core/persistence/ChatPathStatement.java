@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -31,12 +32,12 @@ public final class ChatPathStatement {
     }
 
     /** Runs the chat path on {@code connection}, inside the caller's transaction. */
-    public static Optional<ChatStatementRow> accept(Connection connection, long userId, LocalDate day, int units,
+    public static Optional<ChatStatementRow> accept(Connection connection, UserKey userId, LocalDate day, int units,
                                                     String[] requestIds, Instant sentAt) {
         Map<String, Object> values = new HashMap<>(MessageDao.storeValues(userId, requestIds, sentAt));
         values.put("day", day);
         values.put("units", units);
-        return STATEMENT.queryFirst(connection, values, row -> new ChatStatementRow(row.getLong("user_id"), row.getString("email"),
+        return STATEMENT.queryFirst(connection, values, row -> new ChatStatementRow(UserKey.fromSql(row.getObject("user_id")), row.getString("email"),
                 row.getString("plan_code"), row.getObject("plan_limit", Integer.class), row.getInt("granted"),
                 row.getObject("daily_limit", Integer.class), row.getInt("consumed"), row.getObject("used_after", Integer.class), row.getInt("stored")));
     }

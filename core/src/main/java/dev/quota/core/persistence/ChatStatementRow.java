@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 /**
  * What the one-statement chat path ({@link ChatPathStatement}) did.
  *
@@ -8,7 +9,7 @@ package dev.quota.core.persistence;
  * @param usedAfter      the counter after the consumption, or null when the limit refused it
  * @param stored         messages inserted; fewer than asked means the request_id was already committed
  */
-public record ChatStatementRow(long userId, String email, String planCode, Integer planLimit, int granted, Integer dailyLimit,
+public record ChatStatementRow(UserKey userId, String email, String planCode, Integer planLimit, int granted, Integer dailyLimit,
                                int consumed, Integer usedAfter, int stored) {
 
     /** The facts the status is derived from, as the context query reads them. */

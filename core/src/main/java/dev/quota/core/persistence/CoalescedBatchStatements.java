@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.sql.Connection;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -43,11 +44,11 @@ public final class CoalescedBatchStatements {
     }
 
     /** Empty when the user does not exist. */
-    public static Optional<Opened> open(Connection connection, long userId, LocalDate day, String[] retryIds) {
+    public static Optional<Opened> open(Connection connection, UserKey userId, LocalDate day, String[] retryIds) {
         Map<String, Object> values = Map.of("userId", userId, "day", day, "retryIds", retryIds);
         return OPEN_STATEMENT.queryFirst(connection, values, row -> {
             Integer locked = row.getObject("locked_count", Integer.class);
-            QuotaContext context = new QuotaContext(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
+            QuotaContext context = new QuotaContext(UserKey.fromSql(row.getObject("user_id")), row.getString("email"), row.getString("plan_code"),
                     row.getObject("plan_limit", Integer.class), row.getInt("granted"), row.getObject("daily_limit", Integer.class),
                     locked == null ? 0 : locked);
             return new Opened(context, locked, Set.copyOf(Arrays.asList((String[]) row.getArray("committed").getArray())));
@@ -55,7 +56,7 @@ public final class CoalescedBatchStatements {
     }
 
     /** Sets the locked counter to {@code used} and stores the messages; returns how many were new. */
-    public static int commit(Connection connection, long userId, LocalDate day, int used, String[] requestIds, String[] sentAt) {
+    public static int commit(Connection connection, UserKey userId, LocalDate day, int used, String[] requestIds, String[] sentAt) {
         Map<String, Object> values = Map.of("userId", userId, "day", day, "used", used, "requestIds", requestIds, "sentAt", sentAt);
         return COMMIT_STATEMENT.queryFirst(connection, values, row -> row.getInt(1)).orElseThrow();
     }

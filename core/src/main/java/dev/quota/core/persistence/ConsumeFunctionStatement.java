@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ public final class ConsumeFunctionStatement {
     private ConsumeFunctionStatement() {
     }
 
-    public static Row run(Handle handle, long userId, int units, String[] requestIds, Instant sentAt) {
+    public static Row run(Handle handle, UserKey userId, int units, String[] requestIds, Instant sentAt) {
         Map<String, Object> values = new HashMap<>(MessageDao.storeValues(userId, requestIds, sentAt));
         values.put("units", units);
         values.put("requestId", requestIds[0]);

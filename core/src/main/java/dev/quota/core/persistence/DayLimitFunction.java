@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKeyType;
 import dev.quota.core.db.Schemas;
 
 /**
@@ -15,9 +16,15 @@ public final class DayLimitFunction {
     private DayLimitFunction() {
     }
 
+    /** The function for a product whose users are keyed by whole numbers (V8). */
     public static String ddl(Schemas schemas) {
+        return ddl(schemas, UserKeyType.WHOLE_NUMBER);
+    }
+
+    /** The function taking the product's key type. */
+    public static String ddl(Schemas schemas, UserKeyType keyType) {
         return """
-                CREATE OR REPLACE FUNCTION %1$s.day_limit(p_user_id bigint, p_day date, p_finished boolean)
+                CREATE OR REPLACE FUNCTION %1$s.day_limit(p_user_id %4$s, p_day date, p_finished boolean)
                 RETURNS TABLE (plan_code text, plan_limit integer, granted integer, daily_limit integer)
                 LANGUAGE plpgsql STABLE
                 SET search_path = %1$s, %2$s
@@ -31,6 +38,6 @@ public final class DayLimitFunction {
                       LEFT JOIN day_grants g ON g.user_id = p_user_id AND g.quota_date = p_day;
                 END
                 $fn$""".formatted(schemas.toolkit(), schemas.product(),
-                PlanOfDay.rule("p_user_id", "p_day", "p_finished").indent(10).strip());
+                PlanOfDay.rule("p_user_id", "p_day", "p_finished").indent(10).strip(), keyType.sqlType());
     }
 }

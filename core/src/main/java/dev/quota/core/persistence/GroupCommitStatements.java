@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,7 +27,7 @@ public final class GroupCommitStatements {
 
     private static final String KEYS = """
             SELECT DISTINCT k.user_id, k.day
-              FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[])) AS k(user_id, day)""";
+              FROM unnest(:userIds, CAST(:days AS date[])) AS k(user_id, day)""";
 
     // Only subscribed users get a counter: an unknown user has no account row to point at,
     // and a user without a plan is refused without one, as on every other path.
@@ -43,7 +44,7 @@ public final class GroupCommitStatements {
 
     private static final String REQUESTED = """
             SELECT r.user_id, r.day, CAST(sum(r.units) AS integer) AS units
-              FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[]), CAST(:units AS integer[])) AS r(user_id, day, units)
+              FROM unnest(:userIds, CAST(:days AS date[]), CAST(:units AS integer[])) AS r(user_id, day, units)
              GROUP BY r.user_id, r.day""";
 
     /**
@@ -137,29 +138,29 @@ public final class GroupCommitStatements {
 
     /** The context columns of a batch statement's row, with the counter as given. */
     private static QuotaContext context(ResultSet row, int consumed) throws SQLException {
-        return new QuotaContext(row.getLong("user_id"), row.getString("email"), row.getString("plan_code"),
+        return new QuotaContext(UserKey.fromSql(row.getObject("user_id")), row.getString("email"), row.getString("plan_code"),
                 row.getObject("plan_limit", Integer.class), row.getInt("granted"), row.getObject("daily_limit", Integer.class), consumed);
     }
 
     /** {@code :userIds} and {@code :days}, pair by pair. */
     private static Map<String, Object> keyValues(List<DayKey> keys) {
-        return Map.of("userIds", keys.stream().mapToLong(DayKey::userId).toArray(),
+        return Map.of("userIds", KeyArray.of(keys.stream().map(DayKey::userId).toList()),
                 "days", isoDates(keys.stream().map(DayKey::day).toArray(LocalDate[]::new)));
     }
 
     private static Map<String, Object> messageValues(List<MessageRow> messages) {
-        long[] messageUserIds = new long[messages.size()];
+        List<UserKey> messageUserIds = new ArrayList<>(messages.size());
         LocalDate[] messageDays = new LocalDate[messages.size()];
         String[] requestIds = new String[messages.size()];
         String[] sentAt = new String[messages.size()];
         for (int i = 0; i < messages.size(); i++) {
             MessageRow message = messages.get(i);
-            messageUserIds[i] = message.userId();
+            messageUserIds.add(message.userId());
             messageDays[i] = message.day();
             requestIds[i] = message.requestId();
             sentAt[i] = message.sentAt();
         }
-        return Map.of("messageUserIds", messageUserIds, "messageDays", isoDates(messageDays), "requestIds", requestIds, "sentAt", sentAt);
+        return Map.of("messageUserIds", KeyArray.of(messageUserIds), "messageDays", isoDates(messageDays), "requestIds", requestIds, "sentAt", sentAt);
     }
 
     private static String[] isoDates(LocalDate[] days) {
@@ -167,15 +168,15 @@ public final class GroupCommitStatements {
     }
 
     /** One counter's new value. */
-    public record CounterWrite(long userId, LocalDate day, int used) {
+    public record CounterWrite(UserKey userId, LocalDate day, int used) {
     }
 
     /** One message to store, on its user's quota day. */
-    public record MessageRow(long userId, LocalDate day, String requestId, String sentAt) {
+    public record MessageRow(UserKey userId, LocalDate day, String requestId, String sentAt) {
     }
 
     /** A request of the batch: units for a user's day. */
-    public record Requested(long userId, LocalDate day, int units) {
+    public record Requested(UserKey userId, LocalDate day, int units) {
     }
 
     /**
@@ -189,20 +190,20 @@ public final class GroupCommitStatements {
     }
 
     /** A user's quota day. */
-    public record DayKey(long userId, LocalDate day) {
+    public record DayKey(UserKey userId, LocalDate day) {
     }
 
     public static AcceptedAll acceptAll(Connection connection, List<Requested> requests, List<MessageRow> messages) {
-        long[] userIds = new long[requests.size()];
+        List<UserKey> userIds = new ArrayList<>(requests.size());
         LocalDate[] days = new LocalDate[requests.size()];
         int[] units = new int[requests.size()];
         for (int i = 0; i < requests.size(); i++) {
-            userIds[i] = requests.get(i).userId();
+            userIds.add(requests.get(i).userId());
             days[i] = requests.get(i).day();
             units[i] = requests.get(i).units();
         }
         Map<String, Object> values = new HashMap<>(messageValues(messages));
-        values.put("userIds", userIds);
+        values.put("userIds", KeyArray.of(userIds));
         values.put("days", isoDates(days));
         values.put("units", units);
         return ACCEPT_ALL_STATEMENT.queryAll(connection, values, rows -> {
@@ -226,7 +227,7 @@ public final class GroupCommitStatements {
         return READ_LOCKED_STATEMENT.queryAll(connection, keyValues(keys), rows -> {
             Map<DayKey, Integer> counts = new HashMap<>();
             while (rows.next()) {
-                counts.put(new DayKey(rows.getLong("user_id"), rows.getObject("quota_date", LocalDate.class)), rows.getInt("used_count"));
+                counts.put(new DayKey(UserKey.fromSql(rows.getObject("user_id")), rows.getObject("quota_date", LocalDate.class)), rows.getInt("used_count"));
             }
             return counts;
         });
@@ -234,17 +235,17 @@ public final class GroupCommitStatements {
 
     /** Sets the locked counters and stores the messages; returns the request ids that were new. */
     public static Set<String> commit(Connection connection, List<CounterWrite> counters, List<MessageRow> messages) {
-        long[] counterUserIds = new long[counters.size()];
+        List<UserKey> counterUserIds = new ArrayList<>(counters.size());
         String[] counterDays = new String[counters.size()];
         int[] counterUsed = new int[counters.size()];
         for (int i = 0; i < counters.size(); i++) {
             CounterWrite write = counters.get(i);
-            counterUserIds[i] = write.userId();
+            counterUserIds.add(write.userId());
             counterDays[i] = write.day().toString();
             counterUsed[i] = write.used();
         }
         Map<String, Object> values = new HashMap<>(messageValues(messages));
-        values.put("counterUserIds", counterUserIds);
+        values.put("counterUserIds", KeyArray.of(counterUserIds));
         values.put("counterDays", counterDays);
         values.put("counterUsed", counterUsed);
         return COMMIT_STATEMENT.queryFirst(connection, values, row -> {

@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -35,7 +36,7 @@ public interface MessageDao extends SqlObject {
 
     /**
      * As {@link #storeUserMessages}, for messages of several users at once (group commit's
-     * batch): {@code :messageUserIds} (bigint[]) and {@code :messageDays} (date[]) give each
+     * batch): {@code :messageUserIds} (a {@link KeyArray}) and {@code :messageDays} (date[]) give each
      * request id's user and quota day, {@code join} may join them to the embedding
      * statement's counters and {@code guard} filter on them (SQL of the embedding statement,
      * never caller text). Returns the request ids it stored, so that the batch knows which
@@ -46,7 +47,7 @@ public interface MessageDao extends SqlObject {
     }
 
     /** The messages of a batch, from its bound arrays. */
-    String MESSAGES_OF_USERS = "unnest(CAST(:messageUserIds AS bigint[]), CAST(:messageDays AS date[]), CAST(:requestIds AS text[]),"
+    String MESSAGES_OF_USERS = "unnest(:messageUserIds, CAST(:messageDays AS date[]), CAST(:requestIds AS text[]),"
             + " CAST(:sentAt AS text[])) AS m(user_id, day, request_id, sent_at)";
 
     String STORE_MESSAGES_OF_USERS = storeMessagesOfUsers("", "true");
@@ -90,14 +91,14 @@ public interface MessageDao extends SqlObject {
                      AND m.role = 'user' AND m.request_id = ANY(CAST(:retryIds AS text[])))""";
 
     /** The bound values of {@link #storeUserMessages}: every message sent at {@code sentAt}. */
-    static Map<String, Object> storeValues(long userId, String[] requestIds, Instant sentAt) {
+    static Map<String, Object> storeValues(UserKey userId, String[] requestIds, Instant sentAt) {
         String[] at = new String[requestIds.length];
         Arrays.fill(at, sentAt.atOffset(ZoneOffset.UTC).toString());
         return Map.of("userId", userId, "requestIds", requestIds, "sentAt", at);
     }
 
     /** Stores the messages; returns how many were new (fewer than asked: a request id was committed before). */
-    default int storeUserMessages(long userId, String[] requestIds, Instant sentAt) {
+    default int storeUserMessages(UserKey userId, String[] requestIds, Instant sentAt) {
         Handle handle = getHandle();
         return handle.createQuery(STORE_USER_MESSAGES).bindMap(storeValues(userId, requestIds, sentAt))
                 .mapTo(String.class).list().size();

@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,7 +48,8 @@ public final class PlainStatement {
 
     /**
      * As {@link #queryFirst}, handing the whole result to {@code reader}, which moves through
-     * it with {@code next()}. Primitive arrays ({@code long[]}, {@code int[]}) bind as SQL arrays.
+     * it with {@code next()}. Primitive arrays ({@code long[]}, {@code int[]}) bind as SQL arrays, a {@link UserKey} as its
+     * value and a {@link KeyArray} as an array of the keys' type.
      */
     public <T> T queryAll(Connection connection, Map<String, ?> values, RowReader<T> reader) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -56,8 +58,7 @@ public final class PlainStatement {
                 if (!values.containsKey(name)) {
                     throw new IllegalArgumentException("no value for :" + name);
                 }
-                Object value = values.get(name);
-                statement.setObject(i + 1, value instanceof String[] texts ? connection.createArrayOf("text", texts) : value);
+                statement.setObject(i + 1, sqlValue(connection, values.get(name)));
             }
             try (ResultSet rows = statement.executeQuery()) {
                 return reader.read(rows);
@@ -65,5 +66,15 @@ public final class PlainStatement {
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }
+    }
+
+    private static Object sqlValue(Connection connection, Object value) throws SQLException {
+        if (value instanceof String[] texts) {
+            return connection.createArrayOf("text", texts);
+        }
+        if (value instanceof KeyArray keys) {
+            return keys.toSql(connection);
+        }
+        return value instanceof UserKey key ? key.sqlValue() : value;
     }
 }

@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
@@ -11,7 +12,7 @@ import dev.quota.core.QuotaStatus;
  * @param planLimit  null when the user has no active subscription
  * @param dailyLimit the effective limit, by the SQL rule {@code quota.effective_limit}; null without a subscription
  */
-public record QuotaContext(long userId, String email, String planCode, Integer planLimit, int granted, Integer dailyLimit,
+public record QuotaContext(UserKey userId, String email, String planCode, Integer planLimit, int granted, Integer dailyLimit,
                            int consumed) {
 
     public boolean subscribed() {

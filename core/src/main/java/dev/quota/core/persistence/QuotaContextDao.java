@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -13,7 +14,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 public interface QuotaContextDao extends SqlObject {
 
     @SqlQuery("SELECT user_id FROM accounts WHERE lower(email) = lower(:email)")
-    Optional<Long> userIdByEmail(@Bind("email") String email);
+    Optional<UserKey> userIdByEmail(@Bind("email") String email);
 
     /** The effective limit of a plan's limit and a day's grants, by the rule's one home ({@code quota.effective_limit}). */
     @SqlQuery("SELECT effective_limit(:planLimit, :granted)")
@@ -48,15 +49,15 @@ public interface QuotaContextDao extends SqlObject {
         return Facts.select(day, false) + PlanOfDay.ACTIVE + Facts.where(userId);
     }
 
-    default Optional<QuotaContext> context(long userId, LocalDate day) {
+    default Optional<QuotaContext> context(UserKey userId, LocalDate day) {
         return read(CONTEXT, userId, day);
     }
 
-    default Optional<QuotaContext> finishedDayContext(long userId, LocalDate day) {
+    default Optional<QuotaContext> finishedDayContext(UserKey userId, LocalDate day) {
         return read(FINISHED_DAY_CONTEXT, userId, day);
     }
 
-    private Optional<QuotaContext> read(String sql, long userId, LocalDate day) {
+    private Optional<QuotaContext> read(String sql, UserKey userId, LocalDate day) {
         return getHandle().createQuery(sql).bind("userId", userId).bind("day", day)
                 .map(ConstructorMapper.of(QuotaContext.class)).findOne();
     }

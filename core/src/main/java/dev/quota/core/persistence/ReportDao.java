@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -25,7 +26,7 @@ public interface ReportDao {
              ORDER BY d DESC
             """)
     @RegisterConstructorMapper(DayUsage.class)
-    List<DayUsage> history(@Bind("userId") long userId, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
+    List<DayUsage> history(@Bind("userId") UserKey userId, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
 
     /** The heaviest users of a day, with the day's plan as {@link PlanOfDay} finds it. */
     default List<TopUser> top(LocalDate day, boolean finishedDay, boolean exhaustedOnly, int limit) {

@@ -1,5 +1,6 @@
 package dev.quota.core.persistence;
 
+import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -40,17 +41,17 @@ public interface UsageDao {
     String READ_FOR_UPDATE = READ + " FOR UPDATE";
 
     @SqlQuery(READ)
-    Optional<Integer> read(@Bind("userId") long userId, @Bind("day") LocalDate day);
+    Optional<Integer> read(@Bind("userId") UserKey userId, @Bind("day") LocalDate day);
 
     @SqlQuery(READ_FOR_UPDATE)
-    Optional<Integer> readForUpdate(@Bind("userId") long userId, @Bind("day") LocalDate day);
+    Optional<Integer> readForUpdate(@Bind("userId") UserKey userId, @Bind("day") LocalDate day);
 
     /**
      * Locks the counter row, creating it at 0 first when the day has none, and returns its
      * value. The steady state is one locking read; only the day's first writer pays the
      * insert, which never fails on a concurrent creator (see {@link #insertIfAbsent}).
      */
-    default int lockOrCreate(long userId, LocalDate day) {
+    default int lockOrCreate(UserKey userId, LocalDate day) {
         return readForUpdate(userId, day).orElseGet(() -> {
             insertIfAbsent(userId, day, 0);
             return readForUpdate(userId, day).orElseThrow();
@@ -64,14 +65,14 @@ public interface UsageDao {
             VALUES (:userId, :day, :used, now())
             ON CONFLICT (user_id, quota_date) DO NOTHING
             """)
-    int insertIfAbsent(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("used") int used);
+    int insertIfAbsent(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("used") int used);
 
     @SqlUpdate("""
             INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
             VALUES (:userId, :day, :used, now())
             ON CONFLICT (user_id, quota_date) DO UPDATE SET used_count = EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
             """)
-    int upsert(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("used") int used);
+    int upsert(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("used") int used);
 
     String WRITE = "UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now() WHERE user_id = :userId AND quota_date = :day";
 
@@ -116,31 +117,31 @@ public interface UsageDao {
                 """.formatted(keys);
     }
 
-    /** The counters of the pairs {@code :userIds} (bigint[]), {@code :days} (date[]): read after locking them. */
+    /** The counters of the pairs {@code :userIds} (a {@link KeyArray}), {@code :days} (date[]): read after locking them. */
     String READ_ALL = """
             SELECT q.user_id, q.quota_date, q.used_count FROM user_daily_quota_usages q
-              JOIN unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[])) AS k(user_id, day)
+              JOIN unnest(:userIds, CAST(:days AS date[])) AS k(user_id, day)
                 ON q.user_id = k.user_id AND q.quota_date = k.day
             """;
 
-    /** Sets several locked counters at once: {@code :counterUserIds} (bigint[]), {@code :counterDays} (text[] of ISO dates), {@code :counterUsed} (integer[]). */
+    /** Sets several locked counters at once: {@code :counterUserIds} (a {@link KeyArray}), {@code :counterDays} (text[] of ISO dates), {@code :counterUsed} (integer[]). */
     String WRITE_ALL = """
             UPDATE user_daily_quota_usages q SET used_count = v.used, updated_at = now()
-              FROM unnest(CAST(:counterUserIds AS bigint[]), CAST(:counterDays AS date[]), CAST(:counterUsed AS integer[]))
+              FROM unnest(:counterUserIds, CAST(:counterDays AS date[]), CAST(:counterUsed AS integer[]))
                    AS v(user_id, day, used)
              WHERE q.user_id = v.user_id AND q.quota_date = v.day
             RETURNING q.user_id
             """;
 
     @SqlUpdate(WRITE)
-    int write(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("used") int used);
+    int write(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("used") int used);
 
     // Compare-and-set: matches only if nobody committed a change since we read :seen.
     @SqlUpdate("""
             UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now()
              WHERE user_id = :userId AND quota_date = :day AND used_count = :seen
             """)
-    int compareAndSet(@Bind("userId") long userId, @Bind("day") LocalDate day, @Bind("seen") int seen, @Bind("used") int used);
+    int compareAndSet(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("seen") int seen, @Bind("used") int used);
 
     // Serializes every writer of one (user, day) that is not already serialized by the row
     // lock: the advisory strategy and the audited adjustments take it in the same order

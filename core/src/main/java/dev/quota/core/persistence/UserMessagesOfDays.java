@@ -1,10 +1,10 @@
 package dev.quota.core.persistence;
 
 /**
- * The count of user messages per user and UTC day, over a day range and a user-id range:
+ * The count of user messages per user and UTC day, over a day range and a range of user keys:
  * the scan the nightly reconciliation makes through the read contract's
  * {@code user_messages}, and the one {@code quota db check} asks the planner about to judge
- * whether an index serves it. Positional parameters: from, to (dates), lowest and highest user id.
+ * whether an index serves it. Positional parameters: from, to (dates), then the {@link KeyRange}'s four.
  */
 public final class UserMessagesOfDays {
 
@@ -13,8 +13,8 @@ public final class UserMessagesOfDays {
               FROM user_messages
              WHERE created_at >= CAST(? AS date) AT TIME ZONE 'UTC'
                AND created_at < (CAST(? AS date) + 1) AT TIME ZONE 'UTC'
-               AND user_id BETWEEN ? AND ?
-             GROUP BY 1, 2""";
+               AND {key_range}
+             GROUP BY 1, 2""".replace("{key_range}", KeyRange.PREDICATE);
 
     private UserMessagesOfDays() {
     }

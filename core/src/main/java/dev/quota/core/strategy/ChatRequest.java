@@ -1,5 +1,6 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.RequestIds;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.time.Instant;
  *                   been committed before: no replay lookups for it
  * @param sentAt     when the caller sent it; its UTC date is the quota day it counts against
  */
-public record ChatRequest(long userId, int units, String requestId, boolean mayBeRetry, Instant sentAt) {
+public record ChatRequest(UserKey userId, int units, String requestId, boolean mayBeRetry, Instant sentAt) {
 
     public QuotaDay day() {
         return QuotaDay.of(sentAt);

@@ -1,19 +1,20 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.persistence.UsageDao;
 import org.jdbi.v3.core.Handle;
 
 /** One quota counter: a user's usage on one UTC day. */
-public record CounterKey(long userId, QuotaDay day) {
+public record CounterKey(UserKey userId, QuotaDay day) {
 
     /**
      * Takes the transaction-scoped advisory lock of this counter. The two-int form keys it
-     * on (user, day); ids above 2^31 fold onto others, which only costs a little needless
-     * waiting, never correctness.
+     * on (user, day); keys fold onto 32 bits ({@link UserKey#lockFold}), which only costs a
+     * little needless waiting when two fold alike, never correctness.
      */
     public void lockAdvisory(Handle handle) {
-        int classId = (int) (userId ^ (userId >>> 32));
+        int classId = userId.lockFold();
         int objectId = (int) day.date().toEpochDay();
         handle.attach(UsageDao.class).advisoryLock(classId, objectId);
     }

@@ -1,5 +1,6 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
@@ -29,7 +30,7 @@ public final class OneStatementChatPath implements ChatPath {
 
     @Override
     public ChatOutcome accept(ChatRequest request) {
-        long userId = request.userId();
+        UserKey userId = request.userId();
         QuotaDay day = request.day();
         return jdbi.inTransaction(handle -> {
             ChatStatementRow row = ChatPathStatement.accept(handle.getConnection(), userId, day.date(), request.units(),

@@ -1,5 +1,6 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.persistence.UsageDao;
 import java.time.LocalDate;
 import org.jdbi.v3.core.Handle;
@@ -23,7 +24,7 @@ public final class OptimisticStrategy implements CounterStep {
     @Override
     public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
         UsageDao usage = handle.attach(UsageDao.class);
-        long userId = counter.userId();
+        UserKey userId = counter.userId();
         LocalDate day = counter.day().date();
         RetryPolicy.Attempts attempts = retries.start(NAME);
         while (true) {

@@ -1,5 +1,6 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
@@ -34,7 +35,7 @@ public final class PerMessageChatPath implements ChatPath {
 
     @Override
     public ChatOutcome accept(ChatRequest request) {
-        long userId = request.userId();
+        UserKey userId = request.userId();
         QuotaDay day = request.day();
         return step.inTransaction(jdbi, handle -> {
             QuotaStatus before = handle.attach(QuotaContextDao.class).context(userId, day.date())

@@ -1,5 +1,6 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.UsageDao;
 import java.time.LocalDate;
@@ -27,7 +28,7 @@ public final class SerializableStrategy implements CounterStep {
     @Override
     public Decision consume(Handle handle, CounterKey counter, int units, int limit) {
         UsageDao usage = handle.attach(UsageDao.class);
-        long userId = counter.userId();
+        UserKey userId = counter.userId();
         LocalDate day = counter.day().date();
         int used = usage.read(userId, day).orElse(0);
         return Decision.ifWithinLimit(used, units, limit, after -> usage.upsert(userId, day, after));

@@ -1,5 +1,6 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
@@ -29,7 +30,7 @@ public final class SqlFunctionChatPath implements ChatPath {
 
     @Override
     public ChatOutcome accept(ChatRequest request) {
-        long userId = request.userId();
+        UserKey userId = request.userId();
         return jdbi.inTransaction(handle -> {
             ConsumeFunctionStatement.Row row = ConsumeFunctionStatement.run(handle, userId, request.units(), request.requestIds(),
                     request.sentAt());

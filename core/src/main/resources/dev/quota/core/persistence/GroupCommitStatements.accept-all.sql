@@ -1,7 +1,7 @@
 -- GroupCommitStatements.accept-all.sql: rendered by FusedStatementsTest from the Java that assembles it; do not edit by hand.
 -- parameters: userIds, days, units, messageUserIds, messageDays, requestIds, sentAt
 WITH requested AS (SELECT r.user_id, r.day, CAST(sum(r.units) AS integer) AS units
-  FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[]), CAST(:units AS integer[])) AS r(user_id, day, units)
+  FROM unnest(:userIds, CAST(:days AS date[]), CAST(:units AS integer[])) AS r(user_id, day, units)
  GROUP BY r.user_id, r.day),
 facts AS (SELECT k.day, k.units, c.* FROM requested k CROSS JOIN LATERAL (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, COALESCE(g.granted, 0) AS granted,
        effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS daily_limit
@@ -30,7 +30,7 @@ RETURNING q.user_id, q.quota_date, q.used_count
 ),
 stored AS (INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)
 SELECT m.user_id, NULL, 'user', CAST(m.sent_at AS timestamptz), m.request_id
-  FROM unnest(CAST(:messageUserIds AS bigint[]), CAST(:messageDays AS date[]), CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(user_id, day, request_id, sent_at) JOIN counters c ON c.user_id = m.user_id AND c.quota_date = m.day
+  FROM unnest(:messageUserIds, CAST(:messageDays AS date[]), CAST(:requestIds AS text[]), CAST(:sentAt AS text[])) AS m(user_id, day, request_id, sent_at) JOIN counters c ON c.user_id = m.user_id AND c.quota_date = m.day
  WHERE c.used_count > 0
 )
 SELECT f.user_id, f.day, f.email, f.plan_code, f.plan_limit, CAST(f.granted AS integer) AS granted, f.daily_limit,

@@ -1,7 +1,7 @@
 -- GroupCommitStatements.open.sql: rendered by FusedStatementsTest from the Java that assembles it; do not edit by hand.
 -- parameters: userIds, days, retryIds
 WITH keys AS (SELECT DISTINCT k.user_id, k.day
-  FROM unnest(CAST(:userIds AS bigint[]), CAST(:days AS date[])) AS k(user_id, day)),
+  FROM unnest(:userIds, CAST(:days AS date[])) AS k(user_id, day)),
 facts AS (SELECT k.day, c.* FROM keys k CROSS JOIN LATERAL (SELECT u.user_id, u.email, p.plan_code, p.daily_message_limit AS plan_limit, COALESCE(g.granted, 0) AS granted,
        effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS daily_limit
   FROM accounts u

@@ -1,5 +1,6 @@
 package dev.quota.core.drift;
 
+import dev.quota.core.UserKey;
 import static dev.quota.core.drift.DriftKind.MISSING_COUNTER;
 import static dev.quota.core.drift.DriftKind.ORPHAN_COUNTER;
 import static dev.quota.core.drift.DriftKind.OVER_COUNTED;
@@ -16,7 +17,7 @@ class DayLedgerTest {
 
     /** A ledger as the database reads it: expected and the effective limit by the SQL rules, done by hand here. */
     private static DayLedger ledger(Integer used, int messages, int usageDelta, int granted, boolean userExists, Integer planLimit) {
-        return new DayLedger(7, DAY, used, messages, usageDelta, granted, userExists, planLimit, Math.max(0, messages + usageDelta),
+        return new DayLedger(UserKey.of(7), DAY, used, messages, usageDelta, granted, userExists, planLimit, Math.max(0, messages + usageDelta),
                 planLimit == null ? null : Math.max(0, planLimit + granted));
     }
 

@@ -1,5 +1,6 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.ErrorCode;
@@ -31,17 +32,17 @@ class CoalescingChatPathTest {
     private static final Instant NOON = Instant.parse("2026-07-01T12:00:00Z");
     private static final QuotaDay DAY = QuotaDay.of(NOON);
 
-    private static ChatRequest request(long user, String requestId) {
+    private static ChatRequest request(UserKey user, String requestId) {
         return new ChatRequest(user, 1, requestId, false, NOON);
     }
 
     @Test
     void givenAHotUserAnd32Callers_whenConsuming_thenMessagesShareTransactions() {
-        long user = db.fixtures().subscribedUser(100_000);
+        UserKey user = db.fixtures().subscribedUser(100_000);
         try (CoalescingChatPath coalescing = new CoalescingChatPath(db.jdbi(), CoalescingChatPath.DEFAULT_MAX_BATCH, Duration.ZERO)) {
             ChatService service = new ChatService(db.jdbi(), coalescing, new MutableClock(NOON));
 
-            ConcurrentCalls.Outcomes outcomes = ConcurrentCalls.run(32, 50, (t, a) -> service.acceptMessage(Long.toString(user), null));
+            ConcurrentCalls.Outcomes outcomes = ConcurrentCalls.run(32, 50, (t, a) -> service.acceptMessage(String.valueOf(user), null));
 
             assertThat(outcomes.accepted.sum()).isEqualTo(1600);
             assertThat(coalescing.served()).isEqualTo(1600);
@@ -52,7 +53,7 @@ class CoalescingChatPathTest {
 
     @Test
     void givenCallersQueuedBehindALockedCounter_whenTheLimitRunsOut_thenTheEarliestAreGrantedFirst() throws Exception {
-        long user = db.fixtures().subscribedUser(3);
+        UserKey user = db.fixtures().subscribedUser(3);
         try (CoalescingChatPath coalescing = new CoalescingChatPath(db.jdbi(), CoalescingChatPath.DEFAULT_MAX_BATCH, Duration.ZERO);
              Handle blocker = db.jdbi().open()) {
             blocker.begin();
@@ -77,7 +78,7 @@ class CoalescingChatPathTest {
 
     @Test
     void givenQueuedCallers_whenTheStrategyCloses_thenTheyFailCleanlyInsteadOfHanging() throws Exception {
-        long user = db.fixtures().subscribedUser(10);
+        UserKey user = db.fixtures().subscribedUser(10);
         CoalescingChatPath coalescing = new CoalescingChatPath(db.jdbi(), CoalescingChatPath.DEFAULT_MAX_BATCH, Duration.ofSeconds(5));
         CompletableFuture<ChatOutcome> queued = coalescing.submit(request(user, "late"));
 

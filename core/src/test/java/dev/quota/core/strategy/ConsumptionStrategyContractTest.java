@@ -5,18 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.AdjustmentRequest;
+import dev.quota.core.AdjustmentService;
+import dev.quota.core.ChatService;
 import dev.quota.core.Consumption;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.AdjustmentService;
-import dev.quota.core.ChatService;
+import dev.quota.core.UserKey;
+import dev.quota.core.UserKeyType;
 import dev.quota.core.check.BackendTerminator;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.Database;
-import dev.quota.core.testing.ConcurrentCalls;
 import dev.quota.core.testing.ConcurrentCalls.Outcomes;
+import dev.quota.core.testing.ConcurrentCalls;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
 import java.sql.Connection;
@@ -24,12 +26,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -47,8 +52,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (junit-platform.properties): each has a database of its own on the shared server, and
  * much of the suite waits on reconnections and timeouts rather than on the cores.
  */
-@ParameterizedClass(name = "{0}")
-@MethodSource("strategies")
+@ParameterizedClass(name = "{0} on {1} keys")
+@MethodSource("layouts")
 @Execution(ExecutionMode.CONCURRENT)
 class ConsumptionStrategyContractTest {
 
@@ -58,13 +63,21 @@ class ConsumptionStrategyContractTest {
         return only.isBlank() ? Strategies.NAMES : List.of(only.split(","));
     }
 
+    /** Every strategy on a product keyed by whole numbers, by uuid (the FastAPI template's) and by text ids. */
+    static Stream<Arguments> layouts() {
+        return Arrays.stream(UserKeyType.values()).flatMap(keys -> strategies().stream().map(strategy -> Arguments.of(strategy, keys)));
+    }
+
     private static final long SEED = 20261124L;
     private static final Instant NOON = Instant.parse("2026-07-01T12:00:00Z");
     private static final LocalDate DAY = LocalDate.of(2026, 7, 1);
     private static final Duration PATIENT = Duration.ofSeconds(30);
 
-    @Parameter
+    @Parameter(0)
     String strategyName;
+
+    @Parameter(1)
+    UserKeyType keys;
 
     private final MutableClock clock = new MutableClock(NOON);
 
@@ -103,7 +116,7 @@ class ConsumptionStrategyContractTest {
      * deployment's latency choice, not the contract. The tests of a timeout set tight ones.
      */
     @RegisterExtension
-    final FreshDatabase db = new FreshDatabase(config -> config.withTimeouts(PATIENT, PATIENT, PATIENT.multipliedBy(2)));
+    final FreshDatabase db = new FreshDatabase(() -> keys, config -> config.withTimeouts(PATIENT, PATIENT, PATIENT.multipliedBy(2)));
 
     // --- hot user: every thread on one counter ------------------------------------------------
 
@@ -118,10 +131,10 @@ class ConsumptionStrategyContractTest {
     }
 
     private void hotUser(int limit) {
-        long user = db.fixtures().subscribedUser(limit);
+        UserKey user = db.fixtures().subscribedUser(limit);
         ChatService service = service(db);
 
-        Outcomes outcomes = ConcurrentCalls.run(32, 100, (t, a) -> service.acceptMessage(Long.toString(user), null));
+        Outcomes outcomes = ConcurrentCalls.run(32, 100, (t, a) -> service.acceptMessage(String.valueOf(user), null));
 
         assertOnlyCleanErrors(outcomes);
         assertThat(outcomes.accepted.sum()).isEqualTo(limit);
@@ -132,11 +145,11 @@ class ConsumptionStrategyContractTest {
 
     @Test
     void givenAUserGivenByEmail_whenConsumingPastTheLimit_thenTheSamePathChargesAndRefusesAsById() {
-        long user = db.fixtures().subscribedUser("by-email@example.com", 2);
+        UserKey user = db.fixtures().subscribedUser("by-email@example.com", 2);
         ChatService service = service(db);
 
         service.acceptMessage("By-Email@example.com", null);
-        service.acceptMessage(Long.toString(user), null);
+        service.acceptMessage(String.valueOf(user), null);
 
         assertThatThrownBy(() -> service.acceptMessage("by-email@example.com", null))
                 .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
@@ -150,7 +163,7 @@ class ConsumptionStrategyContractTest {
     void given200UsersWithRandomSmallLimits_when16ThreadsHitThemInRandomOrder_thenEachGetsExactlyMinOfAttemptsAndLimit() {
         Random random = new Random(SEED);
         int users = 200;
-        long[] ids = new long[users];
+        UserKey[] ids = new UserKey[users];
         int[] limits = new int[users];
         for (int i = 0; i < users; i++) {
             limits[i] = 1 + random.nextInt(25);
@@ -170,7 +183,7 @@ class ConsumptionStrategyContractTest {
         ChatService service = service(db);
 
         Outcomes outcomes = ConcurrentCalls.run(threads, perThread, (t, a) -> {
-            Consumption result = service.acceptMessage(Long.toString(ids[plan[t][a]]), null);
+            Consumption result = service.acceptMessage(String.valueOf(ids[plan[t][a]]), null);
             accepted.incrementAndGet(plan[t][a]);
             return result;
         });
@@ -188,10 +201,10 @@ class ConsumptionStrategyContractTest {
 
     @Test
     void givenANewUserDay_when32ThreadsSendTheirFirstMessageAtOnce_thenAllAreAcceptedWithoutDuplicateKeyErrors() {
-        long user = db.fixtures().subscribedUser(100);
+        UserKey user = db.fixtures().subscribedUser(100);
         ChatService service = service(db);
 
-        Outcomes outcomes = ConcurrentCalls.run(32, 1, (t, a) -> service.acceptMessage(Long.toString(user), null));
+        Outcomes outcomes = ConcurrentCalls.run(32, 1, (t, a) -> service.acceptMessage(String.valueOf(user), null));
 
         assertThat(outcomes.unexpected).isEmpty();
         assertThat(outcomes.totalErrors()).as("errors: %s", outcomes).isZero();
@@ -200,10 +213,10 @@ class ConsumptionStrategyContractTest {
 
     @Test
     void givenTheSameRequestIdFrom16ThreadsAtOnce_whenConsumed_thenItIsChargedExactlyOnce() {
-        long user = db.fixtures().subscribedUser(100);
+        UserKey user = db.fixtures().subscribedUser(100);
         ChatService service = service(db);
 
-        Outcomes outcomes = ConcurrentCalls.run(16, 1, (t, a) -> service.acceptMessage(Long.toString(user), "dup-42"));
+        Outcomes outcomes = ConcurrentCalls.run(16, 1, (t, a) -> service.acceptMessage(String.valueOf(user), "dup-42"));
 
         assertOnlyCleanErrors(outcomes);
         assertThat(outcomes.accepted.sum()).isEqualTo(1);
@@ -216,7 +229,7 @@ class ConsumptionStrategyContractTest {
 
     @Test
     void givenConsumptionAcrossUtcMidnight_whenTheClockFlipsMidRun_thenEachMessageLandsOnTheCounterOfItsOwnDay() {
-        long user = db.fixtures().subscribedUser(1000);
+        UserKey user = db.fixtures().subscribedUser(1000);
         clock.set(Instant.parse("2026-07-01T23:59:59.999999Z"));
         ChatService service = service(db);
         AtomicLong calls = new AtomicLong();
@@ -225,7 +238,7 @@ class ConsumptionStrategyContractTest {
             if (calls.incrementAndGet() == 400) {
                 clock.set(Instant.parse("2026-07-02T00:00:00Z"));
             }
-            return service.acceptMessage(Long.toString(user), null);
+            return service.acceptMessage(String.valueOf(user), null);
         });
 
         assertOnlyCleanErrors(outcomes);
@@ -242,7 +255,7 @@ class ConsumptionStrategyContractTest {
     @Test
     void givenBackendsKilledDuringTheRun_whenConsuming_thenEveryFailureIsCleanAndRetriesSettleEveryRequestExactlyOnce() throws Exception {
         int users = 20;
-        long[] ids = new long[users];
+        UserKey[] ids = new UserKey[users];
         for (int i = 0; i < users; i++) {
             ids[i] = db.fixtures().subscribedUser(60);
         }
@@ -256,7 +269,7 @@ class ConsumptionStrategyContractTest {
             }
         }
         ChatService service = service(db);
-        ConcurrentCalls.Call call = (t, a) -> service.acceptMessage(Long.toString(ids[plan[t][a]]), "kill-" + t + "-" + a);
+        ConcurrentCalls.Call call = (t, a) -> service.acceptMessage(String.valueOf(ids[plan[t][a]]), "kill-" + t + "-" + a);
 
         Outcomes outcomes;
         // one kill every 40 ms, about as fast as the pool opens connections again (HikariCP adds one
@@ -283,7 +296,7 @@ class ConsumptionStrategyContractTest {
         }
         long committed = outcomes.accepted.sum() + retried.accepted.sum() + retried.replayed.sum();
         long counters = 0;
-        for (long id : ids) {
+        for (UserKey id : ids) {
             counters += db.fixtures().usedCount(id, DAY);
         }
         assertThat(counters).isEqualTo(committed);
@@ -299,10 +312,10 @@ class ConsumptionStrategyContractTest {
                     $$ BEGIN IF random() < 0.2 THEN PERFORM pg_sleep(0.05); END IF; RETURN NEW; END $$;
                     CREATE TRIGGER slow BEFORE INSERT ON chat_messages FOR EACH ROW EXECUTE FUNCTION slow_message();
                     """));
-            long user = db.fixtures().subscribedUser(10_000);
+            UserKey user = db.fixtures().subscribedUser(10_000);
             ChatService service = service(tight);
 
-            Outcomes outcomes = ConcurrentCalls.run(8, 40, (t, a) -> service.acceptMessage(Long.toString(user), null));
+            Outcomes outcomes = ConcurrentCalls.run(8, 40, (t, a) -> service.acceptMessage(String.valueOf(user), null));
 
             assertOnlyCleanErrors(outcomes, ErrorCode.CONTENTION_TIMEOUT);
             assertThat(outcomes.errors(ErrorCode.CONTENTION_TIMEOUT)).isPositive();
@@ -314,9 +327,9 @@ class ConsumptionStrategyContractTest {
     @Test
     void givenTheCounterLockedByAnotherTransaction_whenConsuming_thenContentionTimeoutInsteadOfHanging() throws Exception {
         try (Database tight = Database.open(db.config().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(5)))) {
-            long user = db.fixtures().subscribedUser(10);
+            UserKey user = db.fixtures().subscribedUser(10);
             ChatService service = service(tight);
-            service.acceptMessage(Long.toString(user), null);
+            service.acceptMessage(String.valueOf(user), null);
             try (Handle blocker = db.jdbi().open()) {
                 blocker.begin();
                 blocker.createQuery("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :u FOR UPDATE")
@@ -324,7 +337,7 @@ class ConsumptionStrategyContractTest {
                 new CounterKey(user, QuotaDay.of(DAY)).lockAdvisory(blocker);
 
                 long started = System.nanoTime();
-                assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), null))
+                assertThatThrownBy(() -> service.acceptMessage(String.valueOf(user), null))
                         .isInstanceOfSatisfying(QuotaException.class,
                                 e -> assertThat(e.code()).isEqualTo(ErrorCode.CONTENTION_TIMEOUT));
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
@@ -339,15 +352,15 @@ class ConsumptionStrategyContractTest {
     void givenAnExhaustedPool_whenConsuming_thenAContentionErrorAndNothingChanged() throws Exception {
         try (Database single = Database.open(db.config().withPoolSize(1)
                 .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(5)))) {
-            long user = db.fixtures().subscribedUser(10);
+            UserKey user = db.fixtures().subscribedUser(10);
             ChatService service = service(single);
             try (Connection held = single.dataSource().getConnection()) {
-                assertThatThrownBy(() -> service.acceptMessage(Long.toString(user), null))
+                assertThatThrownBy(() -> service.acceptMessage(String.valueOf(user), null))
                         .isInstanceOfSatisfying(QuotaException.class,
                                 e -> assertThat(e.code()).isEqualTo(ErrorCode.CONTENTION_TIMEOUT));
             }
             assertThat(db.fixtures().usedCount(user, DAY)).isZero();
-            assertThat(service.acceptMessage(Long.toString(user), null).status().consumed()).isEqualTo(1);
+            assertThat(service.acceptMessage(String.valueOf(user), null).status().consumed()).isEqualTo(1);
         }
     }
 
@@ -355,8 +368,8 @@ class ConsumptionStrategyContractTest {
 
     @Test
     void givenRefundsGrantsAndResetsFromAnotherThread_whenConsuming_thenTheCounterEqualsMessagesPlusAppliedDeltas() throws Exception {
-        long user = db.fixtures().subscribedUser(500);
-        String ref = Long.toString(user);
+        UserKey user = db.fixtures().subscribedUser(500);
+        String ref = String.valueOf(user);
         ChatService service = service(db);
         AdjustmentService adjustments = new AdjustmentService(db.jdbi(), clock);
         AtomicBoolean running = new AtomicBoolean(true);

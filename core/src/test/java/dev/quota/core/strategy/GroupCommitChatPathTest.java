@@ -1,5 +1,6 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,12 +49,12 @@ class GroupCommitChatPathTest {
         callers.shutdownNow();
     }
 
-    private static ChatRequest request(long user, String requestId) {
+    private static ChatRequest request(UserKey user, String requestId) {
         return new ChatRequest(user, 1, requestId, true, NOON);
     }
 
     /** Holds {@code user}'s counter row locked until rolled back: the one slot's message waits on it. */
-    private Handle lockCounter(long user) {
+    private Handle lockCounter(UserKey user) {
         db.jdbi().useHandle(h -> h.execute("INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (?, ?, 0)",
                 user, DAY));
         Handle blocker = db.jdbi().open();
@@ -64,7 +65,7 @@ class GroupCommitChatPathTest {
     }
 
     /** The only slot of {@code path}, taken by {@code holding}, a message that waits on {@code user}'s locked counter. */
-    private HeldSlot holdTheOnlySlot(GroupCommitChatPath path, long user, ChatRequest holding) throws InterruptedException {
+    private HeldSlot holdTheOnlySlot(GroupCommitChatPath path, UserKey user, ChatRequest holding) throws InterruptedException {
         Handle blocker = lockCounter(user);
         Future<ChatOutcome> holder = callers.submit(() -> path.accept(holding));
         awaitTrue(() -> ourBackends("wait_event_type = 'Lock'") == 1);
@@ -102,11 +103,11 @@ class GroupCommitChatPathTest {
 
     @Test
     void givenOneSlotBusy_whenCallersOfManyUsersQueue_thenOneTransactionAnswersEachOfThemOnItsOwn() throws Exception {
-        long slotHolder = db.fixtures().subscribedUser(10);
-        long withRoom = db.fixtures().subscribedUser(10);
-        long atLimit = db.fixtures().subscribedUser(1);
-        long unsubscribed = db.fixtures().unsubscribedUser("nobody-pays@example.com");
-        long unknown = 987_654_321L;
+        UserKey slotHolder = db.fixtures().subscribedUser(10);
+        UserKey withRoom = db.fixtures().subscribedUser(10);
+        UserKey atLimit = db.fixtures().subscribedUser(1);
+        UserKey unsubscribed = db.fixtures().unsubscribedUser("nobody-pays@example.com");
+        UserKey unknown = UserKey.of(987_654_321L);
         try (GroupCommitChatPath path = new GroupCommitChatPath(db.jdbi(), 128, 1, Duration.ZERO)) {
             assertThat(path.accept(request(atLimit, "fills-the-day"))).isInstanceOf(ChatOutcome.Accepted.class);
             assertThat(path.accept(request(withRoom, "committed-before"))).isInstanceOf(ChatOutcome.Accepted.class);
@@ -140,11 +141,11 @@ class GroupCommitChatPathTest {
 
     @Test
     void givenFreshRequestIds_whenSomeUsersOfTheBatchDoNotFit_thenTheOthersAreChargedAtOnceAndTheseOneMessageAtATime() throws Exception {
-        long slotHolder = db.fixtures().subscribedUser(10);
-        long withRoom = db.fixtures().subscribedUser(10);
-        long nearLimit = db.fixtures().subscribedUser(3);
-        long newDayTinyLimit = db.fixtures().subscribedUser(1);
-        long unsubscribed = db.fixtures().unsubscribedUser("fresh-unpaid@example.com");
+        UserKey slotHolder = db.fixtures().subscribedUser(10);
+        UserKey withRoom = db.fixtures().subscribedUser(10);
+        UserKey nearLimit = db.fixtures().subscribedUser(3);
+        UserKey newDayTinyLimit = db.fixtures().subscribedUser(1);
+        UserKey unsubscribed = db.fixtures().unsubscribedUser("fresh-unpaid@example.com");
         try (GroupCommitChatPath path = new GroupCommitChatPath(db.jdbi(), 128, 1, Duration.ZERO)) {
             path.accept(fresh(nearLimit, "near-1"));
             path.accept(fresh(nearLimit, "near-2"));
@@ -174,7 +175,7 @@ class GroupCommitChatPathTest {
     }
 
     /** A request whose id was generated for the call: no replay lookup, so the batch may go in one statement. */
-    private static ChatRequest fresh(long user, String requestId) {
+    private static ChatRequest fresh(UserKey user, String requestId) {
         return new ChatRequest(user, 1, requestId, false, NOON);
     }
 
@@ -186,7 +187,7 @@ class GroupCommitChatPathTest {
 
     @Test
     void givenNoConcurrency_whenConsuming_thenEachMessageGoesAtOnceInItsOwnTransaction() {
-        long user = db.fixtures().subscribedUser(100);
+        UserKey user = db.fixtures().subscribedUser(100);
         try (GroupCommitChatPath path = new GroupCommitChatPath(db.jdbi())) {
             for (int i = 0; i < 20; i++) {
                 assertThat(path.accept(request(user, "alone-" + i))).isInstanceOf(ChatOutcome.Accepted.class);
@@ -199,7 +200,7 @@ class GroupCommitChatPathTest {
     @Test
     void givenManyUsersAndSeveralPathsWithBatchesInFlight_whenConsuming_thenNoDeadlockAndEveryCounterMatchesItsMessages() {
         int users = 300;
-        long[] ids = new long[users];
+        UserKey[] ids = new UserKey[users];
         for (int i = 0; i < users; i++) {
             ids[i] = db.fixtures().subscribedUser(20);
         }
@@ -210,16 +211,16 @@ class GroupCommitChatPathTest {
         MutableClock clock = new MutableClock(NOON);
         List<ChatService> services = paths.stream().map(p -> new ChatService(db.jdbi(), p, clock)).toList();
         try {
-            long[][] plan = new long[24][200];
+            UserKey[][] plan = new UserKey[24][200];
             Random random = new Random(20261125L);
-            for (long[] row : plan) {
+            for (UserKey[] row : plan) {
                 for (int a = 0; a < row.length; a++) {
                     row[a] = ids[random.nextInt(users)];
                 }
             }
 
             ConcurrentCalls.Outcomes outcomes = ConcurrentCalls.run(24, 200,
-                    (t, a) -> services.get(t % 3).acceptMessage(Long.toString(plan[t][a]), null));
+                    (t, a) -> services.get(t % 3).acceptMessage(String.valueOf(plan[t][a]), null));
 
             assertThat(outcomes.unexpected).isEmpty();
             assertThat(outcomes.errors.keySet()).isSubsetOf(ErrorCode.QUOTA_EXCEEDED);
@@ -227,7 +228,7 @@ class GroupCommitChatPathTest {
             assertThat(batched).as("messages that shared a transaction").isPositive();
             assertThat(deadlocks()).as("deadlock_detected").isEqualTo(deadlocksBefore);
             long counted = 0;
-            for (long id : ids) {
+            for (UserKey id : ids) {
                 counted += db.fixtures().usedCount(id, DAY);
             }
             assertThat(counted).isEqualTo(outcomes.accepted.sum());
@@ -244,8 +245,8 @@ class GroupCommitChatPathTest {
 
     @Test
     void givenABatchWhoseBackendIsKilled_whenItFails_thenNoneOfItIsCommittedAndRetriesSucceed() throws Exception {
-        long slotHolder = db.fixtures().subscribedUser(10);
-        long[] users = {db.fixtures().subscribedUser(10), db.fixtures().subscribedUser(10), db.fixtures().subscribedUser(10)};
+        UserKey slotHolder = db.fixtures().subscribedUser(10);
+        UserKey[] users = {db.fixtures().subscribedUser(10), db.fixtures().subscribedUser(10), db.fixtures().subscribedUser(10)};
         // the batch's message insert stalls here, after its counters moved: the batch is half done
         db.jdbi().useHandle(h -> h.execute("""
                 CREATE FUNCTION stall_doomed() RETURNS trigger LANGUAGE plpgsql AS
@@ -255,7 +256,7 @@ class GroupCommitChatPathTest {
         try (GroupCommitChatPath path = new GroupCommitChatPath(db.jdbi(), 128, 1, Duration.ZERO)) {
             HeldSlot slot = holdTheOnlySlot(path, slotHolder, request(slotHolder, "holder"));
             List<Future<ChatOutcome>> answers = queue(path,
-                    Arrays.stream(users).mapToObj(user -> request(user, "doomed-" + user)).toList());
+                    Arrays.stream(users).map(user -> request(user, "doomed-" + user)).toList());
             slot.release();
             slot.holder().get(10, TimeUnit.SECONDS);
             awaitTrue(() -> ourBackends("wait_event = 'PgSleep'") == 1);
@@ -267,13 +268,13 @@ class GroupCommitChatPathTest {
             for (Future<ChatOutcome> answer : answers) {
                 assertFailsWith(answer, ErrorCode.DATABASE_UNAVAILABLE);
             }
-            for (long user : users) {
+            for (UserKey user : users) {
                 assertThat(db.fixtures().usedCount(user, DAY)).isZero();
                 assertThat(db.fixtures().messageCount(user, DAY)).isZero();
             }
             db.database().evictConnections();
             db.jdbi().useHandle(h -> h.execute("DROP TRIGGER stall ON chat_messages"));
-            for (long user : users) {
+            for (UserKey user : users) {
                 assertThat(path.accept(request(user, "doomed-" + user))).isInstanceOf(ChatOutcome.Accepted.class);
                 assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(1);
             }

@@ -1,5 +1,7 @@
 package dev.quota.core.strategy;
 
+import dev.quota.core.UserKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.QuotaDay;
@@ -29,7 +31,7 @@ class LaneSchedulerTest {
 
         Harness(int maxBatch, int maxInFlight, boolean acrossLanes) {
             scheduler = new LaneScheduler<>(new LaneScheduler.Settings(maxBatch, maxInFlight, Duration.ZERO, acrossLanes),
-                    message -> new CounterKey(message.user(), DAY), flushers::add, batches::add);
+                    message -> new CounterKey(UserKey.of(message.user()), DAY), flushers::add, batches::add);
         }
 
         void send(long user, int order) {
@@ -43,7 +45,7 @@ class LaneSchedulerTest {
     }
 
     private static CounterKey key(long user) {
-        return new CounterKey(user, DAY);
+        return new CounterKey(UserKey.of(user), DAY);
     }
 
     @Test

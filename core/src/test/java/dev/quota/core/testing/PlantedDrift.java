@@ -1,5 +1,6 @@
 package dev.quota.core.testing;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.ChatService;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -24,10 +25,10 @@ public final class PlantedDrift {
     }
 
     /** A subscribed user with {@code messages} accepted through the chat path today. */
-    public long userWithMessages(int limit, int messages) {
-        long user = fixtures.subscribedUser(limit);
+    public UserKey userWithMessages(int limit, int messages) {
+        UserKey user = fixtures.subscribedUser(limit);
         if (messages > 0) {
-            service.consume(Long.toString(user), messages, null);
+            service.consume(String.valueOf(user), messages, null);
         }
         return user;
     }
@@ -44,22 +45,22 @@ public final class PlantedDrift {
     }
 
     /** Users by the kind planted on {@code day}: five drifting ones and two clean ones ({@code clean}, {@code another_clean}). */
-    public Map<String, Long> everyKind(LocalDate day) {
-        long clean = userWithMessages(10, 4);
-        long overCounted = userWithMessages(10, 3);
+    public Map<String, UserKey> everyKind(LocalDate day) {
+        UserKey clean = userWithMessages(10, 4);
+        UserKey overCounted = userWithMessages(10, 3);
         sql("UPDATE user_daily_quota_usages SET used_count = used_count + 2 WHERE user_id = ?", overCounted);
-        long underCounted = userWithMessages(10, 5);
+        UserKey underCounted = userWithMessages(10, 5);
         sql("UPDATE user_daily_quota_usages SET used_count = used_count - 1 WHERE user_id = ?", underCounted);
-        long missing = userWithMessages(10, 2);
+        UserKey missing = userWithMessages(10, 2);
         sql("DELETE FROM user_daily_quota_usages WHERE user_id = ?", missing);
-        long orphan = fixtures.unsubscribedUser("orphan-" + day + "@example.com");
+        UserKey orphan = fixtures.unsubscribedUser("orphan-" + day + "@example.com");
         sql("INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (?, ?, 0)", orphan, day);
-        long overLimit = userWithMessages(3, 3);
+        UserKey overLimit = userWithMessages(3, 3);
         sql("INSERT INTO chat_messages (user_id, role, created_at, request_id) VALUES (?, 'user', ?, ?), (?, 'user', ?, ?)",
                 overLimit, day.atTime(11, 0).atOffset(ZoneOffset.UTC), "bypass-" + overLimit + "-1",
                 overLimit, day.atTime(11, 0, 1).atOffset(ZoneOffset.UTC), "bypass-" + overLimit + "-2");
         sql("UPDATE user_daily_quota_usages SET used_count = 5 WHERE user_id = ?", overLimit);
-        long anotherClean = userWithMessages(50, 20);
+        UserKey anotherClean = userWithMessages(50, 20);
         return Map.of("clean", clean, "over_counted", overCounted, "under_counted", underCounted, "missing_counter", missing,
                 "orphan_counter", orphan, "over_limit", overLimit, "another_clean", anotherClean);
     }

@@ -1,5 +1,6 @@
 package dev.quota.core.testing;
 
+import dev.quota.core.UserKey;
 import dev.quota.core.persistence.AccountDao;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,26 +26,26 @@ public final class QuotaFixtures {
     }
 
     /** A user subscribed to a plan with this daily limit; returns the user id. */
-    public long subscribedUser(int dailyLimit) {
+    public UserKey subscribedUser(int dailyLimit) {
         return subscribedUser("user" + SEQUENCE.incrementAndGet() + "@example.com", dailyLimit);
     }
 
-    public long subscribedUser(String email, int dailyLimit) {
+    public UserKey subscribedUser(String email, int dailyLimit) {
         return subscribedUser(email, dailyLimit, SUBSCRIBED_SINCE.toInstant());
     }
 
-    public long subscribedUser(String email, int dailyLimit, Instant since) {
+    public UserKey subscribedUser(String email, int dailyLimit, Instant since) {
         long planId = plan("limit-" + dailyLimit, dailyLimit);
         return jdbi.inTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
-            long userId = dao.insertUser(email);
+            UserKey userId = dao.insertUser(email);
             dao.subscribe(userId, planId, since.atOffset(ZoneOffset.UTC));
             return userId;
         });
     }
 
     /** Cancels the user's active subscription at {@code at} and starts one on a plan with this limit. */
-    public void changePlan(long userId, int dailyLimit, Instant at) {
+    public void changePlan(UserKey userId, int dailyLimit, Instant at) {
         long planId = plan("limit-" + dailyLimit, dailyLimit);
         jdbi.useTransaction(handle -> {
             cancelSubscription(handle, userId, at);
@@ -53,26 +54,31 @@ public final class QuotaFixtures {
     }
 
     /** Ends the user's active subscription at {@code at}: the subscription covers up to, not including, that instant. */
-    public void cancelSubscription(long userId, Instant at) {
+    public void cancelSubscription(UserKey userId, Instant at) {
         jdbi.useHandle(handle -> cancelSubscription(handle, userId, at));
     }
 
-    private static void cancelSubscription(Handle handle, long userId, Instant at) {
+    private static void cancelSubscription(Handle handle, UserKey userId, Instant at) {
         handle.createUpdate("UPDATE user_subscriptions SET status = 'canceled', ended_at = :at WHERE user_id = :u AND status = 'active'")
                 .bind("u", userId).bind("at", at.atOffset(ZoneOffset.UTC)).execute();
     }
 
-    public long unsubscribedUser(String email) {
+    public UserKey unsubscribedUser(String email) {
         return jdbi.withExtension(AccountDao.class, dao -> dao.insertUser(email));
     }
 
+    /** The counter of a user given by a whole-number id (a product layout's fixed rows). */
     public int usedCount(long userId, LocalDate day) {
+        return usedCount(UserKey.of(userId), day);
+    }
+
+    public int usedCount(UserKey userId, LocalDate day) {
         return jdbi.withHandle(handle -> handle.createQuery(
                         "SELECT used_count FROM user_daily_quota_usages WHERE user_id = :u AND quota_date = :d")
                 .bind("u", userId).bind("d", day).mapTo(Integer.class).findOne().orElse(0));
     }
 
-    public int messageCount(long userId, LocalDate day) {
+    public int messageCount(UserKey userId, LocalDate day) {
         return jdbi.withHandle(handle -> handle.createQuery("""
                         SELECT count(*) FROM chat_messages
                          WHERE user_id = :u AND role = 'user'
@@ -82,7 +88,7 @@ public final class QuotaFixtures {
                 .bind("u", userId).bind("d", day).mapTo(Integer.class).one());
     }
 
-    public int adjustmentSum(long userId, LocalDate day, boolean usageKindsOnly) {
+    public int adjustmentSum(UserKey userId, LocalDate day, boolean usageKindsOnly) {
         return jdbi.withHandle(handle -> handle.createQuery(
                         "SELECT COALESCE(sum(applied_delta), 0) FROM quota_adjustments WHERE user_id = :u AND quota_date = :d"
                                 + (usageKindsOnly ? " AND kind IN ('refund', 'charge', 'reset', 'set')" : ""))

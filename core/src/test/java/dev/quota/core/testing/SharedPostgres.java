@@ -1,5 +1,6 @@
 package dev.quota.core.testing;
 
+import dev.quota.core.UserKeyType;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.EmbeddedDatabase;
@@ -9,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,6 +25,7 @@ public final class SharedPostgres {
     private static volatile SharedPostgres instance;
 
     private final EmbeddedDatabase server;
+    private final Map<UserKeyType, String> templates = new ConcurrentHashMap<>();
 
     private SharedPostgres() {
         // durability is not under test: trade it for speed on the 2-core CI machine
@@ -31,10 +34,6 @@ public final class SharedPostgres {
                 "synchronous_commit", "off",
                 "full_page_writes", "off",
                 "max_connections", "300"));
-        execute("postgres", "CREATE DATABASE " + TEMPLATE);
-        try (Database template = Database.open(config(TEMPLATE).withPoolSize(2))) {
-            StandIn.install(template);
-        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shared-postgres-stop"));
     }
 
@@ -53,11 +52,28 @@ public final class SharedPostgres {
         return server;
     }
 
-    /** A new, migrated, empty database of its own. */
+    /** A new, migrated, empty database of its own, its users keyed by whole numbers. */
     public String createDatabase() {
+        return createDatabase(UserKeyType.WHOLE_NUMBER);
+    }
+
+    /** A new, migrated, empty database of its own, on the stand-in with users keyed by {@code keys}. */
+    public String createDatabase(UserKeyType keys) {
         String name = "quota_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-        execute("postgres", "CREATE DATABASE " + name + " TEMPLATE " + TEMPLATE + " STRATEGY FILE_COPY");
+        execute("postgres", "CREATE DATABASE " + name + " TEMPLATE " + template(keys) + " STRATEGY FILE_COPY");
         return name;
+    }
+
+    /** The template of a layout, migrated once per test JVM on first use. */
+    private String template(UserKeyType keys) {
+        return templates.computeIfAbsent(keys, k -> {
+            String name = TEMPLATE + (k == UserKeyType.WHOLE_NUMBER ? "" : "_" + k.sqlType());
+            execute("postgres", "CREATE DATABASE " + name);
+            try (Database template = Database.open(config(name).withPoolSize(2))) {
+                StandIn.install(template, k);
+            }
+            return name;
+        });
     }
 
     /** An empty database without the quota schema, for migration tests. */

@@ -1,0 +1,71 @@
+package dev.quota.core.db;
+
+import dev.quota.core.UserKeyType;
+import dev.quota.core.persistence.DayLimitFunction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL API's functions as deployed ({@code quota.consume}, {@code quota.status} and the
+ * {@code quota.day_limit} they read): their current text, rendered for the product's key
+ * type, so that a product keyed by {@code uuid} calls {@code quota.consume(uuid, …)}. The
+ * earlier migrations keep the texts they ran; this is the one home of the current ones.
+ */
+public final class SqlApi {
+
+    /** A function of the API: its name and the argument types after the user key. */
+    public enum Function {
+        CONSUME("consume", "integer, text, timestamptz"),
+        STATUS("status", "date"),
+        DAY_LIMIT("day_limit", "date, boolean");
+
+        private final String name;
+        private final String otherArguments;
+
+        Function(String name, String otherArguments) {
+            this.name = name;
+            this.otherArguments = otherArguments;
+        }
+
+        /** Its signature for a product keyed by {@code keyType}, for DROP, GRANT and Citus. */
+        public String signature(UserKeyType keyType) {
+            return name + "(" + keyType.sqlType() + ", " + otherArguments + ")";
+        }
+    }
+
+    /** The functions a backend calls. */
+    public static final List<Function> CALLED_BY_BACKENDS = List.of(Function.CONSUME, Function.STATUS);
+
+    private SqlApi() {
+    }
+
+    /**
+     * The statements that make the API take {@code keyType}: the signatures of any other key
+     * type dropped, then each function created or replaced. Run in the migration's transaction.
+     */
+    public static List<String> ddl(Schemas schemas, UserKeyType keyType) {
+        List<String> statements = new ArrayList<>();
+        // the read contract's views may be written after this runs: the bodies are checked when called
+        statements.add("SET LOCAL check_function_bodies = off");
+        for (UserKeyType other : UserKeyType.values()) {
+            if (other != keyType) {
+                for (Function function : Function.values()) {
+                    statements.add("DROP FUNCTION IF EXISTS " + schemas.inToolkit(function.signature(other)));
+                }
+            }
+        }
+        statements.add(DayLimitFunction.ddl(schemas, keyType));
+        statements.add(render("status.sql", schemas, keyType));
+        statements.add(render("consume.sql", schemas, keyType));
+        return statements;
+    }
+
+    private static String render(String file, Schemas schemas, UserKeyType keyType) {
+        return SchemaMigrator.read("dev/quota/core/db/sql-api/" + file)
+                .replace("${toolkit_schema}", schemas.toolkit())
+                .replace("${product_schema}", schemas.product())
+                .replace("${user_key}", keyType.sqlType())
+                .replace("CREATE OR REPLACE FUNCTION ", "CREATE OR REPLACE FUNCTION " + schemas.toolkit() + ".")
+                .strip();
+    }
+}

@@ -1,0 +1,94 @@
+-- quota.consume: p_units for p_user_id's day, all or nothing, in the caller's transaction: the
+-- UTC day of p_at, by default of now(), the transaction's start, which is also what the
+-- product's `created_at DEFAULT now()` stamps on the message the caller stores next. A
+-- backend that stamps messages with its own clock passes that timestamp as p_at. A replayed
+-- request id answers for the day it was charged to. ${user_key} is the product's key type
+-- (settings.user_key_type); SqlApi renders this file with it.
+CREATE OR REPLACE FUNCTION consume(p_user_id ${user_key}, p_units integer, p_request_id text, p_at timestamptz DEFAULT NULL)
+RETURNS TABLE (accepted boolean, replayed boolean, code text, daily_limit integer, consumed integer, remaining integer,
+               reset_at timestamptz)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    v_today constant date := ${toolkit_schema}.today();
+    v_day   date := CAST(COALESCE(p_at, now()) AT TIME ZONE 'UTC' AS date);
+    v_limit integer;
+    v_used integer;
+    v_charged_day date;
+BEGIN
+    IF p_user_id IS NULL OR p_units IS NULL OR p_request_id IS NULL THEN
+        RAISE EXCEPTION 'quota.consume: p_user_id, p_units and p_request_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_units < 1 OR p_units > 10000 THEN
+        RAISE EXCEPTION 'quota.consume: p_units must be between 1 and 10000, got %', p_units USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- as RequestIds: 1 to 128 printable ASCII characters, no spaces
+    IF p_request_id !~ '^[!-~]{1,128}$' THEN
+        RAISE EXCEPTION 'quota.consume: p_request_id must be 1 to 128 printable ASCII characters without spaces'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    accepted := false;
+    replayed := false;
+    PERFORM 1 FROM ${toolkit_schema}.accounts a WHERE a.user_id = p_user_id;
+    IF NOT FOUND THEN
+        code := 'user_not_found';
+        reset_at := (v_day + 1) AT TIME ZONE 'UTC';
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_day < v_today) d;
+    IF v_limit IS NULL THEN
+        code := 'no_active_subscription';
+        reset_at := (v_day + 1) AT TIME ZONE 'UTC';
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    -- A request id charged before is answered as a replay, for the day it was charged to. A
+    -- concurrent first attempt holds the key until it ends: this waits, then sees it
+    -- committed (a replay) or rolled back (ours).
+    INSERT INTO ${toolkit_schema}.consumed_requests (request_id, user_id, quota_date, units)
+    VALUES (p_request_id, p_user_id, v_day, p_units)
+    ON CONFLICT (user_id, request_id) DO NOTHING;
+    IF NOT FOUND THEN
+        SELECT r.quota_date INTO v_charged_day
+          FROM ${toolkit_schema}.consumed_requests r WHERE r.user_id = p_user_id AND r.request_id = p_request_id;
+        IF v_charged_day <> v_day THEN
+            v_day := v_charged_day;
+            SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_day < v_today) d;
+        END IF;
+        SELECT q.used_count INTO v_used FROM ${product_schema}.user_daily_quota_usages q
+         WHERE q.user_id = p_user_id AND q.quota_date = v_day;
+        accepted := true;
+        replayed := true;
+        daily_limit := COALESCE(v_limit, 0);
+        consumed := COALESCE(v_used, 0);
+        remaining := GREATEST(0, daily_limit - consumed);
+        reset_at := (v_day + 1) AT TIME ZONE 'UTC';
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    reset_at := (v_day + 1) AT TIME ZONE 'UTC';
+    daily_limit := v_limit;
+    -- the atomic strategy's guarded upsert (UsageDao.addWithinLimit): never above the limit.
+    -- The fresh row's guard is checked first, so the statement is a plain INSERT … VALUES:
+    -- a form Citus routes to the user's shard (INSERT … SELECT without FROM it cannot type).
+    IF p_units <= v_limit THEN
+        INSERT INTO ${product_schema}.user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
+        VALUES (p_user_id, v_day, p_units, now())
+        ON CONFLICT (user_id, quota_date) DO UPDATE
+           SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
+         WHERE q.used_count + EXCLUDED.used_count <= v_limit
+        RETURNING q.used_count INTO v_used;
+    END IF;
+    IF v_used IS NOT NULL THEN
+        accepted := true;
+    ELSE
+        DELETE FROM ${toolkit_schema}.consumed_requests r WHERE r.user_id = p_user_id AND r.request_id = p_request_id;
+        SELECT q.used_count INTO v_used FROM ${product_schema}.user_daily_quota_usages q
+         WHERE q.user_id = p_user_id AND q.quota_date = v_day;
+        code := 'quota_exceeded';
+    END IF;
+    consumed := COALESCE(v_used, 0);
+    remaining := GREATEST(0, v_limit - consumed);
+    RETURN NEXT;
+END
+$fn$;
