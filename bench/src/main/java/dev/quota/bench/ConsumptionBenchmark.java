@@ -1,7 +1,7 @@
 package dev.quota.bench;
 
-import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
+import dev.quota.core.UserKey;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.CounterStep;

@@ -1,15 +1,15 @@
 package dev.quota.bench;
 
-import dev.quota.core.UserKey;
-import dev.quota.core.QuotaDay;
 import dev.quota.core.ChatService;
+import dev.quota.core.QuotaDay;
+import dev.quota.core.UserKey;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.EmbeddedDatabase;
 import dev.quota.core.db.StandIn;
 import dev.quota.core.strategy.ChatPath;
+import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.CounterStep;
 import dev.quota.core.strategy.RetryPolicy;
-import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.Strategies;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

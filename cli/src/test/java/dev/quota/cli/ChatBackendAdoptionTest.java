@@ -1,9 +1,9 @@
 package dev.quota.cli;
 
-import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quota.core.UserKey;
 import dev.quota.core.testing.ChatBackendDatabase;
 import dev.quota.core.testing.MutableClock;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.quota.cli;
 
-import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +10,7 @@ import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.ReportService;
+import dev.quota.core.UserKey;
 import dev.quota.core.check.InvariantViolation;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.Database;

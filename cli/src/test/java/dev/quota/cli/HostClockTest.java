@@ -1,9 +1,9 @@
 package dev.quota.cli;
 
-import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quota.core.UserKey;
 import dev.quota.core.testing.FakeTime;
 import dev.quota.core.testing.FreshDatabase;
 import java.io.IOException;
@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One clock, the database's: a host whose wall clock is a day behind (libfaketime, in a

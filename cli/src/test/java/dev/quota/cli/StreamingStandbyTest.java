@@ -1,10 +1,10 @@
 package dev.quota.cli;
 
-import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.ChatService;
 import dev.quota.core.QuotaDay;
+import dev.quota.core.UserKey;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.StandIn;

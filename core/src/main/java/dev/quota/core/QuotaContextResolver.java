@@ -1,11 +1,11 @@
 package dev.quota.core;
 
+import dev.quota.core.db.DeploymentSettings;
 import dev.quota.core.persistence.QuotaContext;
 import dev.quota.core.persistence.QuotaContextDao;
-import dev.quota.core.db.DeploymentSettings;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**

@@ -35,11 +35,6 @@ public enum UserKeyType {
         return sqlType;
     }
 
-    /** What a key of this kind looks like, for an error message. */
-    public String shape() {
-        return shape;
-    }
-
     /** The kind of a declared SQL type ({@code format_type}), or empty when no user key may have it. */
     public static Optional<UserKeyType> ofDeclared(String declared) {
         String type = declared.toLowerCase(Locale.ROOT);
@@ -115,5 +110,4 @@ public enum UserKeyType {
         return QuotaException.invalidInput("'" + key + "' is neither a user id nor an email address: this product keys users by "
                 + sqlType + " (" + shape + ")");
     }
-
 }

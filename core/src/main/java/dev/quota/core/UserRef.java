@@ -35,9 +35,4 @@ public sealed interface UserRef {
         }
         return new ByKey(ref);
     }
-
-    /** A reference to the user with this key. */
-    static UserRef of(UserKey key) {
-        return new ByKey(key.toString());
-    }
 }

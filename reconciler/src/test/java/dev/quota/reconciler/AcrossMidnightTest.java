@@ -1,9 +1,9 @@
 package dev.quota.reconciler;
 
-import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.QuotaDay;
+import dev.quota.core.UserKey;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.ServerClock;

@@ -1,16 +1,16 @@
 package dev.quota.reconciler;
 
-import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.AdjustmentRequest;
+import dev.quota.core.AdjustmentService;
+import dev.quota.core.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.AdjustmentService;
-import dev.quota.core.ChatService;
+import dev.quota.core.UserKey;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.testing.ConcurrentCalls;

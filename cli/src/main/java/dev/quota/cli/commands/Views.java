@@ -1,9 +1,9 @@
 package dev.quota.cli.commands;
 
-import dev.quota.core.UserKey;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.quota.core.Adjustment;
 import dev.quota.core.QuotaStatus;
+import dev.quota.core.UserKey;
 import dev.quota.core.persistence.AdjustmentRow;
 import dev.quota.core.persistence.DayUsage;
 import dev.quota.core.persistence.TopUser;

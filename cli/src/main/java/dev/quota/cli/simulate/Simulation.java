@@ -1,11 +1,9 @@
 package dev.quota.cli.simulate;
 
-import dev.quota.core.UserKey;
-import dev.quota.core.workload.Workload;
-
+import dev.quota.core.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
-import dev.quota.core.ChatService;
+import dev.quota.core.UserKey;
 import dev.quota.core.check.BackendTerminator;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.InvariantViolation;
@@ -16,8 +14,7 @@ import dev.quota.core.db.Schemas;
 import dev.quota.core.db.StandIn;
 import dev.quota.core.persistence.AccountDao;
 import dev.quota.core.strategy.ChatPath;
-import java.util.function.Function;
-import org.jdbi.v3.core.Jdbi;
+import dev.quota.core.workload.Workload;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +28,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Virtual users sending messages through {@code acceptMessage} from many threads at once,

@@ -1,8 +1,8 @@
 package dev.quota.core.db;
 
-import dev.quota.core.UserKeyType;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
+import dev.quota.core.UserKeyType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -3,15 +3,13 @@ package dev.quota.core.db;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.UserKeyType;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -47,7 +45,7 @@ public final class ReadContract {
         boolean admits(String type, String category) {
             return switch (this) {
                 case USER_KEY -> UserKeyType.ofDeclared(type).isPresent();
-                case WHOLE_NUMBER -> type.equals("smallint") || type.equals("integer") || type.equals("bigint");
+                case WHOLE_NUMBER -> UserKeyType.ofDeclared(type).orElse(null) == UserKeyType.WHOLE_NUMBER;
                 case TEXT -> "S".equals(category);
                 case TIMESTAMPTZ -> type.equals("timestamp with time zone");
                 case DATE -> type.equals("date");
@@ -195,10 +193,11 @@ public final class ReadContract {
                           JOIN pg_namespace n ON n.oid = c.relnamespace
                           LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                           LEFT JOIN pg_type t ON t.oid = a.atttypid
-                         WHERE (n.nspname = :toolkit AND c.relname = ANY(:views)) OR (n.nspname = :product AND c.relname = :counters)
+                         WHERE (n.nspname = :toolkit AND c.relname = ANY(:toolkitRelations)) OR (n.nspname = :product AND c.relname = :counters)
                         """)
                 .bind("toolkit", schemas.toolkit()).bind("product", schemas.product()).bind("counters", COUNTERS)
-                .bind("views", Arrays.stream(View.values()).map(View::viewName).toArray(String[]::new))
+                .bind("toolkitRelations", Stream.concat(Arrays.stream(View.values()).map(View::viewName), UserKeySchema.KEYED_TABLES.stream())
+                        .toArray(String[]::new))
                 .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)})
                 .forEach(row -> {
                     Map<String, String[]> columns = relations.computeIfAbsent(row[0], name -> new HashMap<>());
@@ -226,7 +225,7 @@ public final class ReadContract {
         List<String> columnProblems = columnProblems("counter table " + counters, columns, COUNTER_COLUMNS);
         problems.addAll(columnProblems);
         if (problems.isEmpty()) {
-            problems.addAll(keyProblems(handle, schemas, relations));
+            problems.addAll(keyProblems(schemas, relations));
         }
         if (columnProblems.isEmpty() && !hasUniqueDayKey(handle, counters)) {
             problems.add("counter table " + counters + " has no unique key on (user_id, quota_date), which creates a counter once "
@@ -238,9 +237,10 @@ public final class ReadContract {
 
     /**
      * Every {@code user_id} of the contract is of one key type, the counters' ({@link UserKeyType}),
-     * which is the one {@code quota db migrate} recorded and keyed the toolkit's own tables by.
+     * and the toolkit's keyed tables are of it too ({@code quota db migrate} keyed them so), read
+     * from the same catalog rows as the columns: no query of its own.
      */
-    private static List<String> keyProblems(Handle handle, Schemas schemas, Map<String, Map<String, String[]>> relations) {
+    private static List<String> keyProblems(Schemas schemas, Map<String, Map<String, String[]>> relations) {
         String counters = schemas.inProduct(COUNTERS);
         String counterType = relations.get(counters).get("user_id")[0];
         UserKeyType keyType = UserKeyType.ofDeclared(counterType).orElseThrow();
@@ -253,17 +253,13 @@ public final class ReadContract {
                         + ": every user_id of the contract must be one key type");
             }
         }
-        try {
-            Connection connection = handle.getConnection();
-            var recorded = UserKeySchema.recorded(connection, schemas);
-            if (recorded.isPresent() && recorded.get() != keyType) {
-                problems.add("the toolkit was installed for users keyed by " + recorded.get().sqlType() + " (settings.user_key_type) but "
-                        + counters + " keys them by " + counterType + "; see docs/read-contract.md#user-keys");
-            } else if (recorded.isPresent()) {
-                problems.addAll(UserKeySchema.problems(connection, schemas, keyType));
+        for (String table : UserKeySchema.KEYED_TABLES) {
+            String name = schemas.inToolkit(table);
+            String[] column = relations.getOrDefault(name, Map.of()).get("user_id");
+            if (column != null && UserKeyType.ofDeclared(column[0]).orElse(null) != keyType) {
+                problems.add("table " + name + " column user_id is " + column[0] + " but the counter table's is " + counterType
+                        + ": run 'quota db migrate' (docs/read-contract.md#user-keys)");
             }
-        } catch (SQLException e) {
-            throw SqlStates.translate(e);
         }
         return problems;
     }

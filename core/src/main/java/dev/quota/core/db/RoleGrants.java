@@ -1,7 +1,7 @@
 package dev.quota.core.db;
 
-import dev.quota.core.UserKeyType;
 import dev.quota.core.QuotaException;
+import dev.quota.core.UserKeyType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -65,7 +65,6 @@ public final class SqlApi {
                 .replace("${toolkit_schema}", schemas.toolkit())
                 .replace("${product_schema}", schemas.product())
                 .replace("${user_key}", keyType.sqlType())
-                .replace("CREATE OR REPLACE FUNCTION ", "CREATE OR REPLACE FUNCTION " + schemas.toolkit() + ".")
                 .strip();
     }
 }

@@ -44,9 +44,7 @@ public final class UserKeySchema {
      */
     public static List<String> migration(Connection connection, Schemas schemas) throws SQLException {
         UserKeyType keyType = learn(connection, schemas);
-        List<String> statements = new ArrayList<>();
-        // a short wait for each lock: the chat's tables are not touched, but settings is read by every command
-        statements.add("SET LOCAL lock_timeout = '2s'");
+        List<String> statements = new ArrayList<>(timeouts(connection));
         statements.add("ALTER TABLE " + schemas.inToolkit("settings") + " ADD COLUMN IF NOT EXISTS user_key_type text NOT NULL "
                 + "DEFAULT 'bigint' CHECK (user_key_type IN ('bigint', 'uuid', 'text'))");
         statements.add("UPDATE " + schemas.inToolkit("settings") + " SET user_key_type = '" + keyType.sqlType() + "', updated_at = now()");
@@ -54,14 +52,30 @@ public final class UserKeySchema {
             requireEmpty(connection, schemas, keyType);
             statements.add("DROP VIEW " + schemas.inToolkit("day_grants"));
             for (String table : KEYED_TABLES) {
-                // squawk's changing-column-type waived: the table is empty (checked above), so nothing is rewritten
-                statements.add("ALTER TABLE " + schemas.inToolkit(table) + " ALTER COLUMN user_id TYPE " + keyType.sqlType()
+                statements.add("-- squawk-ignore changing-column-type -- the table is empty (checked above): nothing is rewritten, nobody waits\n"
+                        + "ALTER TABLE " + schemas.inToolkit(table) + " ALTER COLUMN user_id TYPE " + keyType.sqlType()
                         + " USING CAST(CAST(user_id AS text) AS " + keyType.sqlType() + ")");
             }
             statements.add(dayGrantsView(schemas));
         }
         statements.addAll(SqlApi.ddl(schemas, keyType));
         return statements;
+    }
+
+    /**
+     * db migrate's own lock and statement timeouts ({@code QUOTA_LOCK_TIMEOUT_MS},
+     * {@code QUOTA_STATEMENT_TIMEOUT_MS}, set on its connections), written out for the
+     * migration's transaction so that a dry run, and squawk reading it, show how long a lock
+     * may be waited for: a migration that cannot get one gives up instead of queueing the chat.
+     */
+    private static List<String> timeouts(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT current_setting('lock_timeout'), current_setting('statement_timeout')");
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return List.of("SET LOCAL lock_timeout = '" + rows.getString(1) + "'",
+                    "SET LOCAL statement_timeout = '" + rows.getString(2) + "'");
+        }
     }
 
     /** The units granted to a user for a day (V1's view), over the keyed audit trail. */
@@ -91,45 +105,12 @@ public final class UserKeySchema {
         }
     }
 
-    /**
-     * Where the toolkit's keyed tables disagree with the key type recorded, one line each,
-     * for {@code quota db check}; empty when they agree.
-     */
-    public static List<String> problems(Connection connection, Schemas schemas, UserKeyType recorded) throws SQLException {
-        List<String> problems = new ArrayList<>();
-        for (String table : KEYED_TABLES) {
-            Optional<String> declared = declaredType(connection, schemas.inToolkit(table));
-            if (declared.isPresent() && UserKeyType.ofDeclared(declared.get()).orElse(null) != recorded) {
-                problems.add("table " + schemas.inToolkit(table) + " column user_id is " + declared.get() + "; the product keys its users by "
-                        + recorded.sqlType() + " (settings.user_key_type): run 'quota db migrate'");
-            }
-        }
-        return problems;
-    }
-
-    /** The key type recorded in {@code settings.user_key_type}; empty before V9. */
-    public static Optional<UserKeyType> recorded(Connection connection, Schemas schemas) throws SQLException {
-        if (declaredColumn(connection, schemas.inToolkit("settings"), "user_key_type").isEmpty()) {
-            return Optional.empty();
-        }
-        try (PreparedStatement statement = connection.prepareStatement("SELECT user_key_type FROM " + schemas.inToolkit("settings"));
-             ResultSet rows = statement.executeQuery()) {
-            return rows.next() ? Optional.of(UserKeyType.ofSqlType(rows.getString(1))) : Optional.empty();
-        }
-    }
-
     /** The declared type of {@code relation}'s {@code user_id}, when both exist. */
-    static Optional<String> declaredType(Connection connection, String relation) throws SQLException {
-        return declaredColumn(connection, relation, "user_id");
-    }
-
-    /** The declared type of a column, when the relation and the column exist. */
-    private static Optional<String> declaredColumn(Connection connection, String relation, String column) throws SQLException {
+    private static Optional<String> declaredType(Connection connection, String relation) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-                 WHERE a.attrelid = to_regclass(?) AND a.attname = ? AND NOT a.attisdropped""")) {
+                 WHERE a.attrelid = to_regclass(?) AND a.attname = 'user_id' AND NOT a.attisdropped""")) {
             statement.setString(1, relation);
-            statement.setString(2, column);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
             }

@@ -1,8 +1,8 @@
 package dev.quota.core.drift;
 
-import dev.quota.core.UserKey;
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.QuotaDay;
+import dev.quota.core.UserKey;
 import dev.quota.core.persistence.AdjustmentDao;
 import dev.quota.core.persistence.UsageDao;
 import dev.quota.core.strategy.CounterKey;

@@ -1,7 +1,6 @@
 package dev.quota.core.persistence;
 
 import dev.quota.core.UserKey;
-import dev.quota.core.UserKey;
 import java.time.OffsetDateTime;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;

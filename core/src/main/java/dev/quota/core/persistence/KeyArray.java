@@ -13,9 +13,12 @@ import java.util.List;
  */
 public record KeyArray(UserKeyType type, Object[] values) {
 
+    /** The keys of a batch, which has at least one: an empty array would have no type to give. */
     public static KeyArray of(List<UserKey> keys) {
-        UserKeyType type = keys.isEmpty() ? UserKeyType.WHOLE_NUMBER : keys.get(0).type();
-        return new KeyArray(type, keys.stream().map(UserKey::sqlValue).toArray());
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("a batch statement was given no user keys");
+        }
+        return new KeyArray(keys.get(0).type(), keys.stream().map(UserKey::sqlValue).toArray());
     }
 
     /** The array for {@code connection}. */

@@ -1,9 +1,9 @@
 package dev.quota.core.persistence;
 
-import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
+import dev.quota.core.UserKey;
 
 /**
  * What a consumption or status needs to know about a user and a day, read in one round trip.

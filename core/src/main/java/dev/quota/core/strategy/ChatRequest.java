@@ -1,8 +1,8 @@
 package dev.quota.core.strategy;
 
-import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.RequestIds;
+import dev.quota.core.UserKey;
 import java.time.Instant;
 
 /**

@@ -1,7 +1,7 @@
 package dev.quota.core.strategy;
 
-import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
+import dev.quota.core.UserKey;
 import dev.quota.core.persistence.UsageDao;
 import org.jdbi.v3.core.Handle;
 

@@ -1,9 +1,9 @@
 package dev.quota.core.strategy;
 
-import dev.quota.core.UserKey;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
+import dev.quota.core.UserKey;
 import dev.quota.core.persistence.MessageDao;
 import dev.quota.core.persistence.QuotaContextDao;
 import dev.quota.core.persistence.UsageDao;

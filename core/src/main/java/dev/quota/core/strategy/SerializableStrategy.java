@@ -6,8 +6,8 @@ import dev.quota.core.persistence.UsageDao;
 import java.time.LocalDate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
-import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * Plain read-check-write, made safe by running the whole transaction (counter and message)

@@ -1,9 +1,9 @@
 package dev.quota.core.strategy;
 
-import dev.quota.core.UserKey;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
+import dev.quota.core.UserKey;
 import dev.quota.core.persistence.ConsumeFunctionStatement;
 import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;

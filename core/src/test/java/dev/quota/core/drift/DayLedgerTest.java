@@ -1,6 +1,5 @@
 package dev.quota.core.drift;
 
-import dev.quota.core.UserKey;
 import static dev.quota.core.drift.DriftKind.MISSING_COUNTER;
 import static dev.quota.core.drift.DriftKind.ORPHAN_COUNTER;
 import static dev.quota.core.drift.DriftKind.OVER_COUNTED;
@@ -8,6 +7,7 @@ import static dev.quota.core.drift.DriftKind.OVER_LIMIT;
 import static dev.quota.core.drift.DriftKind.UNDER_COUNTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 

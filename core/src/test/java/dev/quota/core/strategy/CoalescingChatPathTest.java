@@ -1,14 +1,14 @@
 package dev.quota.core.strategy;
 
-import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quota.core.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.ChatService;
-import dev.quota.core.testing.ConcurrentCalls;
+import dev.quota.core.UserKey;
 import dev.quota.core.testing.Await;
+import dev.quota.core.testing.ConcurrentCalls;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
 import java.time.Duration;

@@ -1,15 +1,15 @@
 package dev.quota.core.strategy;
 
-import dev.quota.core.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quota.core.ChatService;
 import dev.quota.core.ErrorCode;
+import dev.quota.core.UserKey;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.SqlStates;
-import dev.quota.core.testing.ConcurrentCalls;
 import dev.quota.core.testing.Await;
+import dev.quota.core.testing.ConcurrentCalls;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;
 import java.time.Duration;

@@ -1,10 +1,9 @@
 package dev.quota.core.strategy;
 
-import dev.quota.core.UserKey;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.QuotaDay;
+import dev.quota.core.UserKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

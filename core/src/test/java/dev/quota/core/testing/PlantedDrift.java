@@ -1,7 +1,7 @@
 package dev.quota.core.testing;
 
-import dev.quota.core.UserKey;
 import dev.quota.core.ChatService;
+import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;

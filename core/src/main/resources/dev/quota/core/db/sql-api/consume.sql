@@ -4,7 +4,7 @@
 -- backend that stamps messages with its own clock passes that timestamp as p_at. A replayed
 -- request id answers for the day it was charged to. ${user_key} is the product's key type
 -- (settings.user_key_type); SqlApi renders this file with it.
-CREATE OR REPLACE FUNCTION consume(p_user_id ${user_key}, p_units integer, p_request_id text, p_at timestamptz DEFAULT NULL)
+CREATE OR REPLACE FUNCTION ${toolkit_schema}.consume(p_user_id ${user_key}, p_units integer, p_request_id text, p_at timestamptz DEFAULT NULL)
 RETURNS TABLE (accepted boolean, replayed boolean, code text, daily_limit integer, consumed integer, remaining integer,
                reset_at timestamptz)
 LANGUAGE plpgsql AS $fn$

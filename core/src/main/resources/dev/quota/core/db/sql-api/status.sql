@@ -1,6 +1,6 @@
 -- quota.status(user, day): the day's facts for a user (docs/sql-api.md). ${user_key} is the
 -- product's key type (settings.user_key_type); SqlApi renders this file with it.
-CREATE OR REPLACE FUNCTION status(p_user_id ${user_key}, p_day date DEFAULT NULL)
+CREATE OR REPLACE FUNCTION ${toolkit_schema}.status(p_user_id ${user_key}, p_day date DEFAULT NULL)
 RETURNS TABLE (plan_code text, daily_limit integer, consumed integer, remaining integer, reset_at timestamptz)
 LANGUAGE plpgsql STABLE AS $fn$
 DECLARE
