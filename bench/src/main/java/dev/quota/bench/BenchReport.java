@@ -36,6 +36,7 @@ public final class BenchReport {
         tables.sqlApi();
         tables.coalescingLinger();
         tables.groupCommitSettings();
+        tables.userKeys();
         Path chart = dir.resolve("throughput.png");
         ThroughputChart.write(results, chart);
         md.append("\n## Throughput against threads (hot user, chat path)\n\n![throughput](throughput.png)\n");

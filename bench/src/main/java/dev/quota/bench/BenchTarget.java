@@ -1,5 +1,6 @@
 package dev.quota.bench;
 
+import dev.quota.core.UserKeyType;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.EmbeddedDatabase;
@@ -37,8 +38,13 @@ final class BenchTarget implements AutoCloseable {
         return url == null || url.isBlank() ? null : DatabaseConfig.parse(url);
     }
 
-    /** Opens a fresh schema with {@code users} subscribed users whose daily limit is {@code limit}. */
+    /** Opens a fresh schema with {@code users} subscribed users, keyed by bigint, whose daily limit is {@code limit}. */
     static BenchTarget open(int poolSize, int users, int limit) {
+        return open(poolSize, users, limit, UserKeyType.WHOLE_NUMBER);
+    }
+
+    /** The same, with the stand-in's users keyed by {@code keys}. */
+    static BenchTarget open(int poolSize, int users, int limit, UserKeyType keys) {
         DatabaseConfig shared = sharedConfig();
         EmbeddedDatabase server = shared == null
                 ? EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on", "max_connections", "300"))
@@ -48,7 +54,7 @@ final class BenchTarget implements AutoCloseable {
         // Flyway holds two connections while it migrates
         Database database = Database.open(base.withSchemas(schemas).withPoolSize(Math.max(2, poolSize))
                 .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60)));
-        StandIn.install(database);
+        StandIn.install(database, keys);
         database.jdbi().useHandle(handle -> {
             handle.createUpdate("INSERT INTO billing_plans (code, display_name, daily_message_limit) VALUES ('bench', 'Bench', :limit)")
                     .bind("limit", limit).execute();

@@ -32,6 +32,15 @@ final class BenchTargets {
                 results.opsOf("coalescing", "chat", "hot", 16), results.opsOf("atomic", "chat", "hot", 16));
         p99NoWorse("coalescing", "hot");
         groupCommit();
+        userKeys();
+    }
+
+    /** A product keyed by uuid pays at most 15% for it, on the SQL API and on group commit. */
+    private void userKeys() {
+        for (String strategy : List.of("sql-function", GroupCommitChatPath.NAME)) {
+            target(strategy + " on `uniform` at 16 threads, users keyed by uuid vs by bigint", 0.85,
+                    results.opsByKeys(strategy, "uuid", "uniform", 16), results.opsByKeys(strategy, "bigint", "uniform", 16));
+        }
     }
 
     private void groupCommit() {

@@ -3,6 +3,7 @@ package dev.quota.bench;
 import dev.quota.core.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
+import dev.quota.core.UserKeyType;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.strategy.BatchingChatPath;
@@ -65,6 +66,11 @@ public abstract class DatabaseBenchmark {
     /** Their daily limit. */
     abstract int limit();
 
+    /** How the stand-in keys its users: bigint unless a benchmark compares key types. */
+    UserKeyType keys() {
+        return UserKeyType.WHOLE_NUMBER;
+    }
+
     /** The chat path under test, opened on the trial's database; none by default. */
     ChatPath openChatPath(Jdbi jdbi) {
         return null;
@@ -86,7 +92,7 @@ public abstract class DatabaseBenchmark {
     public final void openTrial(BenchmarkParams params) {
         this.params = params;
         int pool = BenchConnections.pool(params.getThreads());
-        target = BenchTarget.open(pool, users(), limit());
+        target = BenchTarget.open(pool, users(), limit(), keys());
         prepare(target);
         chatPath = openChatPath(target.database.jdbi());
         chat = chatPath == null ? null : new ChatService(target.database.jdbi(), chatPath, Clock.systemUTC());

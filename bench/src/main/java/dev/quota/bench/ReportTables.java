@@ -104,6 +104,18 @@ final class ReportTables {
         }
     }
 
+    void userKeys() {
+        List<BenchRow> keyRows = results.rows.stream().filter(r -> r.kind().equals("keys"))
+                .sorted(Comparator.comparing(BenchRow::workload).thenComparing(BenchRow::subject)).toList();
+        if (keyRows.isEmpty()) {
+            return;
+        }
+        md.append("\n## User keys: bigint against uuid (chat path)\n\n");
+        md.append("| strategy, keys | workload | threads | ops/s | p50 ms | p99 ms |\n|---|---|---:|---:|---:|---:|\n");
+        keyRows.forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s |\n", r.subject(), r.workload(),
+                r.threads(), r.opsPerSecond(), millis(r.p50Millis()), millis(r.p99Millis()))));
+    }
+
     void coalescingLinger() {
         List<BenchRow> lingerRows = results.rows.stream().filter(r -> r.kind().equals("linger"))
                 .sorted(Comparator.comparingInt(BenchRow::threads)

@@ -20,6 +20,7 @@ public final class ExitCodes {
     public static final int READ_ONLY_DATABASE = 12;
     public static final int STANDBY_BEHIND = 13;
     public static final int UNSUPPORTED_BY_DATABASE = 14;
+    public static final int LOCK_NOT_AVAILABLE = 15;
 
     private ExitCodes() {
     }
@@ -37,6 +38,7 @@ public final class ExitCodes {
             case READ_ONLY_DATABASE -> READ_ONLY_DATABASE;
             case STANDBY_BEHIND -> STANDBY_BEHIND;
             case UNSUPPORTED_BY_DATABASE -> UNSUPPORTED_BY_DATABASE;
+            case LOCK_NOT_AVAILABLE -> LOCK_NOT_AVAILABLE;
         };
     }
 }

@@ -42,7 +42,9 @@ import picocli.CommandLine.ScopeType;
                 "10:drift found (reconcile, report mode)",
                 "11:not_allowed_here (consume or a grant on a database whose settings rule it out)",
                 "12:read_only_database (a writing command pointed at a hot standby: use the primary)",
-                "13:standby_behind (the read URL's standby had not caught up within the bound)"},
+                "13:standby_behind (the read URL's standby had not caught up within the bound)",
+                "14:unsupported_by_database (the database cannot plan one of the toolkit's statements)",
+                "15:lock_not_available (db migrate: another session held a lock a migration needs, every attempt)"},
         footerHeading = "%nDatabase:%n",
         footer = {
                 "  --db-url, else QUOTA_DB_URL, else PGHOST/PGPORT/PGUSER/PGDATABASE, else the",

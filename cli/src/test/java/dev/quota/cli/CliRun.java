@@ -17,6 +17,11 @@ import java.util.Map;
 public record CliRun(int exitCode, String out, String err) {
 
     public static CliRun run(String dbUrl, Clock clock, String stdin, boolean interactive, String... args) {
+        return run(dbUrl, clock, Map.of(), stdin, interactive, args);
+    }
+
+    /** The same, with environment variables beside USER (QUOTA_LOCK_TIMEOUT_MS, for example). */
+    public static CliRun run(String dbUrl, Clock clock, Map<String, String> env, String stdin, boolean interactive, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>();
@@ -25,7 +30,9 @@ public record CliRun(int exitCode, String out, String err) {
             all.add(dbUrl);
         }
         all.addAll(List.of(args));
-        CliContext context = new CliContext(Map.of("USER", "tester"), database -> clock, new BufferedReader(new StringReader(stdin)),
+        Map<String, String> world = new java.util.HashMap<>(env);
+        world.put("USER", "tester");
+        CliContext context = new CliContext(Map.copyOf(world), database -> clock, new BufferedReader(new StringReader(stdin)),
                 interactive, false);
         int code = QuotaCli.run(new PrintWriter(out, true), new PrintWriter(err, true), context, all.toArray(String[]::new));
         return new CliRun(code, out.toString(), err.toString());

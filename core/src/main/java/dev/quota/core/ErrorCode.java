@@ -28,7 +28,13 @@ public enum ErrorCode {
      * feature_not_supported: a Citus planner refusal, for example); the details carry the
      * statement and the database's message.
      */
-    UNSUPPORTED_BY_DATABASE("unsupported_by_database");
+    UNSUPPORTED_BY_DATABASE("unsupported_by_database"),
+    /**
+     * {@code db migrate} could not take a lock a migration needs within its lock_timeout, on
+     * every attempt: other sessions held it. The migration was rolled back whole; the details
+     * name it and the sessions that held the lock.
+     */
+    LOCK_NOT_AVAILABLE("lock_not_available");
 
     private final String code;
 

@@ -6,12 +6,17 @@ import dev.quota.cli.Output;
 import dev.quota.core.QuotaException;
 import dev.quota.core.UserKeyType;
 import dev.quota.core.db.Database;
+import dev.quota.core.db.LockWaits;
+import dev.quota.core.db.MigrationPlan;
 import dev.quota.core.db.ReadContract;
 import dev.quota.core.db.SchemaMigrator;
 import dev.quota.core.db.StandIn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,8 +34,21 @@ final class DbMigrateCommand implements Callable<Integer> {
         this.invocation = invocation;
     }
 
-    @Option(names = "--dry-run", description = "Print the SQL it would run, and run nothing")
+    @Option(names = "--dry-run", description = "Print the SQL it would run, each migration headed by what it locks, and run nothing")
     boolean dryRun;
+
+    @Option(names = "--plan", description = {"List the pending migrations, what each locks on this database, whom that blocks",
+            "and for how long it is expected to hold it (from the tables' row estimates); run nothing"})
+    boolean plan;
+
+    @Option(names = "--to", paramLabel = "VERSION", description = {"Migrate no further than VERSION (1 to "
+            + SchemaMigrator.LATEST_VERSION + "): to take an upgrade one migration at a time"})
+    Integer target;
+
+    @Option(names = "--lock-attempts", paramLabel = "N", defaultValue = "5", description = {
+            "Attempts at a migration whose lock is held elsewhere (default: ${DEFAULT-VALUE}); each waits at most the",
+            "lock_timeout (QUOTA_LOCK_TIMEOUT_MS, 2000 by default), is rolled back whole and is one line on stderr"})
+    int lockAttempts;
 
     @Option(names = "--stand-in", description = {"On an empty database, first create the stand-in product tables the demo and",
             "the simulator use (what the embedded default has); refused where the product schema has tables"})
@@ -63,14 +81,20 @@ final class DbMigrateCommand implements Callable<Integer> {
     public Integer call() {
         Database database = invocation.session(false).database();
         Output output = invocation.output();
+        SchemaMigrator migrator = target == null ? database.migrator() : database.migrator().upTo(target);
+        if (plan) {
+            return printPlan(database, migrator, output);
+        }
         if (dryRun) {
-            return printDryRun(database, output);
+            return printDryRun(database, migrator, output);
         }
         if (!standIn && userKey != StandInKeys.bigint) {
             throw QuotaException.invalidInput("--user-key only shapes the stand-in (with --stand-in); on the product's own tables the key "
                     + "type is learned from " + ReadContract.COUNTERS + ".user_id");
         }
-        SchemaMigrator.Installed installed = standIn ? StandIn.install(database, userKey.type) : SchemaMigrator.install(database);
+        LockWaits waits = new LockWaits(lockAttempts, LockWaits.DEFAULT.pause());
+        SchemaMigrator.Installed installed = standIn ? StandIn.install(database, userKey.type)
+                : SchemaMigrator.install(database, migrator, waits, output::note);
         int applied = installed.migrationsApplied();
         ReadContract.Outcome views = installed.views();
         String version = database.migrator().currentVersion();
@@ -90,9 +114,68 @@ final class DbMigrateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private int printDryRun(Database database, Output output) {
+    /** One lock of the plan, as JSON carries it: durations in milliseconds. */
+    record PlannedLock(String table, String mode, String blocks, long rows) {
+    }
+
+    record PlannedMigration(int version, String description, String does, long expectedHoldMs, long statementTimeoutMs,
+                            List<PlannedLock> locks) {
+
+        static PlannedMigration of(MigrationPlan.PlannedMigration m) {
+            return new PlannedMigration(m.version(), m.description(), m.does(), m.expectedHold().toMillis(), m.statementTimeout().toMillis(),
+                    m.locks().stream().map(l -> new PlannedLock(l.table(), l.mode(), l.blocks(), l.rows())).toList());
+        }
+    }
+
+    record Plan(String database, long lockTimeoutMs, int lockAttempts, List<PlannedMigration> migrations) {
+    }
+
+    private int printPlan(Database database, SchemaMigrator migrator, Output output) {
+        List<PlannedMigration> migrations = migrator.plan().stream().map(PlannedMigration::of).toList();
+        Plan plan = new Plan(database.describe(), database.config().lockTimeout().toMillis(), lockAttempts, migrations);
+        output.result(plan, invocation.requestId(), out -> {
+            if (migrations.isEmpty()) {
+                out.println("Nothing pending: schema " + database.config().schemas().toolkit() + " is up to date on " + database.describe());
+                return;
+            }
+            out.printf(Locale.ROOT, "%d pending on %s; each waits at most %s for a lock, %d attempts%n", migrations.size(),
+                    database.describe(), seconds(plan.lockTimeoutMs()), lockAttempts);
+            migrations.forEach(m -> planLines(m).forEach(out::println));
+        });
+        return ExitCodes.OK;
+    }
+
+    /** A migration's lines in the plan: its name, then each lock, then its statement_timeout. */
+    private static List<String> planLines(PlannedMigration m) {
+        List<String> lines = new ArrayList<>();
+        lines.add("V" + m.version() + " " + m.description() + ": " + m.does());
+        if (m.locks().isEmpty()) {
+            lines.add("    no lock on an existing table");
+        }
+        for (PlannedLock lock : m.locks()) {
+            lines.add(String.format(Locale.ROOT, "    %s on %s (%,d row%s): blocks %s", lock.mode(), lock.table(), lock.rows(),
+                    lock.rows() == 1 ? "" : "s", lock.blocks()));
+        }
+        lines.add("    " + (m.locks().isEmpty() ? "" : m.expectedHoldMs() == 0 ? "held for a catalog change (milliseconds); "
+                : "held about " + seconds(m.expectedHoldMs()) + " (its index builds); ")
+                + "statement_timeout " + (m.statementTimeoutMs() == 0 ? "none" : seconds(m.statementTimeoutMs())));
+        return lines;
+    }
+
+    private static String seconds(long millis) {
+        return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.2f s", millis / 1000.0);
+    }
+
+    private int printDryRun(Database database, SchemaMigrator migrator, Output output) {
         var schemas = database.config().schemas();
-        List<String> statements = new ArrayList<>(database.migrator().pendingSql());
+        List<String> statements = new ArrayList<>();
+        Map<Integer, PlannedMigration> plans = migrator.plan().stream().map(PlannedMigration::of)
+                .collect(Collectors.toMap(PlannedMigration::version, m -> m));
+        for (SchemaMigrator.PendingSql pending : migrator.pendingSql()) {
+            PlannedMigration planned = plans.get(pending.version());
+            String heading = planned == null ? "" : planLines(planned).stream().map(line -> "-- " + line + "\n").collect(Collectors.joining());
+            statements.add(heading + pending.sql());
+        }
         // the views are tried in a transaction that is always rolled back: nothing is written
         ReadContract.Outcome views = database.jdbi().withHandle(handle -> {
             handle.begin();

@@ -8,15 +8,20 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreMigrationType;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Creates and upgrades the toolkit's own schema from the versioned migrations in
@@ -33,12 +38,26 @@ public final class SchemaMigrator {
     private final Flyway flyway;
     private final Schemas schemas;
     private final DataSource dataSource;
+    private final Duration statementTimeout;
+    private final MigrationPreamble preamble = new MigrationPreamble();
 
-    public SchemaMigrator(DataSource dataSource, Schemas schemas) {
+    /**
+     * @param statementTimeout the connections' statement_timeout: a migration that holds its
+     *     locks only while the catalog changes runs under it, one that reads rows under a lock
+     *     gets more ({@link MigrationPlan}); zero for none
+     */
+    public SchemaMigrator(DataSource dataSource, Schemas schemas, Duration statementTimeout) {
+        this(dataSource, schemas, statementTimeout, LATEST_VERSION);
+    }
+
+    private SchemaMigrator(DataSource dataSource, Schemas schemas, Duration statementTimeout, int target) {
         this.schemas = schemas;
         this.dataSource = dataSource;
+        this.statementTimeout = statementTimeout;
         this.flyway = Flyway.configure()
                 .dataSource(dataSource)
+                .target(Integer.toString(target))
+                .callbacks(preamble)
                 .locations("classpath:" + LOCATION)
                 .schemas(schemas.toolkit())
                 .defaultSchema(schemas.toolkit())
@@ -55,14 +74,68 @@ public final class SchemaMigrator {
         return Map.of("product_schema", schemas.product(), "toolkit_schema", schemas.toolkit());
     }
 
-    /** Applies the pending migrations; returns how many ran. */
-    public int migrate() {
-        try {
-            return flyway.migrate().migrationsExecuted;
-        } catch (FlywayException e) {
-            throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "migration of the " + schemas.toolkit() + " schema failed: "
-                    + e.getMessage().lines().findFirst().orElse(""), Map.of(), null, e);
+    /** The same schema, migrated no further than {@code version} (a DBA stepping through an upgrade). */
+    public SchemaMigrator upTo(int version) {
+        if (version < 1 || version > LATEST_VERSION) {
+            throw QuotaException.invalidInput("there is no version " + version + " of the " + schemas.toolkit()
+                    + " schema: the versions are 1 to " + LATEST_VERSION);
         }
+        return new SchemaMigrator(dataSource, schemas, statementTimeout, version);
+    }
+
+    /** Applies the pending migrations, with the default lock waits and nothing said between attempts; returns how many ran. */
+    public int migrate() {
+        return migrate(LockWaits.DEFAULT, line -> { });
+    }
+
+    /**
+     * Applies the pending migrations, each in a transaction of its own under its own
+     * statement_timeout. A migration that could not take a lock within the lock_timeout is
+     * rolled back whole and tried again, {@code waits.attempts()} times in all, each failed
+     * attempt one line to {@code progress}; then {@code lock_not_available}. Returns how many
+     * migrations ran.
+     */
+    public int migrate(LockWaits waits, Consumer<String> progress) {
+        int before = appliedMigrations();
+        for (int attempt = 1; ; attempt++) {
+            List<MigrationPlan.PlannedMigration> plan = plan();
+            preamble.use(plan);
+            try {
+                flyway.migrate();
+                return appliedMigrations() - before;
+            } catch (FlywayException e) {
+                String state = SqlStates.sqlState(e).orElse("");
+                if (!state.equals(SqlStates.LOCK_NOT_AVAILABLE) && !state.equals(SqlStates.DEADLOCK_DETECTED)) {
+                    throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "migration of the " + schemas.toolkit() + " schema failed: "
+                            + e.getMessage().lines().findFirst().orElse(""), Map.of(), null, e);
+                }
+                LockWait wait = LockWait.after(dataSource, schemas, flyway.info().pending(), state.equals(SqlStates.DEADLOCK_DETECTED), plan);
+                if (attempt >= waits.attempts()) {
+                    throw wait.gaveUp(attempt, e);
+                }
+                Duration pause = waits.pause().multipliedBy(attempt);
+                progress.accept(wait.describe() + "; attempt " + attempt + " of " + waits.attempts() + ", the next in "
+                        + pause.toMillis() / 1000.0 + " s");
+                waits.sleep(pause);
+            }
+        }
+    }
+
+    /** Migrations applied, not counting Flyway's own markers (the schema's creation, the baseline). */
+    private int appliedMigrations() {
+        return (int) Arrays.stream(flyway.info().applied()).filter(m -> !m.getType().isSynthetic()).count();
+    }
+
+    /** What the pending migrations lock and for how long they are expected to hold it, in the order they run. */
+    public List<MigrationPlan.PlannedMigration> plan() {
+        Map<Integer, String> pending = new LinkedHashMap<>();
+        for (MigrationInfo migration : flyway.info().pending()) {
+            pending.put(Integer.parseInt(migration.getVersion().getVersion()), migration.getDescription());
+        }
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        return Jdbi.create(dataSource).withHandle(handle -> MigrationPlan.of(handle, schemas, pending, statementTimeout));
     }
 
     /** The schema version applied, or null when the toolkit's schema has none yet. */
@@ -76,24 +149,30 @@ public final class SchemaMigrator {
      * when the schema is current. Flyway's own dry run is not in its open-source edition, and
      * the scripts are plain SQL, so they are shown as they are.
      */
-    public List<String> pendingSql() {
-        List<String> statements = new ArrayList<>();
+    public List<PendingSql> pendingSql() {
+        List<PendingSql> statements = new ArrayList<>();
         MigrationInfo[] pending = flyway.info().pending();
         if (pending.length > 0) {
-            statements.add("CREATE SCHEMA IF NOT EXISTS " + schemas.toolkit() + ";\nSET search_path = " + schemas.toolkit() + ";");
+            statements.add(new PendingSql(0, "CREATE SCHEMA IF NOT EXISTS " + schemas.toolkit() + ";\nSET search_path = " + schemas.toolkit() + ";"));
         }
         for (MigrationInfo migration : pending) {
+            int version = Integer.parseInt(migration.getVersion().getVersion());
             if (migration.getType() == CoreMigrationType.JDBC) {
-                statements.add("-- " + migration.getScript() + "\n" + String.join(";\n", javaMigrationStatements(migration.getScript())) + ";");
+                statements.add(new PendingSql(version, "-- " + migration.getScript() + "\n"
+                        + String.join(";\n", javaMigrationStatements(migration.getScript())) + ";"));
                 continue;
             }
             String script = read(LOCATION + "/" + migration.getScript());
             for (var placeholder : placeholders(schemas).entrySet()) {
                 script = script.replace("${" + placeholder.getKey() + "}", placeholder.getValue());
             }
-            statements.add("-- " + migration.getScript() + "\n" + script.strip());
+            statements.add(new PendingSql(version, "-- " + migration.getScript() + "\n" + script.strip()));
         }
         return statements;
+    }
+
+    /** One pending migration's SQL as {@link #migrate()} would run it; version 0 is the schema's own preamble. */
+    public record PendingSql(int version, String sql) {
     }
 
     /** What a Java migration of {@code db.toolkit} runs, by its class name. */
@@ -135,8 +214,13 @@ public final class SchemaMigrator {
      * layout defines them, and on a Citus coordinator distributes the toolkit's objects.
      */
     public static Installed install(Database database) {
+        return install(database, database.migrator(), LockWaits.DEFAULT, line -> { });
+    }
+
+    /** The same, with {@code migrator}'s target, lock waits and a line to {@code progress} for each failed attempt. */
+    public static Installed install(Database database, SchemaMigrator migrator, LockWaits waits, Consumer<String> progress) {
         ServerRole.requireWritable(database, "quota db migrate");
-        int applied = database.migrator().migrate();
+        int applied = migrator.migrate(waits, progress);
         Schemas schemas = database.config().schemas();
         ReadContract.Outcome views = database.jdbi().inTransaction(handle -> ReadContract.createDefaultViews(handle, schemas));
         List<String> distributed = SqlStates.translated(() -> database.jdbi().withHandle(handle -> CitusDistribution.distribute(handle, schemas)));

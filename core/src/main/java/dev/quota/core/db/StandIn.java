@@ -33,6 +33,33 @@ public final class StandIn {
      * then the toolkit's schema and its default views, and declares it a stand-in.
      */
     public static SchemaMigrator.Installed install(Database database, UserKeyType keys) {
+        installProductTables(database, keys);
+        SchemaMigrator.Installed installed = SchemaMigrator.install(database);
+        database.jdbi().useHandle(DeploymentSettings::declareStandIn);
+        return installed;
+    }
+
+    /**
+     * The stand-in keyed by bigint with the toolkit's schema migrated no further than
+     * {@code toolkitVersion}, and the read contract's default views: a database as an earlier
+     * release left it, to rehearse an upgrade on ({@code scripts/bench-migrate-live}).
+     */
+    public static void installAt(Database database, int toolkitVersion) {
+        Schemas schemas = database.config().schemas();
+        installProductTables(database, UserKeyType.WHOLE_NUMBER);
+        database.migrator().upTo(toolkitVersion).migrate();
+        database.jdbi().useTransaction(handle -> {
+            handle.execute("CREATE SCHEMA IF NOT EXISTS " + schemas.toolkit());
+            ReadContract.createDefaultViews(handle, schemas);
+        });
+    }
+
+    /**
+     * Only the stand-in's product tables, users keyed by {@code keys}, without the toolkit's
+     * schema: what a database of an earlier release, or a product that has not adopted the
+     * toolkit yet, starts an upgrade from.
+     */
+    public static void installProductTables(Database database, UserKeyType keys) {
         Schemas schemas = database.config().schemas();
         database.jdbi().useHandle(handle -> {
             boolean ours = handle.createQuery("""
@@ -70,9 +97,6 @@ public final class StandIn {
             throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "the stand-in tables could not be created: "
                     + e.getMessage().lines().findFirst().orElse(""), Map.of(), null, e);
         }
-        SchemaMigrator.Installed installed = SchemaMigrator.install(database);
-        database.jdbi().useHandle(DeploymentSettings::declareStandIn);
-        return installed;
     }
 
     /** What the stand-in's migrations are rendered with: its key type, and {@code users.id} of it. */

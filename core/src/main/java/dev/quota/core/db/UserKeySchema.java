@@ -59,6 +59,9 @@ public final class UserKeySchema {
             statements.add(dayGrantsView(schemas));
         }
         statements.addAll(SqlApi.ddl(schemas, keyType));
+        // V5's plan_of_day, which V8's day_limit replaced: dropped one migration later, so that no
+        // call that began under the old day_limit is still running to find it gone
+        statements.add("DROP FUNCTION IF EXISTS " + schemas.inToolkit("plan_of_day") + "(bigint, date, boolean)");
         return statements;
     }
 

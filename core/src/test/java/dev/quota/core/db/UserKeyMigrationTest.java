@@ -1,17 +1,12 @@
 package dev.quota.core.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.quota.core.QuotaException;
 import dev.quota.core.UserKeyType;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.SharedPostgres;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,23 +21,12 @@ class UserKeyMigrationTest {
     @RegisterExtension
     final FreshDatabase uuidProduct = new FreshDatabase(() -> UserKeyType.UUID, config -> config);
 
-    /** The stand-in keyed by bigint, and the toolkit's schema at V8: a database of the previous release. */
-    private static void atVersion8(Database database) {
-        Schemas schemas = database.config().schemas();
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:" + StandIn.LOCATION).schemas(schemas.product())
-                .defaultSchema(schemas.product()).table(StandIn.HISTORY).createSchemas(true)
-                .placeholders(StandIn.placeholders(UserKeyType.WHOLE_NUMBER)).load().migrate();
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:" + SchemaMigrator.LOCATION)
-                .schemas(schemas.toolkit()).defaultSchema(schemas.toolkit()).createSchemas(true).target("8")
-                .placeholders(Map.of("product_schema", schemas.product(), "toolkit_schema", schemas.toolkit())).load().migrate();
-    }
-
     @Test
     void givenAFilledDatabaseAtV8_whenMigrated_thenItsRowsAreUnchangedAndItsRequestIdsStillReplay() {
         String name = SharedPostgres.get().createEmptyDatabase();
         try (Database database = Database.open(SharedPostgres.get().config(name).withPoolSize(2))) {
             Schemas schemas = database.config().schemas();
-            atVersion8(database);
+            StandIn.installAt(database, 8);
             Jdbi jdbi = database.jdbi();
             jdbi.useHandle(handle -> handle.execute("""
                     INSERT INTO users (email) VALUES ('ada@example.com');
@@ -54,7 +38,6 @@ class UserKeyMigrationTest {
                     INSERT INTO quota.quota_reconciliation_drifts (run_id, user_id, quota_date, used_count, expected, messages, drift, kinds)
                     VALUES (1, 1, '2026-06-30', 3, 2, 2, 1, '{over_counted}');
                     """));
-            jdbi.useTransaction(h -> ReadContract.createDefaultViews(h, schemas));
             assertThat(one(jdbi, "SELECT accepted FROM quota.consume(1, 1, 'before-v9')", Boolean.class)).isTrue();
             List<Map<String, Object>> before = rowsOf(jdbi);
 
@@ -64,32 +47,6 @@ class UserKeyMigrationTest {
             assertThat(one(jdbi, "SELECT replayed FROM quota.consume(1, 1, 'before-v9')", Boolean.class)).isTrue();
             assertThat(one(jdbi, "SELECT user_key_type FROM quota.settings", String.class)).isEqualTo("bigint");
             assertThat(ContractCheck.of(jdbi, schemas).usable()).isTrue();
-        } finally {
-            SharedPostgres.get().dropDatabase(name);
-        }
-    }
-
-    @Test
-    void givenASessionHoldingTheSettingsTable_whenMigrated_thenV9GivesUpAfterTheLockTimeoutAndNothingIsApplied() {
-        String name = SharedPostgres.get().createEmptyDatabase();
-        DatabaseConfig config = SharedPostgres.get().config(name).withPoolSize(2);
-        try (Database database = Database.open(config);
-             Database migrating = Database.open(config.withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(30)))) {
-            atVersion8(database);
-            Handle reader = database.jdbi().open();
-            // a transaction that read settings, still open: V9's ALTER TABLE must queue behind it
-            reader.begin();
-            reader.execute("LOCK TABLE quota.settings IN ACCESS SHARE MODE");
-
-            assertThatThrownBy(() -> SchemaMigrator.install(migrating))
-                    .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.getMessage()).contains("55P03")); // lock_not_available
-
-            reader.rollback();
-            reader.close();
-            int applied = database.jdbi().withHandle(h -> SchemaMigrator.appliedVersion(h, config.schemas()));
-            assertThat(applied).isEqualTo(8);
-            assertThat(one(database.jdbi(), "SELECT count(*) FROM pg_attribute WHERE attrelid = 'quota.settings'::regclass "
-                    + "AND attname = 'user_key_type'", Long.class)).isZero();
         } finally {
             SharedPostgres.get().dropDatabase(name);
         }

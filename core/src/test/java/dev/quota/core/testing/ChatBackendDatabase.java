@@ -1,5 +1,6 @@
 package dev.quota.core.testing;
 
+import dev.quota.core.UserKeyType;
 import dev.quota.core.db.Database;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,24 +12,49 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit extension: a database of its own per test holding a chat product's tables as the
- * product's backend made them ({@code layouts/chat-backend.sql}), not the toolkit. The read
- * contract's views are written by hand, as a DBA would ({@link #writeViews()}).
+ * product's backend made them, not the toolkit: {@code layouts/chat-backend.sql} (integer
+ * ids, messages reached through conversations) or {@code layouts/fastapi-template.sql} (the
+ * FastAPI full-stack template's shape, keyed by uuid or by text). The read contract's views
+ * are written by hand, as a DBA would ({@link #writeViews()}).
  */
 public final class ChatBackendDatabase implements BeforeEachCallback, AfterEachCallback {
 
+    private final String layout;
+    private final Supplier<String> userKey;
     private String name;
     private Database database;
+
+    /** The integer-keyed layout. */
+    public ChatBackendDatabase() {
+        this("chat-backend", () -> "integer");
+    }
+
+    private ChatBackendDatabase(String layout, Supplier<String> userKey) {
+        this.layout = layout;
+        this.userKey = userKey;
+    }
+
+    /**
+     * The FastAPI template's layout with every user keyed by {@code keys}: uuid as the
+     * template has it, text as {@code varchar(128)}. A supplier, so that a parameterized test
+     * class can name the field its parameter is injected into.
+     */
+    public static ChatBackendDatabase fastApiTemplate(Supplier<UserKeyType> keys) {
+        return new ChatBackendDatabase("fastapi-template",
+                () -> keys.get() == UserKeyType.TEXT ? "varchar(128)" : keys.get().sqlType());
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         name = SharedPostgres.get().createEmptyDatabase();
-        execute(resource("layouts/chat-backend.sql"));
+        execute(resource("layouts/" + layout + ".sql").replace("${user_key}", userKey.get()));
     }
 
     @Override
@@ -41,7 +67,7 @@ public final class ChatBackendDatabase implements BeforeEachCallback, AfterEachC
 
     /** The three views of the read contract, as the docs' worked example writes them for this layout. */
     public void writeViews() {
-        execute(resource("layouts/chat-backend-views.sql"));
+        execute(resource("layouts/" + layout + "-views.sql"));
     }
 
     /** The JDBC URL, as the superuser who owns the product's tables. */
