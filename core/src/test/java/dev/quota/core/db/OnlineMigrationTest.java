@@ -55,6 +55,17 @@ class OnlineMigrationTest {
         return reader;
     }
 
+    /** A database an earlier release left at V6, holding {@code count} request ids of 1,000 users, analyzed. */
+    private Database atV6WithRequestIds(int count) {
+        Database database = open();
+        StandIn.installAt(database, 6);
+        database.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO quota.consumed_requests (request_id, user_id, quota_date, units)
+                SELECT 'r-' || g, 1 + g %% 1000, DATE '2026-07-01', 1 FROM generate_series(1, %d) g;
+                ANALYZE quota.consumed_requests""".formatted(count)));
+        return database;
+    }
+
     private int appliedVersion(Database database) {
         return database.jdbi().withHandle(h -> SchemaMigrator.appliedVersion(h, database.config().schemas()));
     }
@@ -103,12 +114,7 @@ class OnlineMigrationTest {
 
     @Test
     void givenAKeyRebuildLongerThanTheConnectionsStatementTimeout_whenMigrated_thenTheTimeoutItsPlanGivesLetsItFinish() {
-        Database database = open();
-        StandIn.installAt(database, 6);
-        database.jdbi().useHandle(h -> h.execute("""
-                INSERT INTO quota.consumed_requests (request_id, user_id, quota_date, units)
-                SELECT 'r-' || g, 1 + g % 1000, DATE '2026-07-01', 1 FROM generate_series(1, 500000) g;
-                ANALYZE quota.consumed_requests"""));
+        Database database = atV6WithRequestIds(500_000);
         Database migrating = open(Duration.ofSeconds(2), Duration.ofMillis(100));
         // the premise: under the connection's own 100 ms, building V7's key is cancelled
         assertThatThrownBy(() -> migrating.jdbi().useTransaction(h -> {
@@ -129,12 +135,7 @@ class OnlineMigrationTest {
 
     @Test
     void givenRequestIdsAtV6_whenPlanned_thenV7ListsItsLockOnThemWithTheirRowsAndTheExpectedHold() {
-        Database database = open();
-        StandIn.installAt(database, 6);
-        database.jdbi().useHandle(h -> h.execute("""
-                INSERT INTO quota.consumed_requests (request_id, user_id, quota_date, units)
-                SELECT 'r-' || g, g, DATE '2026-07-01', 1 FROM generate_series(1, 20000) g;
-                ANALYZE quota.consumed_requests"""));
+        Database database = atV6WithRequestIds(20_000);
 
         List<MigrationPlan.PlannedMigration> plan = database.migrator().plan();
 
