@@ -4,14 +4,21 @@ consume one unit through quota.consume, store the user's message, commit; or rol
 when the message could not be stored, which gives the unit back. Several threads at once
 against one database, then the quota invariants checked with plain SQL.
 
-    python3 chat_router.py postgresql://postgres@localhost:5432/postgres [--threads 8] [--messages 400]
+With --holds, the router of an LLM chat (docs/sql-api.md#holding-quota-while-the-reply-is-written):
+hold the unit with quota.reserve before the model call, store the message and settle in one
+transaction after it, release when the reply fails (one in ten); one worker in ten dies
+mid-reply, its connection dropped with the hold open, which stops counting at its TTL.
+
+    python3 chat_router.py postgresql://postgres@localhost:5432/postgres [--threads 8] [--messages 400] [--holds]
 
 Runs on the toolkit's stand-in layout (the embedded default, `quota db serve`): it creates
 its own users and plan, and removes nothing. Exit 0 when every invariant holds.
 """
 import argparse
+import random
 import sys
 import threading
+import time
 import uuid
 
 import psycopg
@@ -40,6 +47,33 @@ def send_message(conn, user_id, text, request_id, fail_after_consume=False):
         return 201
 
 
+HOLD_TTL = "1 second"
+
+
+def send_with_hold(conn, user_id, request_id, fate):
+    """The LLM router: reserve, write the reply with no transaction open, then settle or release."""
+    with conn.transaction():
+        accepted, code = conn.execute(
+            "SELECT accepted, code FROM quota.reserve(%s, 1, %s, %s::interval)", (user_id, request_id, HOLD_TTL)).fetchone()
+    if not accepted:
+        return 429 if code == "quota_exceeded" else 404
+    time.sleep(random.uniform(0, 0.01))  # the model writes its reply
+    if fate == "dies":
+        return 502  # the worker is killed mid-reply: nobody settles or releases, the hold stays open until its TTL
+    if fate == "fails":
+        with conn.transaction():
+            conn.execute("SELECT * FROM quota.release(%s, %s)", (user_id, request_id))
+        return 502
+    with conn.transaction():
+        conn.execute(
+            "INSERT INTO chat_messages (user_id, role, created_at, request_id) VALUES (%s, 'user', now(), %s)",
+            (user_id, request_id))
+        settled, code = conn.execute("SELECT settled, code FROM quota.settle(%s, %s, 1)", (user_id, request_id)).fetchone()
+        if not settled:
+            raise RuntimeError(f"settle of {request_id} answered {code}")
+    return 201
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dsn")
@@ -47,6 +81,7 @@ def main():
     parser.add_argument("--messages", type=int, default=400)
     parser.add_argument("--users", type=int, default=5)
     parser.add_argument("--limit", type=int, default=30)
+    parser.add_argument("--holds", action="store_true", help="reserve, then settle or release (an LLM reply)")
     args = parser.parse_args()
 
     run = uuid.uuid4().hex[:8]
@@ -75,6 +110,12 @@ def main():
                     return
                 user_id = user_ids[n % len(user_ids)]
                 request_id = f"py-{run}-{n}"
+                if args.holds:
+                    fate = "fails" if n % 10 == 3 else "dies" if n % 10 == 7 else "ok"
+                    status = send_with_hold(conn, user_id, request_id, fate)
+                    with lock:
+                        statuses[status] = statuses.get(status, 0) + 1
+                    continue
                 try:
                     status = send_message(conn, user_id, "hello", request_id, fail_after_consume=(n % 17 == 0))
                 except RuntimeError:
@@ -91,6 +132,15 @@ def main():
         t.start()
     for t in threads:
         t.join()
+
+    if args.holds:
+        time.sleep(1.2)  # the dead workers' holds expire: nothing is left held
+        with psycopg.connect(args.dsn) as conn:
+            held = [conn.execute("SELECT held FROM quota.status(%s)", (u,)).fetchone()[0] for u in user_ids]
+        print(f"held after the TTL: {held}")
+        if any(held):
+            print("INVARIANT BROKEN: units still held after every hold's TTL", file=sys.stderr)
+            return 1
 
     with psycopg.connect(args.dsn) as conn:
         rows = conn.execute("""

@@ -7,8 +7,10 @@ import dev.quota.cli.commands.DbCommand;
 import dev.quota.cli.commands.DemoCommand;
 import dev.quota.cli.commands.GrantCommand;
 import dev.quota.cli.commands.HistoryCommand;
+import dev.quota.cli.commands.HoldsCommand;
 import dev.quota.cli.commands.ReconcileCommand;
 import dev.quota.cli.commands.RefundCommand;
+import dev.quota.cli.commands.ReleaseCommand;
 import dev.quota.cli.commands.ResetCommand;
 import dev.quota.cli.commands.SetCommand;
 import dev.quota.cli.commands.ShellCommand;
@@ -59,7 +61,7 @@ public final class QuotaCommand {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(
             ShowCommand.class, ConsumeCommand.class, GrantCommand.class, RefundCommand.class, ChargeCommand.class,
-            ResetCommand.class, SetCommand.class, HistoryCommand.class, TopCommand.class,
+            ResetCommand.class, SetCommand.class, HoldsCommand.class, ReleaseCommand.class, HistoryCommand.class, TopCommand.class,
             DbCommand.class, ReconcileCommand.class, DemoCommand.class, SimulateCommand.class, ShellCommand.class,
             CompletionCommand.class);
 

@@ -2,6 +2,7 @@ package dev.quota.cli;
 
 import dev.quota.core.AdjustmentService;
 import dev.quota.core.ChatService;
+import dev.quota.core.HoldService;
 import dev.quota.core.QuotaMetrics;
 import dev.quota.core.ReportService;
 import dev.quota.core.db.Database;
@@ -62,6 +63,10 @@ public final class Session implements AutoCloseable {
 
     public ReportService reports() {
         return new ReportService(database.jdbi(), clock);
+    }
+
+    public HoldService holds() {
+        return new HoldService(database.jdbi(), clock);
     }
 
     private void closePath() {

@@ -63,7 +63,7 @@ class DbMigrateOnlineTest {
         CliRun text = quota(Map.of(), "db", "migrate", "--plan").exits(0);
         JsonNode json = quota(Map.of(), "db", "migrate", "--plan", "-o", "json").exits(0).json();
 
-        assertThat(text.out()).contains("3 pending on", "each waits at most 2.00 s for a lock, 5 attempts",
+        assertThat(text.out()).contains("4 pending on", "each waits at most 2.00 s for a lock, 5 attempts",
                 "V7 per user keys: rebuilds the keys", "(its index builds); statement_timeout 30.00 s", "ACCESS EXCLUSIVE on quota.consumed_requests (3,000 rows): blocks quota.consume",
                 "V8 Day limit rendered from the rule", "no lock on an existing table",
                 "V9 User keys of the product type", "ACCESS EXCLUSIVE on quota.settings (1 row)", "held for a catalog change");

@@ -37,20 +37,32 @@ public record AdjustmentRequest(
         } else {
             amount = 0;
         }
+        reason = requireReason(kind.code(), reason);
+        actor = requireActor(kind.code(), actor);
+    }
+
+    /** A change's reason for the audit trail, stripped: required, at most {@link #MAX_REASON_LENGTH} characters. */
+    public static String requireReason(String change, String reason) {
         if (reason == null || reason.isBlank()) {
-            throw QuotaException.invalidInput(kind.code() + " needs a reason (it is written to the audit trail)");
+            throw QuotaException.invalidInput(change + " needs a reason (it is written to the audit trail)");
         }
+        String stripped = reason.strip();
+        if (stripped.length() > MAX_REASON_LENGTH) {
+            throw QuotaException.invalidInput("reason is " + stripped.length() + " characters; at most " + MAX_REASON_LENGTH);
+        }
+        return stripped;
+    }
+
+    /** Who made a change, stripped: required, at most {@link #MAX_ACTOR_LENGTH} characters. */
+    public static String requireActor(String change, String actor) {
         if (actor == null || actor.isBlank()) {
-            throw QuotaException.invalidInput(kind.code() + " needs an actor (who made the change)");
+            throw QuotaException.invalidInput(change + " needs an actor (who made the change)");
         }
-        reason = reason.strip();
-        actor = actor.strip();
-        if (reason.length() > MAX_REASON_LENGTH) {
-            throw QuotaException.invalidInput("reason is " + reason.length() + " characters; at most " + MAX_REASON_LENGTH);
+        String stripped = actor.strip();
+        if (stripped.length() > MAX_ACTOR_LENGTH) {
+            throw QuotaException.invalidInput("actor is " + stripped.length() + " characters; at most " + MAX_ACTOR_LENGTH);
         }
-        if (actor.length() > MAX_ACTOR_LENGTH) {
-            throw QuotaException.invalidInput("actor is " + actor.length() + " characters; at most " + MAX_ACTOR_LENGTH);
-        }
+        return stripped;
     }
 
     public static AdjustmentRequest of(AdjustmentKind kind, String userRef, int amount, String reason, String actor) {

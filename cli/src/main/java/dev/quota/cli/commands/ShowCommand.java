@@ -8,6 +8,7 @@ import dev.quota.cli.RequestIdOption;
 import dev.quota.cli.Session;
 import dev.quota.cli.TextTable;
 import dev.quota.core.AdjustmentKind;
+import dev.quota.core.HoldService;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.ReportService;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Show a user's quota for a day: plan, limit, consumed, remaining, reset time (UTC) and the day's grants.")
+        description = "Show a user's quota for a day: plan, limit, consumed, units held, remaining, reset time (UTC) and the day's grants.")
 public final class ShowCommand implements Callable<Integer> {
 
     private final Invocation invocation;
@@ -49,8 +50,10 @@ public final class ShowCommand implements Callable<Integer> {
         QuotaStatus status = reports.status(user, day);
         List<AdjustmentRow> grants = reports.adjustments(user, day, day).stream()
                 .filter(row -> row.kind().equals(AdjustmentKind.GRANT.code())).toList();
+        HoldService.Holds holds = session.holds().holds(user, day);
+        Views.Show view = Views.Show.of(status, holds, grants);
         Output output = invocation.output();
-        output.result(new Views.Show(Views.Status.of(status), Views.AuditRow.of(grants)), invocation.requestId(), out -> {
+        output.result(view, invocation.requestId(), out -> {
             List<String[]> lines = new ArrayList<>();
             lines.add(new String[] {"User", status.userId() + " <" + status.email() + ">"});
             lines.add(new String[] {"Plan", status.planCode() + " (" + status.planLimit() + " messages/day)"});
@@ -58,8 +61,12 @@ public final class ShowCommand implements Callable<Integer> {
             lines.add(new String[] {"Limit", status.limit() + (status.granted() == 0 ? ""
                     : "  (" + status.planLimit() + " plan + " + status.granted() + " granted)")});
             lines.add(new String[] {"Consumed", Integer.toString(status.consumed())});
-            String remaining = Integer.toString(status.remaining());
-            lines.add(new String[] {"Remaining", status.exhausted() ? output.style("bold,red", remaining + "  (exhausted)")
+            if (view.held() > 0) {
+                lines.add(new String[] {"Held", view.held() + "  (replies being written; the first hold expires at "
+                        + view.firstHoldExpiresAt() + ": 'quota holds' lists them)"});
+            }
+            String remaining = Integer.toString(view.status().remaining());
+            lines.add(new String[] {"Remaining", view.status().remaining() == 0 ? output.style("bold,red", remaining + "  (exhausted)")
                     : output.style("bold,green", remaining)});
             lines.add(new String[] {"Resets at", status.resetAt() + "  (" + Views.until(session.clock().instant(), status.resetAt()) + ")"});
             for (AdjustmentRow grant : grants) {

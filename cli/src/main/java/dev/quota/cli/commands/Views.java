@@ -2,10 +2,12 @@ package dev.quota.cli.commands;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.quota.core.Adjustment;
+import dev.quota.core.HoldService;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.UserKey;
 import dev.quota.core.persistence.AdjustmentRow;
 import dev.quota.core.persistence.DayUsage;
+import dev.quota.core.persistence.HoldRow;
 import dev.quota.core.persistence.TopUser;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +42,38 @@ final class Views {
         }
     }
 
-    record Show(@JsonUnwrapped Status status, List<AuditRow> grants) {
+    /** A day's quota as show gives it: remaining after the units held, and the holds' summary. */
+    record Show(@JsonUnwrapped Status status, int held, String firstHoldExpiresAt, List<AuditRow> grants) {
+        static Show of(QuotaStatus status, HoldService.Holds holds, List<AdjustmentRow> grants) {
+            Status view = Status.of(status);
+            return new Show(new Status(view.userId(), view.email(), view.plan(), view.date(), view.planLimit(), view.granted(), view.limit(),
+                    view.consumed(), Math.max(0, view.remaining() - holds.held()), view.resetAt()), holds.held(),
+                    holds.oldestExpiry().map(Object::toString).orElse(null), AuditRow.of(grants));
+        }
+    }
+
+    record HoldView(String requestId, int units, String state, boolean expired, Integer unitsUsed, Integer chargedUnits, String code,
+                    String createdAt, String expiresAt, String finishedAt, String releasedBy, String releaseReason) {
+        static HoldView of(HoldRow row) {
+            return new HoldView(row.requestId(), row.units(), row.state(), row.expired(), row.unitsUsed(), row.chargedUnits(), row.code(),
+                    row.createdAt().toString(), row.expiresAt().toString(), row.finishedAt() == null ? null : row.finishedAt().toString(),
+                    row.releasedBy(), row.releaseReason());
+        }
+    }
+
+    record Holds(UserKey userId, String date, int held, String firstHoldExpiresAt, List<HoldView> holds) {
+        static Holds of(HoldService.Holds holds) {
+            return new Holds(holds.userId(), holds.day().toString(), holds.held(), holds.oldestExpiry().map(Object::toString).orElse(null),
+                    holds.rows().stream().map(HoldView::of).toList());
+        }
+    }
+
+    /** What a hold's row says beyond its state: who released it by hand, or the code its settle gave. */
+    static String holdNote(HoldRow hold) {
+        if (hold.releasedBy() != null) {
+            return "released by " + hold.releasedBy() + ": " + hold.releaseReason();
+        }
+        return hold.code() == null ? "" : hold.code();
     }
 
     record Consumed(@JsonUnwrapped Status status, int accepted, boolean replayed, String strategy) {

@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Handle;
 public final class CitusDistribution {
 
     /** The toolkit's tables whose every key carries {@code user_id} (V7): one user's rows live on one shard. */
-    static final List<String> PER_USER_TABLES = List.of("consumed_requests", "quota_adjustments");
+    static final List<String> PER_USER_TABLES = List.of("consumed_requests", "quota_adjustments", "quota_holds");
     static final List<String> REFERENCE_TABLES = List.of("settings");
     static final String DISTRIBUTION_ARGUMENT = "p_user_id";
     private static final Pattern SHARD_NAME = Pattern.compile("(.+)_(\\d+)");

@@ -43,25 +43,26 @@ public final class MigrationPlan {
     private static final String SHARE = "SHARE";
     private static final String READERS_OF_SETTINGS = "the toolkit's commands and the nightly job as they start (they read the settings)";
 
-    private static final Map<Integer, Entry> ENTRIES = Map.of(
-            1, new Entry("creates the toolkit's tables", List.of()),
-            2, new Entry("creates the nightly job's repository", List.of()),
-            3, new Entry("carries the toolkit's tables of the previous layout over from the product schema, if there", List.of()),
-            4, new Entry("creates consumed_requests and the SQL API (quota.consume, quota.status)", List.of()),
-            5, new Entry("adds the retention settings, tunes consumed_requests' autovacuum, indexes the job's runs", List.of(
+    private static final Map<Integer, Entry> ENTRIES = Map.ofEntries(
+            Map.entry(1, new Entry("creates the toolkit's tables", List.of())),
+            Map.entry(2, new Entry("creates the nightly job's repository", List.of())),
+            Map.entry(3, new Entry("carries the toolkit's tables of the previous layout over from the product schema, if there", List.of())),
+            Map.entry(4, new Entry("creates consumed_requests and the SQL API (quota.consume, quota.status)", List.of())),
+            Map.entry(5, new Entry("adds the retention settings, tunes consumed_requests' autovacuum, indexes the job's runs", List.of(
                     new Lock("settings", ACCESS_EXCLUSIVE, Hold.CATALOG, READERS_OF_SETTINGS),
                     new Lock("consumed_requests", SHARE_UPDATE_EXCLUSIVE, Hold.CATALOG, "no reader or writer (vacuum and other DDL only)"),
-                    new Lock("quota_reconciliation_runs", SHARE, Hold.ROWS, "the nightly job's writes"))),
-            6, new Entry("adds the primary's own count to the findings", List.of(
-                    new Lock("quota_reconciliation_drifts", ACCESS_EXCLUSIVE, Hold.CATALOG, "the nightly job and its reports"))),
+                    new Lock("quota_reconciliation_runs", SHARE, Hold.ROWS, "the nightly job's writes")))),
+            Map.entry(6, new Entry("adds the primary's own count to the findings", List.of(
+                    new Lock("quota_reconciliation_drifts", ACCESS_EXCLUSIVE, Hold.CATALOG, "the nightly job and its reports")))),
             // in the order quota.consume takes them: the day's grants are read before the request id is written
-            7, new Entry("rebuilds the keys of consumed_requests and quota_adjustments to carry user_id", List.of(
+            Map.entry(7, new Entry("rebuilds the keys of consumed_requests and quota_adjustments to carry user_id", List.of(
                     new Lock("quota_adjustments", ACCESS_EXCLUSIVE, Hold.ROWS,
                             "quota.consume and quota.status (the day's grants), support's adjustments"),
-                    new Lock("consumed_requests", ACCESS_EXCLUSIVE, Hold.ROWS, "quota.consume (the chat)"))),
-            8, new Entry("renders quota.day_limit from the plan rule", List.of()),
-            9, new Entry("records the product's user key type; keys the toolkit's empty tables and the SQL API by it", List.of(
-                    new Lock("settings", ACCESS_EXCLUSIVE, Hold.CATALOG, READERS_OF_SETTINGS))));
+                    new Lock("consumed_requests", ACCESS_EXCLUSIVE, Hold.ROWS, "quota.consume (the chat)")))),
+            Map.entry(8, new Entry("renders quota.day_limit from the plan rule", List.of())),
+            Map.entry(9, new Entry("records the product's user key type; keys the toolkit's empty tables and the SQL API by it", List.of(
+                    new Lock("settings", ACCESS_EXCLUSIVE, Hold.CATALOG, READERS_OF_SETTINGS)))),
+            Map.entry(10, new Entry("creates quota_holds; reserve, settle and release; admission counting the units held", List.of())));
 
     /** One lock of a pending migration, on a table that exists, with the table's rows. */
     public record PlannedLock(String table, String mode, String blocks, long rows) {

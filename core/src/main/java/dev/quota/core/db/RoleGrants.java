@@ -70,6 +70,7 @@ public final class RoleGrants {
         if (kind == Kind.CHAT_BACKEND) {
             grants.add("GRANT SELECT ON " + qualified(toolkit, "quota_adjustments") + " TO " + grantee + ";  -- the day's grants");
             grants.add("GRANT SELECT, INSERT, DELETE ON " + qualified(toolkit, "consumed_requests") + " TO " + grantee + ";");
+            grants.add("GRANT SELECT, INSERT, UPDATE ON " + qualified(toolkit, "quota_holds") + " TO " + grantee + ";  -- reserve, settle, release");
             UserKeyType keyType = DeploymentSettings.read(handle).userKeyType();
             grants.add("GRANT EXECUTE ON FUNCTION " + SqlApi.CALLED_BY_BACKENDS.stream()
                     .map(function -> schemas.inToolkit(function.signature(keyType))).collect(Collectors.joining(", "))
@@ -79,8 +80,8 @@ public final class RoleGrants {
         }
         // DELETE: the nightly job prunes what has outlived its retention (docs/operations.md)
         grants.add("GRANT SELECT, INSERT, UPDATE, DELETE ON " + qualified(toolkit, JOB_TABLES) + " TO " + grantee + ";");
-        grants.add("GRANT SELECT, DELETE ON " + qualified(toolkit, "consumed_requests") + " TO " + grantee
-                + ";  -- request ids past the idempotency window");
+        grants.add("GRANT SELECT, DELETE ON " + qualified(toolkit, "consumed_requests") + ", " + qualified(toolkit, "quota_holds")
+                + " TO " + grantee + ";  -- request ids and holds past the idempotency window");
         grants.add("GRANT USAGE, SELECT ON " + qualified(toolkit, "quota_reconciliation_runs_id_seq, quota_reconciliation_drifts_id_seq, "
                 + "batch_job_instance_seq, batch_job_execution_seq, batch_step_execution_seq") + " TO " + grantee + ";");
         if (kind == Kind.READ_ONLY) {

@@ -33,7 +33,7 @@ public final class SchemaMigrator {
 
     public static final String LOCATION = "db/toolkit";
     /** The latest version in {@link #LOCATION}; a test keeps this in step with the files. */
-    public static final int LATEST_VERSION = 9;
+    public static final int LATEST_VERSION = 10;
 
     private final Flyway flyway;
     private final Schemas schemas;
@@ -183,6 +183,13 @@ public final class SchemaMigrator {
         if (className.equals(db.toolkit.V9__User_keys_of_the_product_type.class.getName())) {
             try (Connection connection = dataSource.getConnection()) {
                 return UserKeySchema.migration(connection, schemas);
+            } catch (SQLException e) {
+                throw SqlStates.translate(e);
+            }
+        }
+        if (className.equals(db.toolkit.V10__Holds.class.getName())) {
+            try (Connection connection = dataSource.getConnection()) {
+                return HoldsSchema.migration(connection, schemas);
             } catch (SQLException e) {
                 throw SqlStates.translate(e);
             }

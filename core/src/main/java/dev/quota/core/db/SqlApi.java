@@ -17,7 +17,11 @@ public final class SqlApi {
     public enum Function {
         CONSUME("consume", "integer, text, timestamptz"),
         STATUS("status", "date"),
-        DAY_LIMIT("day_limit", "date, boolean");
+        DAY_LIMIT("day_limit", "date, boolean"),
+        HELD_UNITS("held_units", "date"),
+        RESERVE("reserve", "integer, text, interval"),
+        SETTLE("settle", "text, integer"),
+        RELEASE("release", "text");
 
         private final String name;
         private final String otherArguments;
@@ -34,7 +38,8 @@ public final class SqlApi {
     }
 
     /** The functions a backend calls. */
-    public static final List<Function> CALLED_BY_BACKENDS = List.of(Function.CONSUME, Function.STATUS);
+    public static final List<Function> CALLED_BY_BACKENDS = List.of(Function.CONSUME, Function.STATUS, Function.RESERVE, Function.SETTLE,
+            Function.RELEASE);
 
     private SqlApi() {
     }
@@ -42,8 +47,10 @@ public final class SqlApi {
     /**
      * The statements that make the API take {@code keyType}: the signatures of any other key
      * type dropped, then each function created or replaced. Run in the migration's transaction.
+     * With {@code holds} (V10 on), admission counts the units held and reserve, settle and
+     * release are there; without (V9), the held units are 0 and there is no table to read.
      */
-    public static List<String> ddl(Schemas schemas, UserKeyType keyType) {
+    public static List<String> ddl(Schemas schemas, UserKeyType keyType, boolean holds) {
         List<String> statements = new ArrayList<>();
         // the read contract's views may be written after this runs: the bodies are checked when called
         statements.add("SET LOCAL check_function_bodies = off");
@@ -55,13 +62,26 @@ public final class SqlApi {
             }
         }
         statements.add(DayLimitFunction.ddl(schemas, keyType));
-        statements.add(render("status.sql", schemas, keyType));
-        statements.add(render("consume.sql", schemas, keyType));
+        if (holds) {
+            statements.add(render("held_units.sql", schemas, keyType, holds));
+        }
+        // its result gained held (V10), which CREATE OR REPLACE cannot change: made again. A read
+        // that began under the old one and runs past this commit fails once; status writes nothing
+        statements.add("DROP FUNCTION IF EXISTS " + schemas.inToolkit(Function.STATUS.signature(keyType)));
+        statements.add(render("status.sql", schemas, keyType, holds));
+        statements.add(render("consume.sql", schemas, keyType, holds));
+        if (holds) {
+            for (String file : List.of("reserve.sql", "settle.sql", "release.sql")) {
+                statements.add(render(file, schemas, keyType, holds));
+            }
+        }
         return statements;
     }
 
-    private static String render(String file, Schemas schemas, UserKeyType keyType) {
+    private static String render(String file, Schemas schemas, UserKeyType keyType, boolean holds) {
         return SchemaMigrator.read("dev/quota/core/db/sql-api/" + file)
+                // first: the held units name the toolkit's schema too
+                .replace("${held}", holds ? "${toolkit_schema}.held_units(p_user_id, v_day)" : "0")
                 .replace("${toolkit_schema}", schemas.toolkit())
                 .replace("${product_schema}", schemas.product())
                 .replace("${user_key}", keyType.sqlType())

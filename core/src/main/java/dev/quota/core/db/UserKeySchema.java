@@ -22,8 +22,15 @@ import java.util.Optional;
  */
 public final class UserKeySchema {
 
-    /** The toolkit's tables with a {@code user_id} column; any table added later joins them. */
-    public static final List<String> KEYED_TABLES = List.of("quota_adjustments", "consumed_requests", "quota_reconciliation_drifts");
+    /** The tables V9 found keyed by bigint and retypes on a uuid or text product. */
+    private static final List<String> RETYPED_BY_V9 = List.of("quota_adjustments", "consumed_requests", "quota_reconciliation_drifts");
+
+    /**
+     * The toolkit's tables with a {@code user_id} column, which {@code db check} holds to the
+     * product's key type: V9's, and the ones created later already keyed by it (V10's holds).
+     */
+    public static final List<String> KEYED_TABLES = List.of("quota_adjustments", "consumed_requests", "quota_reconciliation_drifts",
+            "quota_holds");
 
     private UserKeySchema() {
     }
@@ -51,14 +58,14 @@ public final class UserKeySchema {
         if (keyType != UserKeyType.WHOLE_NUMBER) {
             requireEmpty(connection, schemas, keyType);
             statements.add("DROP VIEW " + schemas.inToolkit("day_grants"));
-            for (String table : KEYED_TABLES) {
+            for (String table : RETYPED_BY_V9) {
                 statements.add("-- squawk-ignore changing-column-type -- the table is empty (checked above): nothing is rewritten, nobody waits\n"
                         + "ALTER TABLE " + schemas.inToolkit(table) + " ALTER COLUMN user_id TYPE " + keyType.sqlType()
                         + " USING CAST(CAST(user_id AS text) AS " + keyType.sqlType() + ")");
             }
             statements.add(dayGrantsView(schemas));
         }
-        statements.addAll(SqlApi.ddl(schemas, keyType));
+        statements.addAll(SqlApi.ddl(schemas, keyType, false));
         // V5's plan_of_day, which V8's day_limit replaced: dropped one migration later, so that no
         // call that began under the old day_limit is still running to find it gone
         statements.add("DROP FUNCTION IF EXISTS " + schemas.inToolkit("plan_of_day") + "(bigint, date, boolean)");
@@ -91,7 +98,7 @@ public final class UserKeySchema {
     }
 
     private static void requireEmpty(Connection connection, Schemas schemas, UserKeyType keyType) throws SQLException {
-        for (String table : KEYED_TABLES) {
+        for (String table : RETYPED_BY_V9) {
             Optional<String> declared = declaredType(connection, schemas.inToolkit(table));
             if (declared.isEmpty() || declared.get().equals(keyType.sqlType())) {
                 continue;

@@ -3,6 +3,7 @@ package dev.quota.core.retention;
 import dev.quota.core.db.CitusDistribution;
 import dev.quota.core.retention.RetentionSettings.Cutoffs;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
@@ -22,16 +23,25 @@ public enum ExpiringRows {
     REQUEST_IDS("request_ids", "consumed_requests", "ctid",
             "SELECT c.ctid FROM consumed_requests c WHERE c.quota_date < :before", "", Cutoffs::requestDaysBefore) {
 
-        private static final String BY_KEY = "(user_id, request_id)";
+        @Override
+        int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
+            return deleteByUserKey(handle, "consumed_requests", "request_id", cutoffs, batchSize)
+                    .orElseGet(() -> super.deleteBatch(handle, cutoffs, batchSize));
+        }
+    },
+
+    /**
+     * Holds of days past the idempotency window, whatever their state: a settle or release
+     * repeated within the window answers as the first did. An expired hold stopped counting
+     * at its expiry; this only bounds the storage.
+     */
+    HOLDS("holds", "quota_holds", "ctid", "SELECT h.ctid FROM quota_holds h WHERE h.quota_date < :before", "",
+            Cutoffs::requestDaysBefore) {
 
         @Override
         int deleteBatch(Handle handle, Cutoffs cutoffs, int batchSize) {
-            if (!CitusDistribution.isDistributed(handle, "consumed_requests")) {
-                return super.deleteBatch(handle, cutoffs, batchSize);
-            }
-            return handle.createUpdate("DELETE FROM consumed_requests WHERE " + BY_KEY + " IN (SELECT c.user_id, c.request_id"
-                            + " FROM consumed_requests c WHERE c.quota_date < :before LIMIT :batch)")
-                    .bind("before", cutoffs.requestDaysBefore()).bind("batch", batchSize).execute();
+            return deleteByUserKey(handle, "quota_holds", "request_id", cutoffs, batchSize)
+                    .orElseGet(() -> super.deleteBatch(handle, cutoffs, batchSize));
         }
     },
 
@@ -141,6 +151,19 @@ public enum ExpiringRows {
         return handle.createUpdate("DELETE FROM " + tables.get(0) + " WHERE " + key + " = ANY (ARRAY(" + expired + deletableOnly
                         + " LIMIT :batch))")
                 .bind("before", before.apply(cutoffs)).bind("batch", batchSize).execute();
+    }
+
+    /**
+     * On Citus, where a ctid names a row of one shard only, a per-user table's rows of days
+     * before the cutoff go by their key, {@code (user_id, id)}; empty elsewhere.
+     */
+    private static Optional<Integer> deleteByUserKey(Handle handle, String table, String id, Cutoffs cutoffs, int batchSize) {
+        if (!CitusDistribution.isDistributed(handle, table)) {
+            return Optional.empty();
+        }
+        return Optional.of(handle.createUpdate("DELETE FROM " + table + " WHERE (user_id, " + id + ") IN (SELECT t.user_id, t."
+                        + id + " FROM " + table + " t WHERE t.quota_date < :before LIMIT :batch)")
+                .bind("before", cutoffs.requestDaysBefore()).bind("batch", batchSize).execute());
     }
 
     /** How many rows {@code expired} (a query of their keys, bound {@code :before}) finds. */

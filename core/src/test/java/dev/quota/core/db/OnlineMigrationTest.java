@@ -139,7 +139,7 @@ class OnlineMigrationTest {
 
         List<MigrationPlan.PlannedMigration> plan = database.migrator().plan();
 
-        assertThat(plan).extracting(MigrationPlan.PlannedMigration::version).containsExactly(7, 8, 9);
+        assertThat(plan).extracting(MigrationPlan.PlannedMigration::version).containsExactly(7, 8, 9, 10);
         assertThat(plan.get(0).locks()).extracting(MigrationPlan.PlannedLock::table)
                 .as("in the order quota.consume takes them").containsExactly("quota.quota_adjustments", "quota.consumed_requests");
         assertThat(plan.get(0).locks().get(1)).satisfies(lock -> {

@@ -37,7 +37,7 @@ class UpgradeUnderTrafficTest {
     private static final int USERS = 40;
 
     @ParameterizedTest(name = "from V{0}")
-    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9})
     void givenAFilledDatabaseAtAnEarlierVersion_whenUpgradedWhileTheBackendConsumes_thenEveryCounterIsExactAndEveryRequestIdReplays(
             int version) throws Exception {
         String name = SharedPostgres.get().createEmptyDatabase();

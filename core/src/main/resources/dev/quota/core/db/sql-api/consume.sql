@@ -2,8 +2,10 @@
 -- UTC day of p_at, by default of now(), the transaction's start, which is also what the
 -- product's `created_at DEFAULT now()` stamps on the message the caller stores next. A
 -- backend that stamps messages with its own clock passes that timestamp as p_at. A replayed
--- request id answers for the day it was charged to. ${user_key} is the product's key type
--- (settings.user_key_type); SqlApi renders this file with it.
+-- request id answers for the day it was charged to. Units held for replies being written
+-- (quota.reserve) count against the limit from V10 on (quota.held_units, evaluated once the
+-- counter's row is locked). ${user_key} is the product's key type (settings.user_key_type);
+-- SqlApi renders this file with it, and with the held units or 0 before V10.
 CREATE OR REPLACE FUNCTION ${toolkit_schema}.consume(p_user_id ${user_key}, p_units integer, p_request_id text, p_at timestamptz DEFAULT NULL)
 RETURNS TABLE (accepted boolean, replayed boolean, code text, daily_limit integer, consumed integer, remaining integer,
                reset_at timestamptz)
@@ -71,12 +73,15 @@ BEGIN
     -- the atomic strategy's guarded upsert (UsageDao.addWithinLimit): never above the limit.
     -- The fresh row's guard is checked first, so the statement is a plain INSERT … VALUES:
     -- a form Citus routes to the user's shard (INSERT … SELECT without FROM it cannot type).
+    -- A hold exists only on a counter row (reserve makes it), so a fresh row has none. On an
+    -- existing row the guard runs once the row is locked, and held_units, being VOLATILE,
+    -- reads with a snapshot of its own: it sees every hold committed under that lock.
     IF p_units <= v_limit THEN
         INSERT INTO ${product_schema}.user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
         VALUES (p_user_id, v_day, p_units, now())
         ON CONFLICT (user_id, quota_date) DO UPDATE
            SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
-         WHERE q.used_count + EXCLUDED.used_count <= v_limit
+         WHERE q.used_count + EXCLUDED.used_count + ${held} <= v_limit
         RETURNING q.used_count INTO v_used;
     END IF;
     IF v_used IS NOT NULL THEN
@@ -88,7 +93,7 @@ BEGIN
         code := 'quota_exceeded';
     END IF;
     consumed := COALESCE(v_used, 0);
-    remaining := GREATEST(0, v_limit - consumed);
+    remaining := GREATEST(0, v_limit - consumed - ${held});
     RETURN NEXT;
 END
 $fn$;

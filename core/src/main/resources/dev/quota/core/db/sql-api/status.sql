@@ -1,8 +1,9 @@
--- quota.status(user, day): the day's facts for a user (docs/sql-api.md). ${user_key} is the
--- product's key type (settings.user_key_type); SqlApi renders this file with it.
+-- quota.status(user, day): the day's facts for a user (docs/sql-api.md), the units held for
+-- replies being written among them (quota.held_units from V10 on, 0 before). ${user_key} is
+-- the product's key type (settings.user_key_type); SqlApi renders this file with both.
 CREATE OR REPLACE FUNCTION ${toolkit_schema}.status(p_user_id ${user_key}, p_day date DEFAULT NULL)
-RETURNS TABLE (plan_code text, daily_limit integer, consumed integer, remaining integer, reset_at timestamptz)
-LANGUAGE plpgsql STABLE AS $fn$
+RETURNS TABLE (plan_code text, daily_limit integer, consumed integer, remaining integer, reset_at timestamptz, held integer)
+LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
     v_today constant date := ${toolkit_schema}.today();
     v_day   constant date := COALESCE(p_day, v_today);
@@ -29,7 +30,8 @@ BEGIN
     plan_code := v_plan_code;
     daily_limit := v_limit;
     consumed := COALESCE(v_used, 0);
-    remaining := GREATEST(0, daily_limit - consumed);
+    held := ${held};
+    remaining := GREATEST(0, daily_limit - consumed - held);
     reset_at := (v_day + 1) AT TIME ZONE 'UTC';
     RETURN NEXT;
 END

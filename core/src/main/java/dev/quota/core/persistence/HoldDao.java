@@ -1,0 +1,41 @@
+package dev.quota.core.persistence;
+
+import dev.quota.core.UserKey;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** The holds table as support reads and releases it; the SQL API's functions are the backend's way in. */
+@RegisterConstructorMapper(HoldRow.class)
+public interface HoldDao {
+
+    /** A user's holds taken on {@code day}, oldest first; expiry is judged on the database's clock. */
+    @SqlQuery("""
+            SELECT request_id, units, state, state = 'held' AND expires_at <= now() AS expired, units_used, charged_units, code,
+                   created_at, expires_at, finished_at, released_by, release_reason
+              FROM quota_holds
+             WHERE user_id = :user AND quota_date = :day
+             ORDER BY created_at, request_id""")
+    List<HoldRow> forDay(@Bind("user") UserKey user, @Bind("day") LocalDate day);
+
+    /** One hold of a user, whatever its day. */
+    @SqlQuery("""
+            SELECT request_id, units, state, state = 'held' AND expires_at <= now() AS expired, units_used, charged_units, code,
+                   created_at, expires_at, finished_at, released_by, release_reason
+              FROM quota_holds
+             WHERE user_id = :user AND request_id = :requestId
+               FOR UPDATE""")
+    Optional<HoldRow> lockOne(@Bind("user") UserKey user, @Bind("requestId") String requestId);
+
+    /** Releases an open hold by hand, recording who and why on it. */
+    @SqlQuery("""
+            UPDATE quota_holds SET state = 'released', finished_at = now(), released_by = :actor, release_reason = :reason
+             WHERE user_id = :user AND request_id = :requestId AND state = 'held'
+            RETURNING request_id, units, state, false AS expired, units_used, charged_units, code,
+                      created_at, expires_at, finished_at, released_by, release_reason""")
+    HoldRow release(@Bind("user") UserKey user, @Bind("requestId") String requestId, @Bind("actor") String actor,
+                    @Bind("reason") String reason);
+}

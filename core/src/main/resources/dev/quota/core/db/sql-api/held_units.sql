@@ -1,0 +1,13 @@
+-- quota.held_units(user, day): the units of the day's unexpired holds (quota.reserve), which
+-- every admission counts against the limit. VOLATILE on purpose: each call reads with a
+-- snapshot of its own, so, called once the counter's row is locked, it sees every hold
+-- committed under that lock (a STABLE function would read with its caller's older snapshot).
+CREATE OR REPLACE FUNCTION ${toolkit_schema}.held_units(p_user_id ${user_key}, p_day date)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE AS $fn$
+BEGIN
+    RETURN (SELECT CAST(COALESCE(sum(h.units), 0) AS integer)
+              FROM ${toolkit_schema}.quota_holds h
+             WHERE h.user_id = p_user_id AND h.quota_date = p_day AND h.state = 'held' AND h.expires_at > now());
+END
+$fn$;
