@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quota.core.UserKey;
+import dev.quota.core.testing.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Support's view of holds taken through the SQL API: {@code show} counts them, {@code holds}
@@ -20,8 +26,12 @@ class HoldsCommandsTest extends CliTestBase {
     }
 
     private void reserve(UserKey user, int units, String requestId) {
-        db.jdbi().useTransaction(h -> h.createQuery("SELECT accepted FROM quota.reserve(:u, :n, :r)")
-                .bind("u", user).bind("n", units).bind("r", requestId).mapTo(Boolean.class).one());
+        reserve(user, units, requestId, "5 minutes");
+    }
+
+    private void reserve(UserKey user, int units, String requestId, String ttl) {
+        db.jdbi().useTransaction(h -> h.createQuery("SELECT accepted FROM quota.reserve(:u, :n, :r, CAST(:ttl AS interval))")
+                .bind("u", user).bind("n", units).bind("r", requestId).bind("ttl", ttl).mapTo(Boolean.class).one());
     }
 
     private void storeAndSettle(UserKey user, String requestId, int used) {
@@ -76,6 +86,25 @@ class HoldsCommandsTest extends CliTestBase {
         assertThat(hold.at("/state").asText()).isEqualTo("released");
         assertThat(hold.at("/released_by").asText()).isEqualTo("ana");
         assertThat(hold.at("/release_reason").asText()).isEqualTo("reply stuck after a deploy");
+    }
+
+    @Test
+    void givenOpenExpiredAndSettledHolds_whenTheDayIsReconciled_thenNoDriftAndTheHoldsAreInTheMetrics(@TempDir Path files)
+            throws Exception {
+        UserKey user = fixtures.subscribedUser("ada@example.com", 10);
+        reserve(user, 2, "open");
+        reserve(user, 3, "dead-caller", "100 milliseconds");
+        reserve(user, 1, "delivered");
+        storeAndSettle(user, "delivered", 1);
+        Await.until("the dead caller's hold to expire",
+                () -> quota("show", user.toString(), "-o", "json").json().at("/data/held").asInt() == 2);
+        Path metrics = files.resolve("quota.prom");
+
+        JsonNode run = quota("reconcile", "--date", LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString(), "--include-today",
+                "--metrics-file", metrics.toString(), "-o", "json").exits(0).json();
+
+        assertThat(run.at("/data/drifts").asLong()).isZero();
+        assertThat(Files.readString(metrics)).contains("quota_holds_held_units 2", "quota_holds_expired 1");
     }
 
     @Test

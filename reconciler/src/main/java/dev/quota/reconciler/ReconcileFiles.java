@@ -89,6 +89,10 @@ public final class ReconcileFiles {
         gauge(text, "quota_reconciliation_needs_attention", "Findings of the last run that need a person.", result.remaining());
         gauge(text, "quota_reconciliation_pruned_rows", "Expired rows the last run's prune step removed.", result.pruned());
         gauge(text, "quota_reconciliation_duration_seconds", "Duration of the last run.", result.duration().toMillis() / 1000.0);
+        gauge(text, "quota_holds_held_units", "Units held by open, unexpired holds (quota.reserve) when the last run ended.",
+                result.holds().heldUnits());
+        gauge(text, "quota_holds_expired", "Holds of the last run's days that expired neither settled nor released: callers that died.",
+                result.holds().expiredHolds());
         gauge(text, "quota_reconciliation_success", "1 if the last run completed, else 0.", result.completed() ? 1 : 0);
         if (result.completed()) {
             gauge(text, "quota_reconciliation_last_success_timestamp_seconds", "When the last successful run ended.", nowEpochSeconds);

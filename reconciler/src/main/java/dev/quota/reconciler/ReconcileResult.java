@@ -18,7 +18,15 @@ import java.util.Map;
 public record ReconcileResult(long runId, long jobExecutionId, String status, ReconcileMode mode, QuotaDay from, QuotaDay to,
                               long rowsScanned, long drifts, Map<String, Long> driftsByKind, long repaired,
                               long remaining, List<Finding> topDrifts, long pruned, Duration duration, String failure,
-                              String scannedOn, int resumes) {
+                              String scannedOn, int resumes, HeldNow holds) {
+
+    /**
+     * The holds ({@code quota.reserve}) as the run ended: units held by open, unexpired holds,
+     * and holds of the run's days that expired neither settled nor released (callers that
+     * died mid-reply).
+     */
+    public record HeldNow(long heldUnits, long expiredHolds) {
+    }
 
     public boolean completed() {
         return "COMPLETED".equals(status);

@@ -242,10 +242,15 @@ public final class Reconciler implements AutoCloseable {
         long pruned = execution.getStepExecutions().stream()
                 .filter(step -> ReconciliationJobConfiguration.PRUNE_STEP.equals(step.getStepName()))
                 .mapToLong(step -> step.getWriteCount()).sum();
+        ReconcileResult.HeldNow holds = jdbc.queryForObject("""
+                        SELECT COALESCE(sum(units) FILTER (WHERE state = 'held' AND expires_at > now()), 0),
+                               count(*) FILTER (WHERE state = 'held' AND expires_at <= now() AND quota_date BETWEEN ? AND ?)
+                          FROM quota_holds""",
+                (rs, row) -> new ReconcileResult.HeldNow(rs.getLong(1), rs.getLong(2)), request.from().date(), request.to().date());
         return new ReconcileResult(runId, execution.getId(), execution.getStatus().name(), request.mode(), request.from(), request.to(),
                 ((Number) run.get("rows_scanned")).longValue(), ((Number) run.get("drifts")).longValue(), byKind,
                 ((Number) run.get("repaired")).longValue(), ((Number) run.get("remaining")).longValue(),
-                findings(runId, 10), pruned, duration, failure, scanOn, resumes);
+                findings(runId, 10), pruned, duration, failure, scanOn, resumes, holds);
     }
 
     /** A run's findings, the largest drifts first; {@code limit} 0 means all. */
