@@ -37,6 +37,7 @@ public final class BenchReport {
         tables.coalescingLinger();
         tables.groupCommitSettings();
         tables.userKeys();
+        tables.holds();
         Path chart = dir.resolve("throughput.png");
         ThroughputChart.write(results, chart);
         md.append("\n## Throughput against threads (hot user, chat path)\n\n![throughput](throughput.png)\n");

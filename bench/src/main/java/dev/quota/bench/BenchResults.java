@@ -54,6 +54,12 @@ final class BenchResults {
                 && r.workload().equals(workload) && r.limits().equals("accept") && r.threads() == threads).findFirst();
     }
 
+    /** A flow of the hold comparison (consume, reserve-settle), by its messages a second. */
+    Double opsOfFlow(String flow, String workload, int threads) {
+        return rows.stream().filter(r -> r.kind().equals("holds") && r.subject().equals(flow) && r.workload().equals(workload)
+                && r.threads() == threads).map(BenchRow::opsPerSecond).findFirst().orElse(null);
+    }
+
     /** A strategy's chat path with its users keyed by {@code keys} (bigint, uuid), from the key-type comparison. */
     Double opsByKeys(String strategy, String keys, String workload, int threads) {
         return rows.stream().filter(r -> r.kind().equals("keys") && r.subject().equals(strategy + " by " + keys)
@@ -107,16 +113,18 @@ final class BenchResults {
         boolean linger = result.of("CoalescingLinger");
         boolean settings = result.of("GroupCommitSettings");
         boolean keys = result.of("UserKeyBenchmark");
+        boolean holds = result.of("HoldBenchmark");
         String subject = bucket4j ? "bucket4j " + result.param("manager")
                         + ("batching".equals(result.param("optimization")) ? " + batching" : "")
                 : linger ? "coalescing, linger " + result.param("lingerMicros") + " us, batch <= " + result.param("maxBatch")
                 : settings ? "group-commit, " + result.param("inFlight") + " in flight, linger " + result.param("lingerMicros") + " us"
                 : keys ? result.param("strategy") + " by " + result.param("keys")
+                : holds ? result.param("flow")
                 : result.param("strategy");
-        String kind = bucket4j ? "bucket4j" : linger ? "linger" : settings ? "settings" : keys ? "keys" : "strategy";
-        String path = bucket4j ? "counter" : linger || settings || keys ? "chat" : result.param("path");
+        String kind = bucket4j ? "bucket4j" : linger ? "linger" : settings ? "settings" : keys ? "keys" : holds ? "holds" : "strategy";
+        String path = bucket4j ? "counter" : linger || settings || keys || holds ? "chat" : result.param("path");
         String workload = linger ? "hot" : result.param("workload");
-        String limits = linger || settings || keys ? "accept" : result.param("limits");
+        String limits = linger || settings || keys || holds ? "accept" : result.param("limits");
         return new BenchRow(subject, kind, workload, limits, path, result.threads(), 0, null, null);
     }
 

@@ -33,6 +33,8 @@ final class BenchTargets {
         p99NoWorse("coalescing", "hot");
         groupCommit();
         userKeys();
+        target("a message through a hold (reserve, then store and settle: two transactions) on `uniform` at 16 threads "
+                + "vs quota.consume (one)", 0.5, results.opsOfFlow("reserve-settle", "uniform", 16), results.opsOfFlow("consume", "uniform", 16));
     }
 
     /** A product keyed by uuid pays at most 15% for it, on the SQL API and on group commit. */

@@ -105,14 +105,23 @@ final class ReportTables {
     }
 
     void userKeys() {
-        List<BenchRow> keyRows = results.rows.stream().filter(r -> r.kind().equals("keys"))
+        comparison("keys", "User keys: bigint against uuid (chat path)", "strategy, keys");
+    }
+
+    void holds() {
+        comparison("holds", "Holds: quota.consume against reserve, then store and settle", "flow");
+    }
+
+    /** The rows of one side comparison of the run ({@code kind}), as a table. */
+    private void comparison(String kind, String title, String subject) {
+        List<BenchRow> rows = results.rows.stream().filter(r -> r.kind().equals(kind))
                 .sorted(Comparator.comparing(BenchRow::workload).thenComparing(BenchRow::subject)).toList();
-        if (keyRows.isEmpty()) {
+        if (rows.isEmpty()) {
             return;
         }
-        md.append("\n## User keys: bigint against uuid (chat path)\n\n");
-        md.append("| strategy, keys | workload | threads | ops/s | p50 ms | p99 ms |\n|---|---|---:|---:|---:|---:|\n");
-        keyRows.forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s |\n", r.subject(), r.workload(),
+        md.append("\n## ").append(title).append("\n\n");
+        md.append("| ").append(subject).append(" | workload | threads | ops/s | p50 ms | p99 ms |\n|---|---|---:|---:|---:|---:|\n");
+        rows.forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s |\n", r.subject(), r.workload(),
                 r.threads(), r.opsPerSecond(), millis(r.p50Millis()), millis(r.p99Millis()))));
     }
 
