@@ -24,10 +24,6 @@ public class CoalescingLingerBenchmark extends DatabaseBenchmark {
         return 1;
     }
 
-    @Override
-    int limit() {
-        return Limits.accept.limit;
-    }
 
     @Override
     ChatPath openChatPath(Jdbi jdbi) {

@@ -31,10 +31,6 @@ public class GroupCommitSettingsBenchmark extends DatabaseBenchmark {
         return BenchTarget.users(workload);
     }
 
-    @Override
-    int limit() {
-        return Limits.accept.limit;
-    }
 
     @Override
     ChatPath openChatPath(Jdbi jdbi) {

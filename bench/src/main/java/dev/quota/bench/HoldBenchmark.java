@@ -35,10 +35,6 @@ public class HoldBenchmark extends DatabaseBenchmark {
         return BenchTarget.users(workload);
     }
 
-    @Override
-    int limit() {
-        return Limits.accept.limit;
-    }
 
     @Override
     ChatPath openChatPath(Jdbi jdbi) {

@@ -34,10 +34,6 @@ public class UserKeyBenchmark extends DatabaseBenchmark {
         return BenchTarget.users(workload);
     }
 
-    @Override
-    int limit() {
-        return Limits.accept.limit;
-    }
 
     @Override
     UserKeyType keys() {
