@@ -175,26 +175,19 @@ public final class SchemaMigrator {
     public record PendingSql(int version, String sql) {
     }
 
-    /** What a Java migration of {@code db.toolkit} runs, by its class name. */
+    /** What a Java migration of {@code db.toolkit} runs: every one is a {@link RenderedMigration}, which says. */
     private List<String> javaMigrationStatements(String className) {
-        if (className.equals(db.toolkit.V8__Day_limit_rendered_from_the_rule.class.getName())) {
-            return db.toolkit.V8__Day_limit_rendered_from_the_rule.statements(schemas);
+        RenderedMigration migration;
+        try {
+            migration = (RenderedMigration) Class.forName(className).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("the Java migration " + className + " is not a RenderedMigration", e);
         }
-        if (className.equals(db.toolkit.V9__User_keys_of_the_product_type.class.getName())) {
-            try (Connection connection = dataSource.getConnection()) {
-                return UserKeySchema.migration(connection, schemas);
-            } catch (SQLException e) {
-                throw SqlStates.translate(e);
-            }
+        try (Connection connection = dataSource.getConnection()) {
+            return migration.statements(connection, schemas);
+        } catch (SQLException e) {
+            throw SqlStates.translate(e);
         }
-        if (className.equals(db.toolkit.V10__Holds.class.getName())) {
-            try (Connection connection = dataSource.getConnection()) {
-                return HoldsSchema.migration(connection, schemas);
-            } catch (SQLException e) {
-                throw SqlStates.translate(e);
-            }
-        }
-        throw new IllegalStateException("no dry run for the Java migration " + className);
     }
 
     /** The applied version, from one catalog look at the history: no classpath scan. */
