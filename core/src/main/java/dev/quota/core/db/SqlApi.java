@@ -19,7 +19,7 @@ public final class SqlApi {
         STATUS("status", "date"),
         DAY_LIMIT("day_limit", "date, boolean"),
         HELD_UNITS("held_units", "date"),
-        RESERVE("reserve", "integer, text, interval"),
+        RESERVE("reserve", "integer, text, interval, timestamptz"),
         SETTLE("settle", "text, integer"),
         RELEASE("release", "text");
 

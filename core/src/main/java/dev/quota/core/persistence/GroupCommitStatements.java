@@ -223,14 +223,19 @@ public final class GroupCommitStatements {
     }
 
     /** The counters of {@code keys}, which this transaction has locked: nobody else can have moved them since. */
-    public static Map<DayKey, Integer> readLocked(Connection connection, List<DayKey> keys) {
+    public static Map<DayKey, Locked> readLocked(Connection connection, List<DayKey> keys) {
         return READ_LOCKED_STATEMENT.queryAll(connection, keyValues(keys), rows -> {
-            Map<DayKey, Integer> counts = new HashMap<>();
+            Map<DayKey, Locked> counts = new HashMap<>();
             while (rows.next()) {
-                counts.put(new DayKey(UserKey.fromSql(rows.getObject("user_id")), rows.getObject("quota_date", LocalDate.class)), rows.getInt("used_count"));
+                counts.put(new DayKey(UserKey.fromSql(rows.getObject("user_id")), rows.getObject("quota_date", LocalDate.class)),
+                        new Locked(rows.getInt("used_count"), rows.getInt("held")));
             }
             return counts;
         });
+    }
+
+    /** A locked counter and the units held on its day, read after the lock. */
+    public record Locked(int used, int held) {
     }
 
     /** Sets the locked counters and stores the messages; returns the request ids that were new. */

@@ -29,10 +29,38 @@ public interface UsageDao {
                  WHERE :units <= %1$s
                 ON CONFLICT (user_id, quota_date) DO UPDATE
                    SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
-                 WHERE q.used_count + EXCLUDED.used_count <= %1$s
+                 WHERE q.used_count + EXCLUDED.used_count + %2$s <= %1$s
                 RETURNING used_count
-                """.formatted(limit);
+                """.formatted(limit, HELD_AFTER_LOCK);
     }
+
+    /**
+     * The units held for replies being written on the locked row's day ({@code quota.reserve}),
+     * for a guard evaluated once the row is locked: {@code held_units} is VOLATILE, so it reads
+     * on a snapshot of its own and sees every hold committed under that lock. A day's first
+     * row has no holds: reserve makes the row before it holds.
+     */
+    String HELD_AFTER_LOCK = "held_units(q.user_id, q.quota_date)";
+
+    /** The units held on a day, read in a statement of its own after the counter is locked. */
+    @SqlQuery("SELECT held_units(:userId, :day)")
+    int held(@Bind("userId") UserKey userId, @Bind("day") LocalDate day);
+
+    /**
+     * Sets a counter read before to {@code used} unless the holds taken meanwhile leave no
+     * room: the write of the strategies that decide without the row lock (advisory,
+     * serializable). Empty when refused.
+     */
+    @SqlQuery("""
+            INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
+            SELECT :userId, :day, :used, now()
+             WHERE :used <= :limit
+            ON CONFLICT (user_id, quota_date) DO UPDATE SET used_count = EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
+             WHERE EXCLUDED.used_count + held_units(q.user_id, q.quota_date) <= :limit
+            RETURNING used_count
+            """)
+    Optional<Integer> upsertWithinLimit(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("used") int used,
+                                        @Bind("limit") int limit);
 
     /** The whole of the atomic strategy's counter step, run as a {@link PlainStatement}. */
     String ADD_WITHIN_LIMIT = addWithinLimit(":limit");
@@ -111,15 +139,15 @@ public interface UsageDao {
                 ON CONFLICT (user_id, quota_date) DO UPDATE
                    SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
                  WHERE EXCLUDED.used_count > 0
-                   AND q.used_count + EXCLUDED.used_count <= (SELECT k."limit" FROM %1$s k
+                   AND q.used_count + EXCLUDED.used_count + %2$s <= (SELECT k."limit" FROM %1$s k
                                                                WHERE k.user_id = q.user_id AND k.day = q.quota_date)
                 RETURNING q.user_id, q.quota_date, q.used_count
-                """.formatted(keys);
+                """.formatted(keys, HELD_AFTER_LOCK);
     }
 
-    /** The counters of the pairs {@code :userIds} (a {@link KeyArray}), {@code :days} (date[]): read after locking them. */
+    /** The counters of the pairs {@code :userIds} (a {@link KeyArray}), {@code :days} (date[]), and their held units: read after locking them. */
     String READ_ALL = """
-            SELECT q.user_id, q.quota_date, q.used_count FROM user_daily_quota_usages q
+            SELECT q.user_id, q.quota_date, q.used_count, held_units(q.user_id, q.quota_date) AS held FROM user_daily_quota_usages q
               JOIN unnest(:userIds, CAST(:days AS date[])) AS k(user_id, day)
                 ON q.user_id = k.user_id AND q.quota_date = k.day
             """;
@@ -136,12 +164,15 @@ public interface UsageDao {
     @SqlUpdate(WRITE)
     int write(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("used") int used);
 
-    // Compare-and-set: matches only if nobody committed a change since we read :seen.
+    // Compare-and-set: matches only if nobody committed a change since we read :seen, and the
+    // holds taken meanwhile (which do not change used_count) still leave room.
     @SqlUpdate("""
-            UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now()
-             WHERE user_id = :userId AND quota_date = :day AND used_count = :seen
+            UPDATE user_daily_quota_usages q SET used_count = :used, updated_at = now()
+             WHERE q.user_id = :userId AND q.quota_date = :day AND q.used_count = :seen
+               AND :used + held_units(q.user_id, q.quota_date) <= :limit
             """)
-    int compareAndSet(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("seen") int seen, @Bind("used") int used);
+    int compareAndSet(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("seen") int seen, @Bind("used") int used,
+                      @Bind("limit") int limit);
 
     // Serializes every writer of one (user, day) that is not already serialized by the row
     // lock: the advisory strategy and the audited adjustments take it in the same order

@@ -23,6 +23,8 @@ public final class AdvisoryLockStrategy implements CounterStep {
         LocalDate day = counter.day().date();
         counter.lockAdvisory(handle);
         int used = usage.read(userId, day).orElse(0);
-        return Decision.ifWithinLimit(used, units, limit, after -> usage.upsert(userId, day, after));
+        // holds are taken under the row lock, not the advisory one: the write checks them again under the row's
+        return Decision.ifWithinLimit(used, usage.held(userId, day), units, limit,
+                after -> usage.upsertWithinLimit(userId, day, after, limit).isPresent());
     }
 }

@@ -30,6 +30,8 @@ final class BatchDecisions {
         final int limit;
         int before;
         int used;
+        /** Units held for replies being written on the counter's day, read once it was locked. */
+        int held;
         /** All of the batch's messages for it were charged and stored already (group commit's one statement). */
         boolean settled;
 
@@ -37,13 +39,14 @@ final class BatchDecisions {
         Counter(QuotaContext context) {
             this.context = context;
             this.limit = context.subscribed() ? context.dailyLimit() : 0;
-            startAt(context.consumed());
+            startAt(context.consumed(), 0);
         }
 
-        /** Starts from {@code count}: the counter as this transaction holds it locked. */
-        void startAt(int count) {
+        /** Starts from {@code count} and {@code held}: the counter as this transaction holds it locked, and its day's holds. */
+        void startAt(int count, int held) {
             before = count;
             used = count;
+            this.held = held;
         }
     }
 
@@ -76,7 +79,7 @@ final class BatchDecisions {
                 decisions.accepted[i] = true;
             } else if (committed.contains(request.requestId()) || charged.contains(request.requestId())) {
                 decisions.accepted[i] = null;
-            } else if ((long) counter.used + request.units() <= counter.limit) {
+            } else if (Decision.fits(counter.used, counter.held, request.units(), counter.limit)) {
                 counter.used += request.units();
                 charged.add(request.requestId());
                 decisions.accepted[i] = true;

@@ -77,9 +77,11 @@ public final class CoalescingChatPath extends LaneBatchingPath {
         CoalescedBatchStatements.Opened opened = CoalescedBatchStatements.open(connection, key.userId(), key.day().date(), retryIds)
                 .orElseThrow(() -> QuotaException.userNotFound(key.userId()));
         BatchDecisions.Counter counter = new BatchDecisions.Counter(opened.context().requireSubscribed(key.userId()));
-        // the day's first batch creates the counter (or uses the one a concurrent writer just made)
-        counter.startAt(opened.lockedCount() != null ? opened.lockedCount()
-                : handle.attach(UsageDao.class).lockOrCreate(key.userId(), key.day().date()));
+        // the day's first batch creates the counter (or uses the one a concurrent writer just made);
+        // the day's holds are read once it is locked, in a statement of its own
+        UsageDao usage = handle.attach(UsageDao.class);
+        int locked = opened.lockedCount() != null ? opened.lockedCount() : usage.lockOrCreate(key.userId(), key.day().date());
+        counter.startAt(locked, usage.held(key.userId(), key.day().date()));
         BatchDecisions decided = BatchDecisions.decide(requests, Map.of(key, counter), opened.committed());
         List<MessageRow> messages = decided.messages();
         if (!messages.isEmpty()) {

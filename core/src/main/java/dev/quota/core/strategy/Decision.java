@@ -20,13 +20,18 @@ public record Decision(boolean accepted, int used) {
 
     /**
      * The read-check-write strategies' last step: refuse when {@code units} do not fit over
-     * what was read, else {@code write} the new value and accept.
+     * what was read and the units held for replies being written, else {@code write} the new
+     * value and accept if the write says it went in.
      */
-    public static Decision ifWithinLimit(int used, int units, int limit, java.util.function.IntConsumer write) {
-        if ((long) used + units > limit) {
+    public static Decision ifWithinLimit(int used, int held, int units, int limit, java.util.function.IntPredicate write) {
+        if (!fits(used, held, units, limit)) {
             return refused(used);
         }
-        write.accept(used + units);
-        return accepted(used + units);
+        return write.test(used + units) ? accepted(used + units) : refused(used);
+    }
+
+    /** The rule of every admission: what is consumed, what is held and what is asked stay within the limit. */
+    public static boolean fits(int used, int held, int units, int limit) {
+        return (long) used + held + units <= limit;
     }
 }

@@ -159,7 +159,7 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
         }
         if (!unsettled.isEmpty()) {
             GroupCommitStatements.readLocked(handle.getConnection(), unsettled)
-                    .forEach((key, count) -> counters.get(counterKey(key)).startAt(count));
+                    .forEach((key, locked) -> counters.get(counterKey(key)).startAt(locked.used(), locked.held()));
         }
         return write(handle, BatchDecisions.decide(requests, counters, Set.of()));
     }
@@ -176,7 +176,14 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
         }
         GroupCommitStatements.Opened opened = GroupCommitStatements.open(handle.getConnection(), List.copyOf(keys),
                 retryIds.toArray(String[]::new));
-        return write(handle, BatchDecisions.decide(requests, counters(opened.contexts()), opened.committed()));
+        Map<CounterKey, Counter> counters = counters(opened.contexts());
+        // the counters are locked now: their holds, and their counts again, in a statement of its own
+        List<DayKey> subscribed = opened.contexts().stream().filter(row -> row.context().subscribed()).map(DayContext::key).toList();
+        if (!subscribed.isEmpty()) {
+            GroupCommitStatements.readLocked(handle.getConnection(), subscribed)
+                    .forEach((key, locked) -> counters.get(counterKey(key)).startAt(locked.used(), locked.held()));
+        }
+        return write(handle, BatchDecisions.decide(requests, counters, opened.committed()));
     }
 
     private static Map<CounterKey, Counter> counters(List<DayContext> contexts) {

@@ -30,11 +30,12 @@ public final class OptimisticStrategy implements CounterStep {
         while (true) {
             var seen = usage.read(userId, day);
             int used = seen.orElse(0);
-            if ((long) used + units > limit) {
+            // no row, no hold: quota.reserve makes the row before it holds
+            if (!Decision.fits(used, seen.isPresent() ? usage.held(userId, day) : 0, units, limit)) {
                 return Decision.refused(used);
             }
             boolean won = seen.isPresent()
-                    ? usage.compareAndSet(userId, day, used, used + units) == 1
+                    ? usage.compareAndSet(userId, day, used, used + units, limit) == 1
                     : usage.insertIfAbsent(userId, day, used + units) == 1;
             if (won) {
                 return Decision.accepted(used + units);

@@ -21,6 +21,8 @@ public final class RowLockStrategy implements CounterStep {
         UserKey userId = counter.userId();
         LocalDate day = counter.day().date();
         int used = usage.lockOrCreate(userId, day);
-        return Decision.ifWithinLimit(used, units, limit, after -> usage.write(userId, day, after));
+        // after the row lock: every hold of the day committed under it is seen
+        int held = usage.held(userId, day);
+        return Decision.ifWithinLimit(used, held, units, limit, after -> usage.write(userId, day, after) == 1);
     }
 }

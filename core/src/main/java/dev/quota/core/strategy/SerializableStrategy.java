@@ -31,7 +31,9 @@ public final class SerializableStrategy implements CounterStep {
         UserKey userId = counter.userId();
         LocalDate day = counter.day().date();
         int used = usage.read(userId, day).orElse(0);
-        return Decision.ifWithinLimit(used, units, limit, after -> usage.upsert(userId, day, after));
+        // a hold taken after this snapshot updates the counter row (quota.reserve), so this write then fails to serialize and runs again
+        return Decision.ifWithinLimit(used, usage.held(userId, day), units, limit,
+                after -> usage.upsertWithinLimit(userId, day, after, limit).isPresent());
     }
 
     @Override

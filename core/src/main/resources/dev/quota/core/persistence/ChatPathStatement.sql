@@ -22,7 +22,7 @@ SELECT :userId, :day, :units, now()
  WHERE :units <= (SELECT c.daily_limit FROM context c)
 ON CONFLICT (user_id, quota_date) DO UPDATE
    SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
- WHERE q.used_count + EXCLUDED.used_count <= (SELECT c.daily_limit FROM context c)
+ WHERE q.used_count + EXCLUDED.used_count + held_units(q.user_id, q.quota_date) <= (SELECT c.daily_limit FROM context c)
 RETURNING used_count
 ), stored AS (
 INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)

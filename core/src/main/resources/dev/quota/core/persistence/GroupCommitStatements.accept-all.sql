@@ -24,7 +24,7 @@ SELECT k.user_id, k.day, CASE WHEN k.units <= k."limit" THEN k.units ELSE 0 END,
 ON CONFLICT (user_id, quota_date) DO UPDATE
    SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
  WHERE EXCLUDED.used_count > 0
-   AND q.used_count + EXCLUDED.used_count <= (SELECT k."limit" FROM (SELECT f.user_id, f.day, f.units, f.daily_limit AS "limit" FROM facts f WHERE f.plan_limit IS NOT NULL) k
+   AND q.used_count + EXCLUDED.used_count + held_units(q.user_id, q.quota_date) <= (SELECT k."limit" FROM (SELECT f.user_id, f.day, f.units, f.daily_limit AS "limit" FROM facts f WHERE f.plan_limit IS NOT NULL) k
                                                WHERE k.user_id = q.user_id AND k.day = q.quota_date)
 RETURNING q.user_id, q.quota_date, q.used_count
 ),

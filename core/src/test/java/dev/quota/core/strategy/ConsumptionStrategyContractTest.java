@@ -157,6 +157,77 @@ class ConsumptionStrategyContractTest {
         assertThat(db.fixtures().messageCount(user, DAY)).isEqualTo(2);
     }
 
+    // --- holds: units reserved for replies being written (quota.reserve) --------------------------
+
+    /** A hold of {@code units} on the test's day, taken as a backend takes it, in a transaction of its own. */
+    private boolean reserve(UserKey user, int units, String requestId) {
+        return db.jdbi().inTransaction(h -> h.createQuery(
+                        "SELECT accepted FROM quota.reserve(:u, :n, :r, interval '1 hour', CAST(:at AS timestamptz))")
+                .bind("u", user).bind("n", units).bind("r", requestId).bind("at", NOON.toString()).mapTo(Boolean.class).one());
+    }
+
+    private void release(UserKey user, String requestId) {
+        db.jdbi().useTransaction(h -> h.createQuery("SELECT released FROM quota.release(:u, :r)").bind("u", user).bind("r", requestId)
+                .mapTo(Boolean.class).one());
+    }
+
+    @Test
+    void givenUnitsHeldForAReplyThatFillTheDay_whenConsumed_thenRefusedUntilTheHoldIsReleased() {
+        UserKey user = db.fixtures().subscribedUser(5);
+        ChatService service = service(db);
+        service.acceptMessage(String.valueOf(user), null);
+        assertThat(reserve(user, 4, "reply-1")).isTrue();
+
+        assertThatThrownBy(() -> service.acceptMessage(String.valueOf(user), null))
+                .isInstanceOfSatisfying(QuotaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
+        release(user, "reply-1");
+        service.acceptMessage(String.valueOf(user), null);
+
+        assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(2);
+        assertThat(db.fixtures().messageCount(user, DAY)).isEqualTo(2);
+    }
+
+    @Test
+    void givenHoldsTakenAndReleasedWhileTheStrategyConsumes_whenTheyRace_thenConsumedPlusHeldNeverPassesTheLimit() throws Exception {
+        UserKey user = db.fixtures().subscribedUser(40);
+        ChatService service = service(db);
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> overLimit = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread sampler = new Thread(() -> {
+            while (running.get()) {
+                int[] seen = db.jdbi().withHandle(h -> h.createQuery("SELECT consumed, held, daily_limit FROM quota.status(:u, :day)")
+                        .bind("u", user).bind("day", DAY).map((rs, ctx) -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)}).one());
+                if (seen[0] + seen[1] > seen[2]) {
+                    overLimit.add(Arrays.toString(seen));
+                }
+            }
+        });
+        // a reply is nearly always being written: each hold is released once the next is taken
+        Thread holders = new Thread(() -> {
+            for (int i = 0; running.get(); i++) {
+                reserve(user, 1 + i % 3, "reply-" + i);
+                if (i > 0) {
+                    release(user, "reply-" + (i - 1));
+                }
+            }
+        });
+        sampler.start();
+        holders.start();
+        Outcomes outcomes;
+        try {
+            outcomes = ConcurrentCalls.run(8, 10, (t, a) -> service.acceptMessage(String.valueOf(user), null));
+        } finally {
+            running.set(false);
+            sampler.join();
+            holders.join();
+        }
+
+        assertOnlyCleanErrors(outcomes);
+        assertThat(overLimit).as("readings of consumed + held above the limit").isEmpty();
+        assertThat(db.fixtures().usedCount(user, DAY)).isEqualTo(outcomes.accepted.sum()).isEqualTo(db.fixtures().messageCount(user, DAY))
+                .isLessThanOrEqualTo(40);
+    }
+
     // --- many users -----------------------------------------------------------------------------
 
     @Test

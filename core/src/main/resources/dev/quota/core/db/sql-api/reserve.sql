@@ -1,15 +1,17 @@
--- quota.reserve: hold p_units of today's quota for a reply being written, for p_ttl at most,
--- in a transaction of its own. Admitted while consumed + held + p_units <= the limit, under
+-- quota.reserve: hold p_units of the day's quota for a reply being written, for p_ttl at
+-- most, in a transaction of its own: the UTC day of p_at, by default of now() (a backend that
+-- stamps its messages with its own clock passes that timestamp, as to quota.consume). Admitted while consumed + held + p_units <= the limit, under
 -- the lock of the user's counter row for the day, which every admission takes (consume,
 -- reserve, settle). The same request id answers with the same hold, whatever its state.
 -- A hold whose caller died stops counting at its expiry, with no job running.
 CREATE OR REPLACE FUNCTION ${toolkit_schema}.reserve(p_user_id ${user_key}, p_units integer, p_request_id text,
-                                                     p_ttl interval DEFAULT interval '5 minutes')
+                                                     p_ttl interval DEFAULT interval '5 minutes', p_at timestamptz DEFAULT NULL)
 RETURNS TABLE (accepted boolean, replayed boolean, code text, daily_limit integer, consumed integer, held integer, remaining integer,
                reset_at timestamptz, expires_at timestamptz)
 LANGUAGE plpgsql AS $fn$
 DECLARE
-    v_day constant date := ${toolkit_schema}.today();
+    v_today constant date := ${toolkit_schema}.today();
+    v_day constant date := CAST(COALESCE(p_at, now()) AT TIME ZONE 'UTC' AS date);
     v_limit integer;
     v_used integer;
     v_hold ${toolkit_schema}.quota_holds%ROWTYPE;
@@ -36,7 +38,7 @@ BEGIN
         RETURN NEXT;
         RETURN;
     END IF;
-    SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, false) d;
+    SELECT d.daily_limit INTO v_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_day, v_day < v_today) d;
     IF v_limit IS NULL THEN
         code := 'no_active_subscription';
         RETURN NEXT;
@@ -44,13 +46,15 @@ BEGIN
     END IF;
     daily_limit := v_limit;
     -- the user-day's one lock: the counter row, made if the day has none yet (a plain
-    -- INSERT … VALUES, which Citus routes to the user's shard), then locked
+    -- INSERT … VALUES, which Citus routes to the user's shard), then locked by an update of its
+    -- updated_at: a new row version, so that a SERIALIZABLE consumer that read the row before
+    -- this hold fails to write it and reads again (a FOR UPDATE would leave it no trace)
     INSERT INTO ${product_schema}.user_daily_quota_usages (user_id, quota_date, used_count, updated_at)
     VALUES (p_user_id, v_day, 0, now())
     ON CONFLICT (user_id, quota_date) DO NOTHING;
-    SELECT q.used_count INTO v_used FROM ${product_schema}.user_daily_quota_usages q
+    UPDATE ${product_schema}.user_daily_quota_usages q SET updated_at = now()
      WHERE q.user_id = p_user_id AND q.quota_date = v_day
-       FOR UPDATE;
+    RETURNING q.used_count INTO v_used;
     SELECT * INTO v_hold FROM ${toolkit_schema}.quota_holds h WHERE h.user_id = p_user_id AND h.request_id = p_request_id;
     IF FOUND THEN
         replayed := true;
@@ -62,7 +66,7 @@ BEGIN
         IF v_hold.quota_date <> v_day THEN
             -- a hold of an earlier day: its day's facts
             reset_at := (v_hold.quota_date + 1) AT TIME ZONE 'UTC';
-            SELECT d.daily_limit INTO daily_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_hold.quota_date, true) d;
+            SELECT d.daily_limit INTO daily_limit FROM ${toolkit_schema}.day_limit(p_user_id, v_hold.quota_date, v_hold.quota_date < v_today) d;
             SELECT q.used_count INTO v_used FROM ${product_schema}.user_daily_quota_usages q
              WHERE q.user_id = p_user_id AND q.quota_date = v_hold.quota_date;
         END IF;
