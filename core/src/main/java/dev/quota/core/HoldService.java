@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -43,10 +44,16 @@ public final class HoldService {
 
     public Holds holds(String userRef, QuotaDay day) {
         UserRef ref = UserRef.parse(userRef);
-        return SqlStates.translated(() -> jdbi.withHandle(handle -> {
-            UserKey user = contexts.context(handle, ref, day).userId();
-            return new Holds(user, day, handle.attach(HoldDao.class).forDay(user, day.date()));
-        }));
+        return SqlStates.translated(() -> jdbi.withHandle(handle -> holds(handle, contexts.context(handle, ref, day).userId(), day)));
+    }
+
+    /** The holds of a user already resolved (by {@code show}'s status read): one query. */
+    public Holds holds(UserKey user, QuotaDay day) {
+        return SqlStates.translated(() -> jdbi.withHandle(handle -> holds(handle, user, day)));
+    }
+
+    private static Holds holds(Handle handle, UserKey user, QuotaDay day) {
+        return new Holds(user, day, handle.attach(HoldDao.class).forDay(user, day.date()));
     }
 
     /**

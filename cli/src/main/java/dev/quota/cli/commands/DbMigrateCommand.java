@@ -169,9 +169,10 @@ final class DbMigrateCommand implements Callable<Integer> {
     private int printDryRun(Database database, SchemaMigrator migrator, Output output) {
         var schemas = database.config().schemas();
         List<String> statements = new ArrayList<>();
-        Map<Integer, PlannedMigration> plans = migrator.plan().stream().map(PlannedMigration::of)
+        List<MigrationPlan.PlannedMigration> plan = migrator.plan();
+        Map<Integer, PlannedMigration> plans = plan.stream().map(PlannedMigration::of)
                 .collect(Collectors.toMap(PlannedMigration::version, m -> m));
-        for (SchemaMigrator.PendingSql pending : migrator.pendingSql()) {
+        for (SchemaMigrator.PendingSql pending : migrator.pendingSql(plan)) {
             PlannedMigration planned = plans.get(pending.version());
             String heading = planned == null ? "" : planLines(planned).stream().map(line -> "-- " + line + "\n").collect(Collectors.joining());
             statements.add(heading + pending.sql());

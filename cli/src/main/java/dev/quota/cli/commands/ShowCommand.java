@@ -50,7 +50,7 @@ public final class ShowCommand implements Callable<Integer> {
         QuotaStatus status = reports.status(user, day);
         List<AdjustmentRow> grants = reports.adjustments(user, day, day).stream()
                 .filter(row -> row.kind().equals(AdjustmentKind.GRANT.code())).toList();
-        HoldService.Holds holds = session.holds().holds(user, day);
+        HoldService.Holds holds = session.holds().holds(status.userId(), day);
         Views.Show view = Views.Show.of(status, holds, grants);
         Output output = invocation.output();
         output.result(view, invocation.requestId(), out -> {

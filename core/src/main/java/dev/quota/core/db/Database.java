@@ -117,7 +117,7 @@ public final class Database implements AutoCloseable {
     }
 
     public SchemaMigrator migrator() {
-        return new SchemaMigrator(dataSource, config.schemas(), config.statementTimeout());
+        return new SchemaMigrator(dataSource, config.schemas(), config.lockTimeout(), config.statementTimeout());
     }
 
     /**

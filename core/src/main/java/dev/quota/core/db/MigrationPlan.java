@@ -74,7 +74,22 @@ public final class MigrationPlan {
      * reads; zero for catalog changes, which take milliseconds) and its statement_timeout.
      */
     public record PlannedMigration(int version, String description, String does, List<PlannedLock> locks, Duration expectedHold,
-                                   Duration statementTimeout) {
+                                   Duration lockTimeout, Duration statementTimeout) {
+
+        /**
+         * What runs first in its transaction ({@link MigrationPreamble}), and what the dry run
+         * shows before its statements: its lock and statement timeouts, then its locks in the
+         * chat's order. Durations and the plan's own table names, never text from outside.
+         */
+        public List<String> preamble() {
+            List<String> statements = new ArrayList<>();
+            statements.add("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+            statements.add("SET LOCAL statement_timeout = '" + statementTimeout.toMillis() + "ms'");
+            for (PlannedLock lock : locks) {
+                statements.add("LOCK TABLE " + lock.table() + " IN " + lock.mode() + " MODE");
+            }
+            return statements;
+        }
     }
 
     private MigrationPlan() {
@@ -90,7 +105,8 @@ public final class MigrationPlan {
      * each lock's rows from the catalog's estimate and {@code baseTimeout} as the
      * statement_timeout of a migration that holds its locks only while the catalog changes.
      */
-    static List<PlannedMigration> of(Handle handle, Schemas schemas, Map<Integer, String> pending, Duration baseTimeout) {
+    static List<PlannedMigration> of(Handle handle, Schemas schemas, Map<Integer, String> pending, Duration lockTimeout,
+                                     Duration baseTimeout) {
         List<PlannedMigration> plan = new ArrayList<>();
         pending.forEach((version, description) -> {
             Entry entry = ENTRIES.get(version);
@@ -108,7 +124,7 @@ public final class MigrationPlan {
             }
             Duration hold = readingTime(rowsRead);
             Duration timeout = baseTimeout.isZero() ? Duration.ZERO : max(baseTimeout, hold.multipliedBy(TIMEOUT_MARGIN));
-            plan.add(new PlannedMigration(version, description, entry.does(), List.copyOf(locks), hold, timeout));
+            plan.add(new PlannedMigration(version, description, entry.does(), List.copyOf(locks), hold, lockTimeout, timeout));
         });
         return plan;
     }

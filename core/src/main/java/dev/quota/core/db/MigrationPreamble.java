@@ -44,10 +44,8 @@ final class MigrationPreamble implements Callback {
             return;
         }
         try (Statement statement = context.getConnection().createStatement()) {
-            // a duration and the plan's own table names and modes, never text from outside
-            statement.execute("SET LOCAL statement_timeout = " + planned.statementTimeout().toMillis());
-            for (MigrationPlan.PlannedLock lock : planned.locks()) {
-                statement.execute("LOCK TABLE " + lock.table() + " IN " + lock.mode() + " MODE");
+            for (String sql : planned.preamble()) {
+                statement.execute(sql);
             }
         } catch (SQLException e) {
             throw SqlStates.translate(e);

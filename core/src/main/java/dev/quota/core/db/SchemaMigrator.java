@@ -38,21 +38,24 @@ public final class SchemaMigrator {
     private final Flyway flyway;
     private final Schemas schemas;
     private final DataSource dataSource;
+    private final Duration lockTimeout;
     private final Duration statementTimeout;
     private final MigrationPreamble preamble = new MigrationPreamble();
 
     /**
+     * @param lockTimeout      how long each migration waits for a lock before it gives up
      * @param statementTimeout the connections' statement_timeout: a migration that holds its
      *     locks only while the catalog changes runs under it, one that reads rows under a lock
      *     gets more ({@link MigrationPlan}); zero for none
      */
-    public SchemaMigrator(DataSource dataSource, Schemas schemas, Duration statementTimeout) {
-        this(dataSource, schemas, statementTimeout, LATEST_VERSION);
+    public SchemaMigrator(DataSource dataSource, Schemas schemas, Duration lockTimeout, Duration statementTimeout) {
+        this(dataSource, schemas, lockTimeout, statementTimeout, LATEST_VERSION);
     }
 
-    private SchemaMigrator(DataSource dataSource, Schemas schemas, Duration statementTimeout, int target) {
+    private SchemaMigrator(DataSource dataSource, Schemas schemas, Duration lockTimeout, Duration statementTimeout, int target) {
         this.schemas = schemas;
         this.dataSource = dataSource;
+        this.lockTimeout = lockTimeout;
         this.statementTimeout = statementTimeout;
         this.flyway = Flyway.configure()
                 .dataSource(dataSource)
@@ -80,7 +83,7 @@ public final class SchemaMigrator {
             throw QuotaException.invalidInput("there is no version " + version + " of the " + schemas.toolkit()
                     + " schema: the versions are 1 to " + LATEST_VERSION);
         }
-        return new SchemaMigrator(dataSource, schemas, statementTimeout, version);
+        return new SchemaMigrator(dataSource, schemas, lockTimeout, statementTimeout, version);
     }
 
     /** Applies the pending migrations, with the default lock waits and nothing said between attempts; returns how many ran. */
@@ -135,7 +138,7 @@ public final class SchemaMigrator {
         if (pending.isEmpty()) {
             return List.of();
         }
-        return Jdbi.create(dataSource).withHandle(handle -> MigrationPlan.of(handle, schemas, pending, statementTimeout));
+        return Jdbi.create(dataSource).withHandle(handle -> MigrationPlan.of(handle, schemas, pending, lockTimeout, statementTimeout));
     }
 
     /** The schema version applied, or null when the toolkit's schema has none yet. */
@@ -145,28 +148,32 @@ public final class SchemaMigrator {
     }
 
     /**
-     * The SQL that {@link #migrate()} would run now, placeholders filled in, in order; empty
-     * when the schema is current. Flyway's own dry run is not in its open-source edition, and
-     * the scripts are plain SQL, so they are shown as they are.
+     * The SQL that {@link #migrate()} would run now, placeholders filled in, in order, each
+     * migration's preamble from {@code plan} first ({@link MigrationPlan.PlannedMigration#preamble()});
+     * empty when the schema is current. Flyway's own dry run is not in its open-source
+     * edition, and the scripts are plain SQL, so they are shown as they are.
      */
-    public List<PendingSql> pendingSql() {
+    public List<PendingSql> pendingSql(List<MigrationPlan.PlannedMigration> plan) {
         List<PendingSql> statements = new ArrayList<>();
         MigrationInfo[] pending = flyway.info().pending();
         if (pending.length > 0) {
             statements.add(new PendingSql(0, "CREATE SCHEMA IF NOT EXISTS " + schemas.toolkit() + ";\nSET search_path = " + schemas.toolkit() + ";"));
         }
+        Map<Integer, MigrationPlan.PlannedMigration> plans = new LinkedHashMap<>();
+        plan.forEach(planned -> plans.put(planned.version(), planned));
         for (MigrationInfo migration : pending) {
             int version = Integer.parseInt(migration.getVersion().getVersion());
+            String body;
             if (migration.getType() == CoreMigrationType.JDBC) {
-                statements.add(new PendingSql(version, "-- " + migration.getScript() + "\n"
-                        + String.join(";\n", javaMigrationStatements(migration.getScript())) + ";"));
-                continue;
+                body = String.join(";\n", javaMigrationStatements(migration.getScript())) + ";";
+            } else {
+                body = read(LOCATION + "/" + migration.getScript());
+                for (var placeholder : placeholders(schemas).entrySet()) {
+                    body = body.replace("${" + placeholder.getKey() + "}", placeholder.getValue());
+                }
             }
-            String script = read(LOCATION + "/" + migration.getScript());
-            for (var placeholder : placeholders(schemas).entrySet()) {
-                script = script.replace("${" + placeholder.getKey() + "}", placeholder.getValue());
-            }
-            statements.add(new PendingSql(version, "-- " + migration.getScript() + "\n" + script.strip()));
+            statements.add(new PendingSql(version, "-- " + migration.getScript() + "\n"
+                    + String.join(";\n", plans.get(version).preamble()) + ";\n" + body.strip()));
         }
         return statements;
     }

@@ -41,6 +41,8 @@ public final class SqlApi {
     public static final List<Function> CALLED_BY_BACKENDS = List.of(Function.CONSUME, Function.STATUS, Function.RESERVE, Function.SETTLE,
             Function.RELEASE);
 
+    private static final String SQL_API = "dev/quota/core/db/sql-api/";
+
     private SqlApi() {
     }
 
@@ -79,7 +81,11 @@ public final class SqlApi {
     }
 
     private static String render(String file, Schemas schemas, UserKeyType keyType, boolean holds) {
-        return SchemaMigrator.read("dev/quota/core/db/sql-api/" + file)
+        // the checks of units and request id that consume and reserve share, named after the function
+        String checks = SchemaMigrator.read(SQL_API + "units-and-request-id.sql").stripTrailing()
+                .replace("${function}", "quota." + file.replace(".sql", ""));
+        return SchemaMigrator.read(SQL_API + file)
+                .replace("${check_units_and_request_id}", checks)
                 // first: the held units name the toolkit's schema too
                 .replace("${held}", holds ? "${toolkit_schema}.held_units(p_user_id, v_day)" : "0")
                 .replace("${toolkit_schema}", schemas.toolkit())

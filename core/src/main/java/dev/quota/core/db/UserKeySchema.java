@@ -51,7 +51,7 @@ public final class UserKeySchema {
      */
     public static List<String> migration(Connection connection, Schemas schemas) throws SQLException {
         UserKeyType keyType = learn(connection, schemas);
-        List<String> statements = new ArrayList<>(timeouts(connection));
+        List<String> statements = new ArrayList<>();
         statements.add("ALTER TABLE " + schemas.inToolkit("settings") + " ADD COLUMN IF NOT EXISTS user_key_type text NOT NULL "
                 + "DEFAULT 'bigint' CHECK (user_key_type IN ('bigint', 'uuid', 'text'))");
         statements.add("UPDATE " + schemas.inToolkit("settings") + " SET user_key_type = '" + keyType.sqlType() + "', updated_at = now()");
@@ -70,22 +70,6 @@ public final class UserKeySchema {
         // call that began under the old day_limit is still running to find it gone
         statements.add("DROP FUNCTION IF EXISTS " + schemas.inToolkit("plan_of_day") + "(bigint, date, boolean)");
         return statements;
-    }
-
-    /**
-     * db migrate's own lock and statement timeouts ({@code QUOTA_LOCK_TIMEOUT_MS},
-     * {@code QUOTA_STATEMENT_TIMEOUT_MS}, set on its connections), written out for the
-     * migration's transaction so that a dry run, and squawk reading it, show how long a lock
-     * may be waited for: a migration that cannot get one gives up instead of queueing the chat.
-     */
-    private static List<String> timeouts(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT current_setting('lock_timeout'), current_setting('statement_timeout')");
-             ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            return List.of("SET LOCAL lock_timeout = '" + rows.getString(1) + "'",
-                    "SET LOCAL statement_timeout = '" + rows.getString(2) + "'");
-        }
     }
 
     /** The units granted to a user for a day (V1's view), over the keyed audit trail. */

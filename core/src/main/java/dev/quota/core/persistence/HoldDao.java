@@ -12,19 +12,22 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @RegisterConstructorMapper(HoldRow.class)
 public interface HoldDao {
 
-    /** A user's holds taken on {@code day}, oldest first; expiry is judged on the database's clock. */
-    @SqlQuery("""
-            SELECT request_id, units, state, state = 'held' AND expires_at <= now() AS expired, units_used, charged_units, code,
-                   created_at, expires_at, finished_at, released_by, release_reason
+    /** A hold's columns as {@link HoldRow} reads them; expiry is judged on the database's clock. */
+    String COLUMNS = """
+            request_id, units, state, state = 'held' AND expires_at <= now() AS expired, units_used, charged_units, code,
+                   created_at, expires_at, finished_at, released_by, release_reason""";
+
+    /** A user's holds taken on {@code day}, oldest first. */
+    @SqlQuery("SELECT " + COLUMNS + """
+
               FROM quota_holds
              WHERE user_id = :user AND quota_date = :day
              ORDER BY created_at, request_id""")
     List<HoldRow> forDay(@Bind("user") UserKey user, @Bind("day") LocalDate day);
 
     /** One hold of a user, whatever its day. */
-    @SqlQuery("""
-            SELECT request_id, units, state, state = 'held' AND expires_at <= now() AS expired, units_used, charged_units, code,
-                   created_at, expires_at, finished_at, released_by, release_reason
+    @SqlQuery("SELECT " + COLUMNS + """
+
               FROM quota_holds
              WHERE user_id = :user AND request_id = :requestId
                FOR UPDATE""")
@@ -34,8 +37,7 @@ public interface HoldDao {
     @SqlQuery("""
             UPDATE quota_holds SET state = 'released', finished_at = now(), released_by = :actor, release_reason = :reason
              WHERE user_id = :user AND request_id = :requestId AND state = 'held'
-            RETURNING request_id, units, state, false AS expired, units_used, charged_units, code,
-                      created_at, expires_at, finished_at, released_by, release_reason""")
+            RETURNING """ + " " + COLUMNS)
     HoldRow release(@Bind("user") UserKey user, @Bind("requestId") String requestId, @Bind("actor") String actor,
                     @Bind("reason") String reason);
 }

@@ -92,6 +92,25 @@ class PrunerTest {
     }
 
     @Test
+    void givenHoldsOfTheLastTenDaysInEveryState_whenPruned_thenTheIdempotencyWindowsHoldsStayAndTheOlderGo() {
+        for (int back = 0; back <= 10; back++) {
+            LocalDate day = TODAY.date().minusDays(back);
+            db.jdbi().useHandle(handle -> handle.createUpdate("""
+                            INSERT INTO quota_holds (user_id, request_id, quota_date, units, state, expires_at)
+                            SELECT 1, :day || '-' || s, CAST(:day AS date), 1, s, now() + interval '1 hour'
+                              FROM unnest(ARRAY['held', 'settled', 'released']) s
+                            """)
+                    .bind("day", day.toString()).execute());
+        }
+
+        Pruner.PruneReport report = new Pruner(db.jdbi()).prune(TODAY);
+
+        assertThat(count("SELECT count(DISTINCT quota_date) FROM quota_holds")).isEqualTo(8);
+        assertThat(count("SELECT count(*) FROM quota_holds WHERE quota_date < CAST('" + TODAY.date().minusDays(7) + "' AS date)")).isZero();
+        assertThat(report.byCode()).containsEntry("holds", 9L);
+    }
+
+    @Test
     void givenAWindowChangedInSettings_whenPruned_thenTheNewWindowApplies() {
         requestIdsOn(TODAY.date().minusDays(2), 1);
         requestIdsOn(TODAY.date().minusDays(1), 1);

@@ -20,14 +20,7 @@ BEGIN
     IF p_user_id IS NULL OR p_units IS NULL OR p_request_id IS NULL THEN
         RAISE EXCEPTION 'quota.consume: p_user_id, p_units and p_request_id must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF p_units < 1 OR p_units > 10000 THEN
-        RAISE EXCEPTION 'quota.consume: p_units must be between 1 and 10000, got %', p_units USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    -- as RequestIds: 1 to 128 printable ASCII characters, no spaces
-    IF p_request_id !~ '^[!-~]{1,128}$' THEN
-        RAISE EXCEPTION 'quota.consume: p_request_id must be 1 to 128 printable ASCII characters without spaces'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+${check_units_and_request_id}
     accepted := false;
     replayed := false;
     PERFORM 1 FROM ${toolkit_schema}.accounts a WHERE a.user_id = p_user_id;

@@ -19,13 +19,7 @@ BEGIN
     IF p_user_id IS NULL OR p_units IS NULL OR p_request_id IS NULL OR p_ttl IS NULL THEN
         RAISE EXCEPTION 'quota.reserve: p_user_id, p_units, p_request_id and p_ttl must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF p_units < 1 OR p_units > 10000 THEN
-        RAISE EXCEPTION 'quota.reserve: p_units must be between 1 and 10000, got %', p_units USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF p_request_id !~ '^[!-~]{1,128}$' THEN
-        RAISE EXCEPTION 'quota.reserve: p_request_id must be 1 to 128 printable ASCII characters without spaces'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+${check_units_and_request_id}
     IF p_ttl <= interval '0' OR p_ttl > interval '1 day' THEN
         RAISE EXCEPTION 'quota.reserve: p_ttl must be above 0 and at most 1 day, got %', p_ttl USING ERRCODE = 'invalid_parameter_value';
     END IF;
