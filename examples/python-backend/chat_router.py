@@ -53,8 +53,10 @@ HOLD_TTL = "1 second"
 def send_with_hold(conn, user_id, request_id, fate):
     """The LLM router: reserve, write the reply with no transaction open, then settle or release."""
     with conn.transaction():
-        accepted, code = conn.execute(
-            "SELECT accepted, code FROM quota.reserve(%s, 1, %s, %s::interval)", (user_id, request_id, HOLD_TTL)).fetchone()
+        # held_at: the instant that fixed the hold's day; the user's message is stamped with it,
+        # so that a reply finished after midnight is counted on the day it was charged to
+        accepted, code, held_at = conn.execute(
+            "SELECT accepted, code, now() FROM quota.reserve(%s, 1, %s, %s::interval)", (user_id, request_id, HOLD_TTL)).fetchone()
     if not accepted:
         return 429 if code == "quota_exceeded" else 404
     time.sleep(random.uniform(0, 0.01))  # the model writes its reply
@@ -66,8 +68,8 @@ def send_with_hold(conn, user_id, request_id, fate):
         return 502
     with conn.transaction():
         conn.execute(
-            "INSERT INTO chat_messages (user_id, role, created_at, request_id) VALUES (%s, 'user', now(), %s)",
-            (user_id, request_id))
+            "INSERT INTO chat_messages (user_id, role, created_at, request_id) VALUES (%s, 'user', %s, %s)",
+            (user_id, held_at, request_id))
         settled, code = conn.execute("SELECT settled, code FROM quota.settle(%s, %s, 1)", (user_id, request_id)).fetchone()
         if not settled:
             raise RuntimeError(f"settle of {request_id} answered {code}")

@@ -38,6 +38,7 @@ public final class BenchReport {
         tables.groupCommitSettings();
         tables.userKeys();
         tables.holds();
+        tables.failedReplies();
         Path chart = dir.resolve("throughput.png");
         ThroughputChart.write(results, chart);
         md.append("\n## Throughput against threads (hot user, chat path)\n\n![throughput](throughput.png)\n");

@@ -32,6 +32,9 @@ final class BenchResults {
     final Map<String, Double> batchSizes;
     final String machine;
     final String serverVersion;
+    /** {@code quota simulate --replies} runs, one JSON envelope a line: the same failing replies with refunds and with holds. */
+    final List<JsonNode> replies;
+    final String repliesCommand;
 
     private BenchResults(Path dir) throws IOException {
         rows = rows(dir);
@@ -40,8 +43,27 @@ final class BenchResults {
         batchedCeiling = batched(dir.resolve("ceiling-batched.json"));
         batchSizes = BatchSizes.read(dir.resolve(BatchSizes.FILE));
         machine = Files.readString(dir.resolve("machine.txt")).strip();
+        // a full run keeps them under holds/, a holds-only run (scripts/bench-holds) beside its other files
+        Path holds = Files.isDirectory(dir.resolve("holds")) ? dir.resolve("holds") : dir;
+        replies = jsonLines(holds.resolve(REPLIES));
+        repliesCommand = Files.exists(holds.resolve(REPLIES_COMMAND)) ? Files.readString(holds.resolve(REPLIES_COMMAND)).strip() : "";
         serverVersion = Files.exists(dir.resolve("ceiling.json"))
                 ? JSON.readTree(dir.resolve("ceiling.json").toFile()).path("server_version").asText("?") : "?";
+    }
+
+    static final String REPLIES = "replies.jsonl";
+    static final String REPLIES_COMMAND = "replies-command.txt";
+
+    private static List<JsonNode> jsonLines(Path file) throws IOException {
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank()) {
+                    lines.add(JSON.readTree(line).path("data"));
+                }
+            }
+        }
+        return lines;
     }
 
     static BenchResults read(Path dir) throws IOException {

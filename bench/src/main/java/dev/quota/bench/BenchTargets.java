@@ -33,6 +33,17 @@ final class BenchTargets {
         p99NoWorse("coalescing", "hot");
         groupCommit();
         userKeys();
+        hold();
+    }
+
+    /** The targets of a holds-only run ({@code scripts/bench-holds}). */
+    static void writeHolds(BenchResults results, StringBuilder md) {
+        BenchTargets targets = new BenchTargets(results, md);
+        md.append("\n## Targets\n\n");
+        targets.hold();
+    }
+
+    private void hold() {
         target("a message through a hold (reserve, then store and settle: two transactions) on `uniform` at 16 threads "
                 + "vs quota.consume (one)", 0.5, results.opsOfFlow("reserve-settle", "uniform", 16), results.opsOfFlow("consume", "uniform", 16));
     }

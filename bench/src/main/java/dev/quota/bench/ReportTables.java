@@ -112,6 +112,28 @@ final class ReportTables {
         comparison("holds", "Holds: quota.consume against reserve, then store and settle", "flow");
     }
 
+    /** The same failing replies charged by holds and by consume-then-refund ({@code quota simulate --replies}). */
+    void failedReplies() {
+        if (results.replies.isEmpty()) {
+            return;
+        }
+        md.append("\n## Failed replies: holds against consume, then refund\n\n");
+        md.append("The same traffic (`quota simulate`, 16 threads, users past their limits) with replies that take time, fail "
+                + "or lose their caller. A refusal counts below when failed replies alone took the capacity that was missing: "
+                + "a hold until it is released or, its caller dead, until its TTL; a consumed unit until it is refunded or, "
+                + "its caller dead, for the rest of the day.\n\n");
+        md.append("| flow | delivered | failed | callers killed | refused | refused while failed replies took the capacity | msg/s |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        for (JsonNode run : results.replies) {
+            JsonNode replies = run.path("replies");
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %,d | %,d |\n", replies.path("mode").asText(),
+                    replies.path("delivered").asLong(), replies.path("failed").asLong(), replies.path("killed").asLong(),
+                    run.path("blocked").asLong(), replies.path("refused_for_failed_replies").asLong(),
+                    run.path("throughput_per_second").asLong()));
+        }
+        md.append("\nEach run: `").append(results.repliesCommand).append("`.\n");
+    }
+
     /** The rows of one side comparison of the run ({@code kind}), as a table. */
     private void comparison(String kind, String title, String subject) {
         List<BenchRow> rows = results.rows.stream().filter(r -> r.kind().equals(kind))

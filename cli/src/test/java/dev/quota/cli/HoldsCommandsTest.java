@@ -89,6 +89,24 @@ class HoldsCommandsTest extends CliTestBase {
     }
 
     @Test
+    void givenAHoldSupportReleased_whenHistoryIsShown_thenTheReleaseIsInTheAuditTrailAndTheCallersOwnIsNot() {
+        UserKey user = fixtures.subscribedUser("grace@example.com", 5);
+        reserve(user, 2, "r-1");
+        reserve(user, 1, "r-2");
+        quota("release", user.toString(), "r-1", "--reason", "reply stuck after a deploy", "--actor", "ana").exits(0);
+        db.jdbi().useHandle(handle -> handle.createQuery("SELECT released FROM quota.release(:u, 'r-2')").bind("u", user)
+                .mapTo(Boolean.class).one());
+
+        CliRun history = quota("history", user.toString(), "--days", "1");
+
+        assertThat(history.exits(0).out()).contains("Holds released by hand:", "r-1", "ana", "reply stuck after a deploy")
+                .doesNotContain("r-2");
+        JsonNode releases = quota("history", user.toString(), "--days", "1", "-o", "json").exits(0).json().at("/data/hold_releases");
+        assertThat(releases).hasSize(1);
+        assertThat(releases.at("/0/released_by").asText()).isEqualTo("ana");
+    }
+
+    @Test
     void givenOpenExpiredAndSettledHolds_whenTheDayIsReconciled_thenNoDriftAndTheHoldsAreInTheMetrics(@TempDir Path files)
             throws Exception {
         UserKey user = fixtures.subscribedUser("ada@example.com", 10);

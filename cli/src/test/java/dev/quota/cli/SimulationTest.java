@@ -2,20 +2,23 @@ package dev.quota.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quota.core.workload.Workload;
+import dev.quota.cli.simulate.ReplyMode;
+import dev.quota.cli.simulate.ReplySettings;
 import dev.quota.cli.simulate.Simulation;
 import dev.quota.cli.simulate.SimulationResult;
 import dev.quota.cli.simulate.SimulationSettings;
 import dev.quota.core.persistence.UsageDao;
 import dev.quota.core.strategy.ChatPath;
-import dev.quota.core.strategy.CounterStep;
-import dev.quota.core.strategy.PerMessageChatPath;
-import java.util.function.Function;
-import org.jdbi.v3.core.Jdbi;
 import dev.quota.core.strategy.CounterKey;
+import dev.quota.core.strategy.CounterStep;
 import dev.quota.core.strategy.Decision;
+import dev.quota.core.strategy.PerMessageChatPath;
 import dev.quota.core.strategy.Strategies;
+import dev.quota.core.workload.Workload;
+import java.time.Duration;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
 class SimulationTest extends CliTestBase {
@@ -74,5 +77,42 @@ class SimulationTest extends CliTestBase {
                 .bind("s", schema).mapTo(Boolean.class).one());
         assertThat(exists).isFalse();
         assertThat(fixtures.totalMessages()).as("real tables untouched").isZero();
+    }
+
+    private SimulationResult simulateReplies(String strategy, ReplySettings replies, boolean chaos) {
+        SimulationSettings settings = new SimulationSettings(4, 800, 16, 30, Workload.uniform, chaos, 7, false, replies);
+        return new Simulation(db.config(), jdbi -> Strategies.open(strategy, jdbi), settings, clock).run(done -> { });
+    }
+
+    @Test
+    void givenHoldsWithFailingRepliesKilledCallersAndKilledBackends_whenSimulated_thenNeverAboveTheLimitAndNothingHeldAfterTheTtl() {
+        ReplySettings replies = new ReplySettings(ReplyMode.hold, Duration.ofMillis(4), 10, 5, Duration.ofMillis(400));
+
+        SimulationResult result = simulateReplies("group-commit", replies, true);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.replies().readings()).isPositive();
+        assertThat(result.replies().aboveLimit()).isZero();
+        assertThat(result.replies().failed()).isPositive();
+        assertThat(result.replies().killed()).isPositive();
+        assertThat(result.replies().delivered()).isPositive();
+    }
+
+    @Test
+    void givenRefundsOfFailedReplies_whenSimulated_thenEveryCounterEqualsItsMessagesLessItsRefunds() {
+        ReplySettings replies = new ReplySettings(ReplyMode.refund, Duration.ofMillis(4), 10, 5, Duration.ofMillis(400));
+
+        SimulationResult result = simulateReplies("atomic", replies, false);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.replies().failed()).isPositive();
+        assertThat(result.invariants().counters()).isEqualTo(4);
+    }
+
+    @Test
+    void givenReplyFailuresWithoutReplies_whenTheCommandRuns_thenInvalidInputAndNothingSimulated() {
+        CliRun run = quota("simulate", "--reply-failures", "10", "--requests", "10").exits(ExitCodes.INVALID);
+
+        assertThat(run.err()).contains("--replies hold or refund");
     }
 }

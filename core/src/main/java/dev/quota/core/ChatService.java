@@ -1,6 +1,7 @@
 package dev.quota.core;
 
 import dev.quota.core.db.SqlStates;
+import dev.quota.core.persistence.HoldFunctions;
 import dev.quota.core.persistence.MessageDao;
 import dev.quota.core.persistence.StoredMessage;
 import dev.quota.core.strategy.ChatOutcome;
@@ -101,21 +102,91 @@ public final class ChatService {
                     .log("retry of an already committed request answered with its original outcome");
             return replayed;
         } catch (QuotaException | JdbiException e) {
-            QuotaException error = SqlStates.translate(e).withRequestId(rid);
-            if (error.code() == ErrorCode.QUOTA_EXCEEDED) {
-                metrics.exceeded();
-                log.atInfo().addKeyValue("request_id", rid).addKeyValue("user", ref)
-                        .addKeyValue("limit", error.details().get("limit"))
-                        .addKeyValue("consumed", error.details().get("consumed"))
-                        .log("quota exceeded: message blocked");
-            } else {
-                log.atWarn().addKeyValue("request_id", rid).addKeyValue("user", ref).addKeyValue("code", error.code())
-                        .log("quota consumption failed: {}", error.getMessage());
-            }
-            throw error;
+            throw failed(e, rid, ref, "quota consumption");
         } finally {
             metrics.latency(Duration.ofNanos(System.nanoTime() - started));
         }
+    }
+
+    /**
+     * Holds {@code units} for a reply being written, in a transaction of its own, for
+     * {@code ttl} at most ({@link dev.quota.core.strategy.ReplyHolds}); settle or release it
+     * when the reply is done. The same request id answers with the same hold.
+     *
+     * @throws QuotaException {@code quota_exceeded} when consumed + held + units is above the limit
+     */
+    public ReplyHold reserve(String userRef, int units, String requestId, Duration ttl) {
+        if (units < 1 || units > MAX_UNITS_PER_CALL) {
+            throw QuotaException.invalidInput("count must be between 1 and " + MAX_UNITS_PER_CALL + ", got " + units);
+        }
+        UserRef ref = UserRef.parse(userRef);
+        String rid = RequestIds.orNew(requestId);
+        log.atDebug().addKeyValue("request_id", rid).addKeyValue("user", ref).addKeyValue("units", units)
+                .addKeyValue("ttl", ttl).log("quota hold attempt");
+        try {
+            UserKey userId = contexts.keyIfKnown(ref).orElseGet(() -> jdbi.withHandle(handle -> contexts.userId(handle, ref)));
+            ChatRequest request = new ChatRequest(userId, units, rid, requestId != null, clock.instant());
+            HoldFunctions.Reserved row = path.holds().reserve(request, ttl);
+            if (!row.accepted() && ErrorCode.QUOTA_EXCEEDED.code().equals(row.code())) {
+                throw exceeded(userId, row.dailyLimit(), row.consumed(), row.held(), row.remaining(), row.resetAt(), units, rid);
+            }
+            return new ReplyHold(request, row);
+        } catch (QuotaException | JdbiException e) {
+            throw failed(e, rid, ref, "quota hold");
+        }
+    }
+
+    /**
+     * Charges what the reply used to the hold's day and stores as many user messages, in one
+     * transaction; the rest of the hold is freed. {@code code} says when less was charged
+     * ({@code charged_within_limit}) or nothing ({@code hold_released}, {@code hold_expired}).
+     */
+    public HoldFunctions.Settled settle(ReplyHold hold, int unitsUsed) {
+        if (unitsUsed < 0 || unitsUsed > MAX_UNITS_PER_CALL) {
+            throw QuotaException.invalidInput("units used must be between 0 and " + MAX_UNITS_PER_CALL + ", got " + unitsUsed);
+        }
+        String rid = hold.requestId();
+        try {
+            HoldFunctions.Settled settled = path.holds().settle(hold.request(), unitsUsed);
+            if (settled.settled() && !settled.replayed()) {
+                metrics.consumed(settled.charged());
+            }
+            log.atInfo().addKeyValue("request_id", rid).addKeyValue("user_id", hold.request().userId())
+                    .addKeyValue("units_used", unitsUsed).addKeyValue("charged", settled.charged()).addKeyValue("code", settled.code())
+                    .log(settled.settled() ? "quota hold settled" : "quota hold not settled");
+            return settled;
+        } catch (JdbiException e) {
+            throw failed(e, rid, hold.request().userId(), "quota settle");
+        }
+    }
+
+    /** Frees the whole hold: the reply failed. */
+    public HoldFunctions.Released release(ReplyHold hold) {
+        String rid = hold.requestId();
+        try {
+            HoldFunctions.Released released = path.holds().release(hold.request().userId(), rid);
+            log.atInfo().addKeyValue("request_id", rid).addKeyValue("user_id", hold.request().userId())
+                    .addKeyValue("code", released.code()).log("quota hold released");
+            return released;
+        } catch (JdbiException e) {
+            throw failed(e, rid, hold.request().userId(), "quota release");
+        }
+    }
+
+    /** The error a call leaves with, logged once: a block at info, anything else at warn. */
+    private QuotaException failed(RuntimeException e, String rid, Object user, String what) {
+        QuotaException error = SqlStates.translate(e).withRequestId(rid);
+        if (error.code() == ErrorCode.QUOTA_EXCEEDED) {
+            metrics.exceeded();
+            log.atInfo().addKeyValue("request_id", rid).addKeyValue("user", user)
+                    .addKeyValue("limit", error.details().get("limit"))
+                    .addKeyValue("consumed", error.details().get("consumed"))
+                    .log("quota exceeded: message blocked");
+        } else {
+            log.atWarn().addKeyValue("request_id", rid).addKeyValue("user", user).addKeyValue("code", error.code())
+                    .log(what + " failed: {}", error.getMessage());
+        }
+        return error;
     }
 
     /** A retry of a committed request, answered from the stored messages: only if the id was used by this user for as many units. */
@@ -130,16 +201,26 @@ public final class ChatService {
     }
 
     private static QuotaException exceeded(QuotaStatus status, int units, String rid) {
+        return exceeded(status.userId(), status.limit(), status.consumed(), 0, status.remaining(), status.resetAt(), units, rid);
+    }
+
+    /** {@code quota_exceeded} with the story's details; {@code held} appears when holds took part of the day. */
+    private static QuotaException exceeded(UserKey user, int limit, int consumed, int held, int remaining, Instant resetAt, int units,
+                                           String rid) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("user_id", status.userId());
-        details.put("limit", status.limit());
-        details.put("consumed", status.consumed());
-        details.put("remaining", status.remaining());
+        details.put("user_id", user);
+        details.put("limit", limit);
+        details.put("consumed", consumed);
+        if (held > 0) {
+            details.put("held", held);
+        }
+        details.put("remaining", remaining);
         details.put("requested", units);
-        details.put("reset_at", status.resetAt().toString());
-        String message = status.remaining() == 0
-                ? "daily message quota reached (" + status.consumed() + " of " + status.limit() + " used)"
-                : "not enough quota left: " + units + " requested, " + status.remaining() + " of " + status.limit() + " remaining";
-        return new QuotaException(ErrorCode.QUOTA_EXCEEDED, message + "; it resets at " + status.resetAt(), details, rid, null);
+        details.put("reset_at", resetAt.toString());
+        String used = held > 0 ? consumed + " used and " + held + " held of " + limit : consumed + " of " + limit + " used";
+        String message = remaining == 0
+                ? "daily message quota reached (" + used + ")"
+                : "not enough quota left: " + units + " requested, " + remaining + " of " + limit + " remaining";
+        return new QuotaException(ErrorCode.QUOTA_EXCEEDED, message + "; it resets at " + resetAt, details, rid, null);
     }
 }

@@ -52,6 +52,13 @@ public final class HoldService {
         return SqlStates.translated(() -> jdbi.withHandle(handle -> holds(handle, user, day)));
     }
 
+    /** The holds support released by hand on the days from {@code from} to {@code to}, in the order they were released. */
+    public List<HoldRow> releasedByHand(String userRef, QuotaDay from, QuotaDay to) {
+        UserRef ref = UserRef.parse(userRef);
+        return SqlStates.translated(() -> jdbi.withHandle(handle -> handle.attach(HoldDao.class)
+                .releasedByHand(contexts.userId(handle, ref), from.date(), to.date())));
+    }
+
     private static Holds holds(Handle handle, UserKey user, QuotaDay day) {
         return new Holds(user, day, handle.attach(HoldDao.class).forDay(user, day.date()));
     }

@@ -12,6 +12,7 @@ import dev.quota.core.QuotaException;
 import dev.quota.core.ReportService;
 import dev.quota.core.persistence.AdjustmentRow;
 import dev.quota.core.persistence.DayUsage;
+import dev.quota.core.persistence.HoldRow;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,9 +53,10 @@ public final class HistoryCommand implements Callable<Integer> {
         QuotaDay from = to.minusDays(days - 1L);
         List<DayUsage> usage = reports.history(user, from, to);
         List<AdjustmentRow> trail = reports.adjustments(user, from, to);
+        List<HoldRow> releases = session.holds().releasedByHand(user, from, to);
         Output output = invocation.output();
         Views.History view = new Views.History(user, from.toString(), to.toString(), usage.stream().map(Views.Day::of).toList(),
-                Views.AuditRow.of(trail));
+                Views.AuditRow.of(trail), releases.stream().map(Views.HoldView::of).toList());
         output.result(view, invocation.requestId(), out -> {
             TextTable table = new TextTable("date", "consumed", "messages", "granted", "");
             for (DayUsage day : usage) {
@@ -71,6 +73,15 @@ public final class HistoryCommand implements Callable<Integer> {
                     adjustments.row(row.createdAt(), row.quotaDate(), row.kind(), row.requested(), row.appliedDelta(), row.actor(), row.reason());
                 }
                 adjustments.print(out);
+            }
+            if (!releases.isEmpty()) {
+                out.println();
+                out.println("Holds released by hand:");
+                TextTable released = new TextTable("released_at", "request_id", "units", "actor", "reason");
+                for (HoldRow hold : releases) {
+                    released.row(hold.finishedAt(), hold.requestId(), hold.units(), hold.releasedBy(), hold.releaseReason());
+                }
+                released.print(out);
             }
         });
         return ExitCodes.OK;

@@ -1,24 +1,28 @@
 package dev.quota.cli.commands;
 
 import dev.quota.cli.ExitCodes;
+import dev.quota.cli.Invocation;
 import dev.quota.cli.Output;
 import dev.quota.cli.ProgressLine;
-import dev.quota.cli.Invocation;
 import dev.quota.cli.StrategyOption;
 import dev.quota.cli.TextTable;
-import dev.quota.core.workload.Workload;
+import dev.quota.cli.simulate.ReplyMode;
+import dev.quota.cli.simulate.ReplySettings;
+import dev.quota.cli.simulate.ReplyTally;
 import dev.quota.cli.simulate.Simulation;
 import dev.quota.cli.simulate.SimulationResult;
 import dev.quota.cli.simulate.SimulationSettings;
 import dev.quota.core.strategy.Strategies;
+import dev.quota.core.workload.Workload;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Simulate concurrent chat traffic with a strategy in a throw-away schema, then check the invariants.",
@@ -59,14 +63,37 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the simulation schema afterwards (its name is printed)")
     boolean keep;
 
+    @Option(names = "--replies", defaultValue = "none", paramLabel = "MODE",
+            description = {"How a message whose reply takes time is charged: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                    "hold: reserve, write the reply, then settle with the message or release; refund: consume, then refund a failed reply"})
+    ReplyMode replies;
+
+    @Option(names = "--reply-latency", defaultValue = "0", paramLabel = "MS",
+            description = "Mean time a reply takes, uniform from 0 to twice it, in ms (default: ${DEFAULT-VALUE})")
+    long replyLatencyMs;
+
+    @Option(names = "--reply-failures", defaultValue = "0", paramLabel = "PCT",
+            description = "Replies that fail, in percent: released or refunded (default: ${DEFAULT-VALUE})")
+    int replyFailures;
+
+    @Option(names = "--killed-callers", defaultValue = "0", paramLabel = "PCT",
+            description = "Callers that die mid-reply, in percent: their hold waits for its TTL, their refund never comes (default: ${DEFAULT-VALUE})")
+    int killedCallers;
+
+    @Option(names = "--hold-ttl", defaultValue = "2000", paramLabel = "MS",
+            description = "How long a hold lasts at most, in ms (default: ${DEFAULT-VALUE})")
+    long holdTtlMs;
+
     @Override
     public Integer call() {
-        SimulationSettings settings = new SimulationSettings(users, requests, threads, limit, distribution, chaos, seed, keep);
+        SimulationSettings settings = new SimulationSettings(users, requests, threads, limit, distribution, chaos, seed, keep,
+                new ReplySettings(replies, Duration.ofMillis(replyLatencyMs), replyFailures, killedCallers, Duration.ofMillis(holdTtlMs)));
         String name = Strategies.canonical(strategy.name());
         var database = invocation.session(false).database();
         Output output = invocation.output();
         output.note("Simulating " + requests + " messages from " + users + " users on " + threads + " threads with the "
-                + name + " strategy (" + distribution + (chaos ? ", chaos" : "") + ") on " + database.describe());
+                + name + " strategy (" + distribution + (chaos ? ", chaos" : "") + describe(settings.replies()) + ") on "
+                + database.describe());
         SimulationResult result;
         try (ProgressLine progress = invocation.progress()) {
             result = new Simulation(database.config(), jdbi -> Strategies.open(name, jdbi), settings, invocation.clock())
@@ -80,6 +107,11 @@ public final class SimulateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private static String describe(ReplySettings replies) {
+        return replies.mode() == ReplyMode.none ? "" : ", replies by " + replies.mode() + " taking " + replies.latency().toMillis()
+                + " ms on average, " + replies.failurePercent() + "% failing, " + replies.killedPercent() + "% of callers killed";
+    }
+
     record Latency(double p50, double p95, double p99, double max) {
     }
 
@@ -89,7 +121,7 @@ public final class SimulateCommand implements Callable<Integer> {
     /** The JSON shape of a simulation. */
     record Simulated(String strategy, String schema, long accepted, long blocked, Map<String, Long> errors, long expectedBlocked,
                      long terminatedBackends, double elapsedSeconds, long throughputPerSecond, Latency latencyMs,
-                     Invariants invariants) {
+                     Invariants invariants, ReplyTally replies) {
         static Simulated of(SimulationResult result) {
             Histogram latency = result.latency();
             return new Simulated(result.strategy(), result.schema(), result.accepted(), result.blocked(), result.errors(),
@@ -98,8 +130,20 @@ public final class SimulateCommand implements Callable<Integer> {
                     new Latency(latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(95) / 1000.0,
                             latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0),
                     new Invariants(result.passed(), result.invariants().counters(), result.invariants().aboveLimit(),
-                            result.invariants().offLog(), result.problems()));
+                            result.invariants().offLog(), result.problems()),
+                    result.replies().mode() == ReplyMode.none ? null : result.replies());
         }
+    }
+
+    private static String replies(ReplyTally replies) {
+        if (replies.mode() == ReplyMode.none) {
+            return "none (consumed at once)";
+        }
+        String sampled = replies.mode() == ReplyMode.hold
+                ? String.format(", quota.status read %,d times, %,d above the limit", replies.readings(), replies.aboveLimit()) : "";
+        return String.format("%s: %,d delivered, %,d failed, %,d callers killed, %,d settled late; %,d refusals while failed replies"
+                + " took the capacity%s", replies.mode(), replies.delivered(), replies.failed(), replies.killed(), replies.lateSettles(),
+                replies.refusedForFailedReplies(), sampled);
     }
 
     private static void print(PrintWriter out, Output output, SimulationResult result) {
@@ -107,7 +151,10 @@ public final class SimulateCommand implements Callable<Integer> {
         TextTable.keyValues(out, List.of(
                 new String[] {"Strategy", result.strategy()},
                 new String[] {"Accepted", String.format("%,d", result.accepted())},
-                new String[] {"Blocked", String.format("%,d (expected %,d)", result.blocked(), result.expectedBlocked())},
+                new String[] {"Blocked", result.replies().mode() == ReplyMode.none
+                        ? String.format("%,d (expected %,d)", result.blocked(), result.expectedBlocked())
+                        // a failed reply gives its unit back: how many are refused depends on when
+                        : String.format("%,d (%,d attempts beyond the limits)", result.blocked(), result.expectedBlocked())},
                 new String[] {"Errors", result.errorCount() == 0 ? "0" : result.errorCount() + " " + result.errors()},
                 new String[] {"Backends killed", Long.toString(result.terminatedBackends())},
                 new String[] {"Elapsed", String.format("%.2f s", result.elapsed().toMillis() / 1000.0)},
@@ -115,6 +162,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 new String[] {"Latency", String.format("p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms",
                         latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(95) / 1000.0,
                         latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0)},
+                new String[] {"Replies", replies(result.replies())},
                 new String[] {"Invariants", result.passed()
                         ? output.style("bold,green", "hold") + " (" + result.invariants().counters() + " counters checked)"
                         : output.style("bold,red", "BROKEN")}));

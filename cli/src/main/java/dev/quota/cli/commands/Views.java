@@ -94,7 +94,8 @@ final class Views {
         }
     }
 
-    record History(String user, String from, String to, List<Day> days, List<AuditRow> adjustments) {
+    /** @param holdReleases the holds support released by hand ({@code quota release}), part of the audit trail */
+    record History(String user, String from, String to, List<Day> days, List<AuditRow> adjustments, List<HoldView> holdReleases) {
     }
 
     record TopRow(UserKey userId, String email, String plan, Integer limit, int consumed, Integer remaining, boolean exhausted) {

@@ -11,11 +11,12 @@ import org.HdrHistogram.Histogram;
  *
  * @param latency          microseconds per call, accepted and blocked alike
  * @param expectedBlocked  attempts beyond each user's limit; equals {@code blocked} when nothing failed
+ * @param replies          what the replies did ({@code simulate --replies})
  * @param problems         every broken invariant, in words; empty when all hold
  */
 public record SimulationResult(String strategy, String schema, long accepted, long blocked, Map<String, Long> errors,
                                long expectedBlocked, long terminatedBackends, Duration elapsed, Histogram latency,
-                               InvariantReport invariants, List<String> problems) {
+                               InvariantReport invariants, ReplyTally replies, List<String> problems) {
 
     public boolean passed() {
         return problems.isEmpty();

@@ -8,9 +8,16 @@ import dev.quota.core.QuotaException;
  * @param requests total acceptMessage calls across all threads
  * @param limit    every simulated user's daily limit
  * @param keep     keep the throw-away schema afterwards, for inspection
+ * @param replies  how a message is charged when its reply takes time
  */
 public record SimulationSettings(int users, long requests, int threads, int limit, Workload distribution,
-                                 boolean chaos, long seed, boolean keep) {
+                                 boolean chaos, long seed, boolean keep, ReplySettings replies) {
+
+    /** Messages consumed at once, no replies. */
+    public SimulationSettings(int users, long requests, int threads, int limit, Workload distribution, boolean chaos, long seed,
+                              boolean keep) {
+        this(users, requests, threads, limit, distribution, chaos, seed, keep, ReplySettings.NONE);
+    }
 
     public SimulationSettings {
         if (users < 1 || users > 1_000_000) {

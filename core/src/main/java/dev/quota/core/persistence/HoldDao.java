@@ -25,6 +25,14 @@ public interface HoldDao {
              ORDER BY created_at, request_id""")
     List<HoldRow> forDay(@Bind("user") UserKey user, @Bind("day") LocalDate day);
 
+    /** The holds support released by hand ({@code quota release}) on the days from {@code from} to {@code to}: their audit trail. */
+    @SqlQuery("SELECT " + COLUMNS + """
+
+              FROM quota_holds
+             WHERE user_id = :user AND quota_date BETWEEN :from AND :to AND released_by IS NOT NULL
+             ORDER BY finished_at, request_id""")
+    List<HoldRow> releasedByHand(@Bind("user") UserKey user, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
+
     /** One hold of a user, whatever its day. */
     @SqlQuery("SELECT " + COLUMNS + """
 

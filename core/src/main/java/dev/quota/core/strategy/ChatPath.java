@@ -7,7 +7,7 @@ package dev.quota.core.strategy;
  * strategy's {@link CounterStep} ({@link PerMessageChatPath}), the atomic strategy's single
  * statement ({@link OneStatementChatPath}), group commit per counter ({@link CoalescingChatPath})
  * or across users ({@link GroupCommitChatPath}), or the SQL API's function ({@link SqlFunctionChatPath}).
- * The shared contract suite holds each of them to the same promises.
+ * The shared contract suite holds each of them to the same promises, holds included.
  *
  * <p>A path may own threads or other resources: whoever opens it ({@link Strategies#open})
  * closes it.
@@ -23,6 +23,12 @@ public interface ChatPath extends AutoCloseable {
      * the caller's edge to translate, and leaves nothing of the request committed.
      */
     ChatOutcome accept(ChatRequest request);
+
+    /**
+     * Reserve, settle and release on this path, for a reply written after the message was
+     * admitted ({@link ReplyHolds}); what the path admits with {@link #accept} counts the units held.
+     */
+    ReplyHolds holds();
 
     @Override
     default void close() {

@@ -72,7 +72,7 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
     }
 
     public GroupCommitChatPath(Jdbi jdbi, int maxBatch, int maxInFlight, Duration linger) {
-        super(new LaneScheduler.Settings(maxBatch, maxInFlight, linger, true), "quota-group-commit");
+        super(jdbi, new LaneScheduler.Settings(maxBatch, maxInFlight, linger, true), "quota-group-commit");
         this.jdbi = jdbi;
         this.single = new OneStatementChatPath(jdbi);
     }

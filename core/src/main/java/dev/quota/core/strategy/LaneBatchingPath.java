@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * What both batching chat paths are around their batch transaction: a {@link LaneScheduler}
@@ -18,8 +19,10 @@ abstract class LaneBatchingPath implements BatchingChatPath {
     private final LongAdder transactions = new LongAdder();
     private final LongAdder served = new LongAdder();
     final LaneScheduler<Pending> lanes;
+    private final ReplyHolds holds;
 
-    LaneBatchingPath(LaneScheduler.Settings settings, String threadName) {
+    LaneBatchingPath(Jdbi jdbi, LaneScheduler.Settings settings, String threadName) {
+        this.holds = new ReplyHolds(jdbi);
         this.flushers = settings.maxInFlight() == Integer.MAX_VALUE
                 ? Executors.newCachedThreadPool(runnable -> daemon(runnable, threadName))
                 : Executors.newFixedThreadPool(settings.maxInFlight(), runnable -> daemon(runnable, threadName));
@@ -33,6 +36,12 @@ abstract class LaneBatchingPath implements BatchingChatPath {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
         return thread;
+    }
+
+    // a hold is one call before the model's reply and one after it: nothing to gain from a batch's lane
+    @Override
+    public final ReplyHolds holds() {
+        return holds;
     }
 
     /** Runs one batch and answers each of its callers; never throws. */

@@ -18,9 +18,16 @@ import org.jdbi.v3.core.Jdbi;
 public final class OneStatementChatPath implements ChatPath {
 
     private final Jdbi jdbi;
+    private final ReplyHolds holds;
 
     public OneStatementChatPath(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.holds = new ReplyHolds(jdbi);
+    }
+
+    @Override
+    public ReplyHolds holds() {
+        return holds;
     }
 
     @Override

@@ -20,12 +20,19 @@ public final class PerMessageChatPath implements ChatPath {
 
     private final String name;
     private final Jdbi jdbi;
+    private final ReplyHolds holds;
     private final CounterStep step;
 
     public PerMessageChatPath(String name, Jdbi jdbi, CounterStep step) {
         this.name = Objects.requireNonNull(name);
         this.jdbi = Objects.requireNonNull(jdbi);
         this.step = Objects.requireNonNull(step);
+        this.holds = new ReplyHolds(jdbi);
+    }
+
+    @Override
+    public ReplyHolds holds() {
+        return holds;
     }
 
     @Override

@@ -18,9 +18,16 @@ public final class SqlFunctionChatPath implements ChatPath {
     public static final String NAME = "sql-function";
 
     private final Jdbi jdbi;
+    private final ReplyHolds holds;
 
     public SqlFunctionChatPath(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi);
+        this.holds = new ReplyHolds(jdbi);
+    }
+
+    @Override
+    public ReplyHolds holds() {
+        return holds;
     }
 
     @Override
