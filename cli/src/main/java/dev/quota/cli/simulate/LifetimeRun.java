@@ -33,7 +33,9 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The toolkit's storage over a product database's lifetime, compressed: DAYS simulated days
  * of chat traffic through {@code quota.consume} (each call with {@code p_at} inside its day,
- * the message stored with the same timestamp), each followed by the nightly job (reconcile
+ * the message stored with the same timestamp; one call in ten held with {@code quota.reserve}
+ * and settled with its message instead, and one hold in ten of those left open by a caller
+ * that died), each followed by the nightly job (reconcile
  * that day, then prune as of the next morning), printing the toolkit's bytes after each
  * night. Then the prune step's cost beside live chat traffic: the chat path through
  * {@code quota.consume} from THREADS threads, measured before, during a prune of an expired
@@ -94,8 +96,9 @@ public final class LifetimeRun {
             throws Exception {
         System.out.printf(Locale.ROOT, "lifetime: %d simulated days from %s, %,d quota.consume calls a day over %,d users%n",
                 days, first, perDay, userIds.length);
-        System.out.println("| day | calls | request ids kept | consumed_requests | toolkit schema | pruned | day's traffic | night |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| day | calls | request ids kept | consumed_requests | holds kept | quota_holds | toolkit schema | pruned"
+                + " | day's traffic | night |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int d = 0; d < days; d++) {
             QuotaDay day = QuotaDay.of(first.plusDays(d));
             long started = System.nanoTime();
@@ -112,8 +115,9 @@ public final class LifetimeRun {
                         + night.drifts() + " drifts, " + night.failure());
             }
             long[] sizes = sizes(database.jdbi());
-            System.out.printf(Locale.ROOT, "| %d | %,d | %,d | %s | %s | %,d | %.1f s | %.1f s |%n", d + 1, calls, sizes[0],
-                    mib(sizes[1]), mib(sizes[2]), night.pruned(), trafficSeconds, night.duration().toMillis() / 1000.0);
+            System.out.printf(Locale.ROOT, "| %d | %,d | %,d | %s | %,d | %s | %s | %,d | %.1f s | %.1f s |%n", d + 1, calls, sizes[0],
+                    mib(sizes[1]), sizes[3], mib(sizes[4]), mib(sizes[2]), night.pruned(), trafficSeconds,
+                    night.duration().toMillis() / 1000.0);
         }
     }
 
@@ -144,6 +148,7 @@ public final class LifetimeRun {
                             at[i] = day.startsAt().plusNanos(microsIntoDay * 1000).atOffset(ZoneOffset.UTC);
                         }
                         accepted += jdbi.inTransaction(handle -> consumeAndStore(handle, users, requests, at));
+                        accepted += jdbi.inTransaction(handle -> holdAndSettle(handle, users, requests, at));
                     }
                     return accepted;
                 }));
@@ -163,23 +168,53 @@ public final class LifetimeRun {
         return handle.createUpdate("""
                         WITH calls AS (
                             SELECT t.u, t.r, t.at, c.accepted, c.replayed
-                              FROM unnest(CAST(:users AS bigint[]), CAST(:requests AS text[]), CAST(:at AS timestamptz[])) AS t(u, r, at)
-                             CROSS JOIN LATERAL quota.consume(t.u, 1, t.r, t.at) c)
+                              FROM unnest(CAST(:users AS bigint[]), CAST(:requests AS text[]), CAST(:at AS timestamptz[]))
+                                   WITH ORDINALITY AS t(u, r, at, i)
+                             CROSS JOIN LATERAL quota.consume(t.u, 1, t.r, t.at) c
+                             WHERE t.i % 10 <> 0)
                         INSERT INTO chat_messages (user_id, role, created_at, request_id)
                         SELECT u, 'user', at, r FROM calls WHERE accepted AND NOT replayed
                         """)
                 .bind("users", users).bind("requests", requests).bind("at", at).execute();
     }
 
-    /** Rows in consumed_requests, its bytes with indexes, and the bytes of every table in the toolkit's schema. */
+    /**
+     * The batch's other calls (one in ten) through a hold, as an LLM backend makes them:
+     * quota.reserve with p_at, then the message stamped with that time and quota.settle; one
+     * hold in ten is left open, its caller dead, for the nightly prune to delete with its day.
+     */
+    private static int holdAndSettle(Handle handle, Long[] users, String[] requests, OffsetDateTime[] at) {
+        handle.createQuery("""
+                        SELECT count(*) FILTER (WHERE h.accepted)
+                          FROM unnest(CAST(:users AS bigint[]), CAST(:requests AS text[]), CAST(:at AS timestamptz[]))
+                               WITH ORDINALITY AS t(u, r, at, i)
+                         CROSS JOIN LATERAL quota.reserve(t.u, 1, t.r, interval '1 minute', t.at) h
+                         WHERE t.i % 10 = 0""")
+                .bind("users", users).bind("requests", requests).bind("at", at).mapTo(Long.class).one();
+        return handle.createUpdate("""
+                        WITH settled AS (
+                            SELECT t.u, t.r, t.at, s.charged
+                              FROM unnest(CAST(:users AS bigint[]), CAST(:requests AS text[]), CAST(:at AS timestamptz[]))
+                                   WITH ORDINALITY AS t(u, r, at, i)
+                             CROSS JOIN LATERAL quota.settle(t.u, t.r, 1) s
+                             WHERE t.i % 10 = 0 AND t.i % 100 <> 0)
+                        INSERT INTO chat_messages (user_id, role, created_at, request_id)
+                        SELECT u, 'user', at, r FROM settled WHERE charged = 1
+                        """)
+                .bind("users", users).bind("requests", requests).bind("at", at).execute();
+    }
+
+    /** Rows in consumed_requests, its bytes with indexes, the bytes of every table in the toolkit's schema, and the holds' rows and bytes. */
     private static long[] sizes(Jdbi jdbi) {
         return jdbi.withHandle(handle -> handle.createQuery("""
                         SELECT (SELECT count(*) FROM consumed_requests),
                                pg_total_relation_size('consumed_requests'),
                                (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
-                                 WHERE c.relnamespace = CAST(current_schema() AS regnamespace) AND c.relkind IN ('r', 'p'))
+                                 WHERE c.relnamespace = CAST(current_schema() AS regnamespace) AND c.relkind IN ('r', 'p')),
+                               (SELECT count(*) FROM quota_holds),
+                               pg_total_relation_size('quota_holds')
                         """)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).one());
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)}).one());
     }
 
     private static String mib(long bytes) {

@@ -35,6 +35,8 @@ public record ContractCheck(List<String> problems, List<String> warnings, List<S
                 DeploymentSettings settings = DeploymentSettings.read(handle);
                 notes.add("schema " + schemas.toolkit() + " at version " + applied + "; stand_in " + settings.standIn()
                         + ", backend_honours_grants " + settings.backendHonoursGrants());
+                DeployedFunctions.stale(handle, schemas).forEach(stale -> warnings.add(stale.name()
+                        + " differs from this release's text (an earlier release rendered it): 'quota db migrate' renders it again"));
             }
             return new ContractCheck(List.copyOf(problems), List.copyOf(warnings), List.copyOf(notes));
         });

@@ -41,6 +41,7 @@ public final class SchemaMigrator {
     private final Duration lockTimeout;
     private final Duration statementTimeout;
     private final MigrationPreamble preamble = new MigrationPreamble();
+    private final int target;
 
     /**
      * @param lockTimeout      how long each migration waits for a lock before it gives up
@@ -57,6 +58,7 @@ public final class SchemaMigrator {
         this.dataSource = dataSource;
         this.lockTimeout = lockTimeout;
         this.statementTimeout = statementTimeout;
+        this.target = target;
         this.flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .target(Integer.toString(target))
@@ -105,7 +107,9 @@ public final class SchemaMigrator {
             preamble.use(plan);
             try {
                 flyway.migrate();
-                return appliedMigrations() - before;
+                int applied = appliedMigrations() - before;
+                refreshFunctions(progress);
+                return applied;
             } catch (FlywayException e) {
                 String state = SqlStates.sqlState(e).orElse("");
                 if (!state.equals(SqlStates.LOCK_NOT_AVAILABLE) && !state.equals(SqlStates.DEADLOCK_DETECTED)) {
@@ -122,6 +126,22 @@ public final class SchemaMigrator {
                 waits.sleep(pause);
             }
         }
+    }
+
+    /**
+     * Re-renders the SQL API's functions whose deployed text is not this release's
+     * ({@link DeployedFunctions}), once the schema is current: a function rendered by an
+     * earlier release follows its source without a migration of its own. One line each to
+     * {@code progress}.
+     */
+    private void refreshFunctions(Consumer<String> progress) {
+        if (target < LATEST_VERSION) {
+            return;
+        }
+        List<String> timeouts = List.of("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'",
+                "SET LOCAL statement_timeout = '" + statementTimeout.toMillis() + "ms'");
+        Jdbi.create(dataSource).useHandle(handle -> DeployedFunctions.refresh(handle, schemas, timeouts)
+                .forEach(function -> progress.accept("re-rendered " + function.name() + ": its text in this release differs from the deployed")));
     }
 
     /** Migrations applied, not counting Flyway's own markers (the schema's creation, the baseline). */
@@ -175,8 +195,17 @@ public final class SchemaMigrator {
             statements.add(new PendingSql(version, "-- " + migration.getScript() + "\n"
                     + String.join(";\n", plans.get(version).preamble()) + ";\n" + body.strip()));
         }
+        if (pending.length == 0 && target == LATEST_VERSION) {
+            for (DeployedFunctions.Stale stale : Jdbi.create(dataSource).withHandle(handle -> DeployedFunctions.stale(handle, schemas))) {
+                statements.add(new PendingSql(RERENDER, "-- re-rendered: " + stale.name() + " differs from this release's text\n"
+                        + stale.ddl() + ";"));
+            }
+        }
         return statements;
     }
+
+    /** The {@link PendingSql#version} of a function {@link #migrate()} would re-render ({@link DeployedFunctions}). */
+    public static final int RERENDER = -1;
 
     /** One pending migration's SQL as {@link #migrate()} would run it; version 0 is the schema's own preamble. */
     public record PendingSql(int version, String sql) {

@@ -3,7 +3,9 @@ package dev.quota.core.db;
 import dev.quota.core.UserKeyType;
 import dev.quota.core.persistence.DayLimitFunction;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The SQL API's functions as deployed ({@code quota.consume}, {@code quota.status} and the
@@ -63,21 +65,37 @@ public final class SqlApi {
                 }
             }
         }
-        statements.add(DayLimitFunction.ddl(schemas, keyType));
-        if (holds) {
-            statements.add(render("held_units.sql", schemas, keyType, holds));
-        }
         // its result gained held (V10), which CREATE OR REPLACE cannot change: made again. A read
         // that began under the old one and runs past this commit fails once; status writes nothing
         statements.add("DROP FUNCTION IF EXISTS " + schemas.inToolkit(Function.STATUS.signature(keyType)));
-        statements.add(render("status.sql", schemas, keyType, holds));
-        statements.add(render("consume.sql", schemas, keyType, holds));
-        if (holds) {
-            for (String file : List.of("reserve.sql", "settle.sql", "release.sql")) {
-                statements.add(render(file, schemas, keyType, holds));
-            }
-        }
+        (holds ? current(schemas, keyType) : withoutHolds(schemas, keyType)).values().forEach(statements::add);
         return statements;
+    }
+
+    /**
+     * Each function's CREATE OR REPLACE as this release renders it for the current schema
+     * (V10 on), in the order they can be created: what the deployed functions must be
+     * ({@link DeployedFunctions} compares and re-renders them).
+     */
+    public static Map<Function, String> current(Schemas schemas, UserKeyType keyType) {
+        Map<Function, String> functions = new LinkedHashMap<>();
+        functions.put(Function.DAY_LIMIT, DayLimitFunction.ddl(schemas, keyType));
+        functions.put(Function.HELD_UNITS, render("held_units.sql", schemas, keyType, true));
+        functions.put(Function.STATUS, render("status.sql", schemas, keyType, true));
+        functions.put(Function.CONSUME, render("consume.sql", schemas, keyType, true));
+        functions.put(Function.RESERVE, render("reserve.sql", schemas, keyType, true));
+        functions.put(Function.SETTLE, render("settle.sql", schemas, keyType, true));
+        functions.put(Function.RELEASE, render("release.sql", schemas, keyType, true));
+        return functions;
+    }
+
+    /** V9's functions: no holds to count, no table to read them from. */
+    private static Map<Function, String> withoutHolds(Schemas schemas, UserKeyType keyType) {
+        Map<Function, String> functions = new LinkedHashMap<>();
+        functions.put(Function.DAY_LIMIT, DayLimitFunction.ddl(schemas, keyType));
+        functions.put(Function.STATUS, render("status.sql", schemas, keyType, false));
+        functions.put(Function.CONSUME, render("consume.sql", schemas, keyType, false));
+        return functions;
     }
 
     private static String render(String file, Schemas schemas, UserKeyType keyType, boolean holds) {

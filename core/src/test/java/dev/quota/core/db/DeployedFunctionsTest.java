@@ -1,0 +1,106 @@
+package dev.quota.core.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quota.core.UserKey;
+import dev.quota.core.UserKeyType;
+import dev.quota.core.testing.QuotaFixtures;
+import dev.quota.core.testing.SharedPostgres;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A function an earlier release rendered follows this release's source: {@code db migrate}
+ * re-renders each whose deployed text differs, with no migration of its own, and says so.
+ */
+class DeployedFunctionsTest {
+
+    private String name;
+    private Database database;
+
+    @BeforeEach
+    void currentDatabase() {
+        name = SharedPostgres.get().createEmptyDatabase();
+        database = Database.open(SharedPostgres.get().config(name).withPoolSize(2));
+        StandIn.install(database);
+    }
+
+    @AfterEach
+    void dropIt() {
+        database.close();
+        SharedPostgres.get().dropDatabase(name);
+    }
+
+    private List<DeployedFunctions.Stale> stale() {
+        return database.jdbi().withHandle(handle -> DeployedFunctions.stale(handle, database.config().schemas()));
+    }
+
+    /** quota.day_limit as a release with another plan rule rendered it: five messages more than the plan. */
+    private void deployAnEarlierRule() {
+        String current = SqlApi.current(database.config().schemas(), UserKeyType.WHOLE_NUMBER)
+                .get(SqlApi.Function.DAY_LIMIT);
+        String earlier = current.replace("effective_limit(p.daily_message_limit,", "effective_limit(p.daily_message_limit + 5,");
+        assertThat(earlier).isNotEqualTo(current);
+        database.jdbi().useHandle(handle -> handle.execute(earlier));
+    }
+
+    private int limitOf(UserKey user) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT daily_limit FROM quota.status(:u)").bind("u", user)
+                .mapTo(Integer.class).one());
+    }
+
+    @Test
+    void givenASchemaThisReleaseMigrated_whenCompared_thenNoFunctionIsStale() {
+        assertThat(stale()).isEmpty();
+    }
+
+    @Test
+    void givenADayLimitAnEarlierRuleRendered_whenCompared_thenItIsTheOneStale() {
+        deployAnEarlierRule();
+
+        assertThat(stale()).extracting(DeployedFunctions.Stale::name).containsExactly("quota.day_limit(bigint, date, boolean)");
+    }
+
+    @Test
+    void givenADayLimitAnEarlierRuleRendered_whenMigrated_thenItIsRenderedAgainAndTheFunctionsFollowTheRule() {
+        UserKey user = new QuotaFixtures(database.jdbi()).subscribedUser(10);
+        deployAnEarlierRule();
+        assertThat(limitOf(user)).isEqualTo(15);
+        List<String> lines = new ArrayList<>();
+
+        int applied = SchemaMigrator.install(database, database.migrator(), new LockWaits(1, Duration.ZERO), lines::add).migrationsApplied();
+
+        assertThat(applied).isZero();
+        assertThat(lines).containsExactly(
+                "re-rendered quota.day_limit(bigint, date, boolean): its text in this release differs from the deployed");
+        assertThat(stale()).isEmpty();
+        assertThat(limitOf(user)).isEqualTo(10);
+    }
+
+    @Test
+    void givenAStaleFunction_whenTheContractIsChecked_thenAWarningNamesItAndTheFix() {
+        deployAnEarlierRule();
+
+        ContractCheck check = ContractCheck.of(database.jdbi(), database.config().schemas());
+
+        assertThat(check.warnings()).anySatisfy(line -> assertThat(line)
+                .startsWith("quota.day_limit(bigint, date, boolean) differs from this release's text").endsWith("'quota db migrate' renders it again"));
+    }
+
+    @Test
+    void givenAStaleFunction_whenTheDryRunIsAsked_thenItShowsTheReRenderAndChangesNothing() {
+        deployAnEarlierRule();
+
+        List<SchemaMigrator.PendingSql> pending = database.migrator().pendingSql(List.of());
+
+        assertThat(pending).singleElement().satisfies(sql -> {
+            assertThat(sql.version()).isEqualTo(SchemaMigrator.RERENDER);
+            assertThat(sql.sql()).startsWith("-- re-rendered: quota.day_limit(bigint, date, boolean)");
+        });
+        assertThat(stale()).hasSize(1);
+    }
+}
