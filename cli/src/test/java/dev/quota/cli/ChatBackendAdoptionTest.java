@@ -228,6 +228,24 @@ class ChatBackendAdoptionTest {
     }
 
     @Test
+    void givenADayLimitReplacedByHand_whenChecked_thenItIsNamedWithExit8AndTheNextMigrateRestoresIt() {
+        adopt();
+        product.execute("""
+                DO $$ BEGIN
+                    EXECUTE replace(pg_get_functiondef('quota.day_limit'::regproc),
+                                    'effective_limit(p.daily_message_limit,', 'effective_limit(p.daily_message_limit + 5,');
+                END $$""");
+        assertThat(product.queryLong("SELECT daily_limit FROM quota.status(1)")).isEqualTo(10);
+
+        assertThat(quota("db", "check").exits(ExitCodes.SCHEMA_MISMATCH).err())
+                .contains("quota.day_limit(bigint, date, boolean) differs from this release's text");
+        assertThat(quota("db", "migrate").exits(0).err()).contains("re-rendered quota.day_limit(bigint, date, boolean)");
+
+        quota("db", "check").exits(0);
+        assertThat(product.queryLong("SELECT daily_limit FROM quota.status(1)")).isEqualTo(5);
+    }
+
+    @Test
     void givenACounterTableWithoutItsUniqueKey_whenChecked_thenTheStatementToAddItIsGiven() {
         adopt();
         product.execute("ALTER TABLE user_daily_quota_usages DROP CONSTRAINT uq_user_daily_quota_usages_user_id_quota_date");

@@ -6,17 +6,21 @@ import dev.quota.cli.Output;
 import dev.quota.cli.ReadUrlOption;
 import dev.quota.core.db.ContractCheck;
 import dev.quota.core.db.Database;
+import dev.quota.core.db.ReadContract;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Check the database against the read contract, writing nothing.",
                 "It judges the three views with their columns and types, the counter table with its unique key, and an",
-                "index for the nightly scan (with the statement to create it). One line per finding; exit 8",
-                "(schema_mismatch) when the toolkit cannot work here. With --read-url, it judges that standby instead."})
+                "index for the nightly scan (with the statement to create it), and that each function the toolkit deployed",
+                "is this release's text. One line per finding; exit 8 (schema_mismatch) when the toolkit cannot work here,",
+                "or not by this release's rules. With --read-url, it judges that standby instead."})
 final class DbCheckCommand implements Callable<Integer> {
 
     private final Invocation invocation;
@@ -39,15 +43,16 @@ final class DbCheckCommand implements Callable<Integer> {
         Output output = invocation.output();
         if (check.usable()) {
             output.result(new Checked(database.describe(), true, List.of(), check.warnings(), check.notes()), invocation.requestId(), out -> {
-                out.println("Read contract holds on " + database.describe() + ": views accounts, plan_periods, user_messages; "
-                        + "counters in " + database.config().schemas().inProduct("user_daily_quota_usages"));
+                out.println("Read contract holds on " + database.describe() + ": views "
+                        + Arrays.stream(ReadContract.View.values()).map(ReadContract.View::viewName).collect(Collectors.joining(", "))
+                        + "; counters in " + database.config().schemas().inProduct(ReadContract.COUNTERS));
                 check.warnings().forEach(line -> out.println("warning: " + line));
                 check.notes().forEach(line -> out.println("note: " + line));
             });
             return ExitCodes.OK;
         }
         List<String> problems = check.problems();
-        output.error("schema_mismatch", problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " with the read contract"
+        output.error("schema_mismatch", problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " with this database"
                         + (output.json() ? "" : ", one line each:"),
                 Map.of("database", database.describe(), "problems", problems, "warnings", check.warnings(), "notes", check.notes()),
                 invocation.requestId());

@@ -180,12 +180,21 @@ public final class ReadContract {
         return handle.createQuery("SELECT to_regclass(:name) IS NOT NULL").bind("name", qualifiedName).mapTo(Boolean.class).one();
     }
 
+    /** One thing that keeps the contract from holding, with the relation it concerns (schema-qualified). */
+    public record Problem(String relation, String line) {
+    }
+
+    /** The lines of {@link #problemsByRelation}. */
+    public static List<String> problems(Handle handle, Schemas schemas) {
+        return problemsByRelation(handle, schemas).stream().map(Problem::line).toList();
+    }
+
     /**
-     * What keeps this database from serving the toolkit, one line each, from the catalog
+     * What keeps this database from serving the toolkit, one problem each, from the catalog
      * alone (no scan, no plan): views and counter table with their columns and types, the
      * counters' unique key. Empty when the contract holds.
      */
-    public static List<String> problems(Handle handle, Schemas schemas) {
+    public static List<Problem> problemsByRelation(Handle handle, Schemas schemas) {
         Map<String, Map<String, String[]>> relations = new HashMap<>();
         handle.createQuery("""
                         SELECT n.nspname || '.' || c.relname, a.attname, format_type(a.atttypid, NULL), t.typcategory
@@ -205,32 +214,32 @@ public final class ReadContract {
                         columns.put(row[1], new String[] {row[2], row[3]});
                     }
                 });
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         for (View view : View.values()) {
             String name = schemas.inToolkit(view.viewName);
             Map<String, String[]> columns = relations.get(name);
             if (columns == null) {
-                problems.add(view.missingLine(schemas));
+                problems.add(new Problem(name, view.missingLine(schemas)));
             } else {
-                problems.addAll(columnProblems("view " + name, columns, view.columns));
+                columnProblems("view " + name, columns, view.columns).forEach(line -> problems.add(new Problem(name, line)));
             }
         }
         String counters = schemas.inProduct(COUNTERS);
         Map<String, String[]> columns = relations.get(counters);
         if (columns == null) {
-            problems.add("counter table " + counters + " is missing: the product keeps its daily counters there "
-                    + "(set QUOTA_PRODUCT_SCHEMA if its schema is not " + schemas.product() + ")");
+            problems.add(new Problem(counters, "counter table " + counters + " is missing: the product keeps its daily counters there "
+                    + "(set QUOTA_PRODUCT_SCHEMA if its schema is not " + schemas.product() + ")"));
             return problems;
         }
         List<String> columnProblems = columnProblems("counter table " + counters, columns, COUNTER_COLUMNS);
-        problems.addAll(columnProblems);
+        columnProblems.forEach(line -> problems.add(new Problem(counters, line)));
         if (problems.isEmpty()) {
             problems.addAll(keyProblems(schemas, relations));
         }
         if (columnProblems.isEmpty() && !hasUniqueDayKey(handle, counters)) {
-            problems.add("counter table " + counters + " has no unique key on (user_id, quota_date), which creates a counter once "
-                    + "per user and day; add one: CREATE UNIQUE INDEX CONCURRENTLY " + COUNTERS + "_user_day ON " + counters
-                    + " (user_id, quota_date);");
+            problems.add(new Problem(counters, "counter table " + counters + " has no unique key on (user_id, quota_date), which "
+                    + "creates a counter once per user and day; add one: CREATE UNIQUE INDEX CONCURRENTLY " + COUNTERS + "_user_day ON "
+                    + counters + " (user_id, quota_date);"));
         }
         return problems;
     }
@@ -240,25 +249,25 @@ public final class ReadContract {
      * and the toolkit's keyed tables are of it too ({@code quota db migrate} keyed them so), read
      * from the same catalog rows as the columns: no query of its own.
      */
-    private static List<String> keyProblems(Schemas schemas, Map<String, Map<String, String[]>> relations) {
+    private static List<Problem> keyProblems(Schemas schemas, Map<String, Map<String, String[]>> relations) {
         String counters = schemas.inProduct(COUNTERS);
         String counterType = relations.get(counters).get("user_id")[0];
         UserKeyType keyType = UserKeyType.ofDeclared(counterType).orElseThrow();
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         for (View view : View.values()) {
             String name = schemas.inToolkit(view.viewName);
             String type = relations.get(name).get("user_id")[0];
             if (UserKeyType.ofDeclared(type).orElseThrow() != keyType) {
-                problems.add("view " + name + " column user_id is " + type + " but the counter table's is " + counterType
-                        + ": every user_id of the contract must be one key type");
+                problems.add(new Problem(name, "view " + name + " column user_id is " + type + " but the counter table's is "
+                        + counterType + ": every user_id of the contract must be one key type"));
             }
         }
         for (String table : UserKeySchema.KEYED_TABLES) {
             String name = schemas.inToolkit(table);
             String[] column = relations.getOrDefault(name, Map.of()).get("user_id");
             if (column != null && UserKeyType.ofDeclared(column[0]).orElse(null) != keyType) {
-                problems.add("table " + name + " column user_id is " + column[0] + " but the counter table's is " + counterType
-                        + ": run 'quota db migrate' (docs/read-contract.md#user-keys)");
+                problems.add(new Problem(name, "table " + name + " column user_id is " + column[0] + " but the counter table's is "
+                        + counterType + ": run 'quota db migrate' (docs/read-contract.md#user-keys)"));
             }
         }
         return problems;

@@ -23,6 +23,15 @@ public final class DayLimitFunction {
 
     /** The function taking the product's key type. */
     public static String ddl(Schemas schemas, UserKeyType keyType) {
+        return ddl(schemas, keyType, PlanOfDay.rule("p_user_id", "p_day", "p_finished"));
+    }
+
+    /**
+     * The function rendered from {@code planRule}, a query of {@code plan_code} and
+     * {@code daily_message_limit} over {@code p_user_id}, {@code p_day} and {@code p_finished}:
+     * what an earlier or later release's rule renders.
+     */
+    public static String ddl(Schemas schemas, UserKeyType keyType, String planRule) {
         return """
                 CREATE OR REPLACE FUNCTION %1$s.day_limit(p_user_id %4$s, p_day date, p_finished boolean)
                 RETURNS TABLE (plan_code text, plan_limit integer, granted integer, daily_limit integer)
@@ -38,6 +47,6 @@ public final class DayLimitFunction {
                       LEFT JOIN day_grants g ON g.user_id = p_user_id AND g.quota_date = p_day;
                 END
                 $fn$""".formatted(schemas.toolkit(), schemas.product(),
-                PlanOfDay.rule("p_user_id", "p_day", "p_finished").indent(10).strip(), keyType.sqlType());
+                planRule.indent(10).strip(), keyType.sqlType());
     }
 }

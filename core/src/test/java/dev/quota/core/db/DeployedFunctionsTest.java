@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.UserKey;
 import dev.quota.core.UserKeyType;
+import dev.quota.core.persistence.DayLimitFunction;
 import dev.quota.core.testing.QuotaFixtures;
 import dev.quota.core.testing.SharedPostgres;
 import java.time.Duration;
@@ -39,12 +40,14 @@ class DeployedFunctionsTest {
         return database.jdbi().withHandle(handle -> DeployedFunctions.stale(handle, database.config().schemas()));
     }
 
-    /** quota.day_limit as a release with another plan rule rendered it: five messages more than the plan. */
+    /** quota.day_limit as a release with another plan rule rendered it: the active plan's limit and five more. */
     private void deployAnEarlierRule() {
-        String current = SqlApi.current(database.config().schemas(), UserKeyType.WHOLE_NUMBER)
-                .get(SqlApi.Function.DAY_LIMIT);
-        String earlier = current.replace("effective_limit(p.daily_message_limit,", "effective_limit(p.daily_message_limit + 5,");
-        assertThat(earlier).isNotEqualTo(current);
+        String earlierRule = """
+                SELECT pp.plan_code, pp.daily_message_limit + 5 AS daily_message_limit
+                  FROM plan_periods pp
+                 WHERE pp.user_id = p_user_id AND pp.ended_at IS NULL""";
+        String earlier = DayLimitFunction.ddl(database.config().schemas(), UserKeyType.WHOLE_NUMBER, earlierRule);
+        assertThat(earlier).isNotEqualTo(SqlApi.current(database.config().schemas(), UserKeyType.WHOLE_NUMBER).get(SqlApi.Function.DAY_LIMIT));
         database.jdbi().useHandle(handle -> handle.execute(earlier));
     }
 
@@ -82,12 +85,13 @@ class DeployedFunctionsTest {
     }
 
     @Test
-    void givenAStaleFunction_whenTheContractIsChecked_thenAWarningNamesItAndTheFix() {
+    void givenAStaleFunction_whenTheContractIsChecked_thenAProblemNamesItAndTheFix() {
         deployAnEarlierRule();
 
         ContractCheck check = ContractCheck.of(database.jdbi(), database.config().schemas());
 
-        assertThat(check.warnings()).anySatisfy(line -> assertThat(line)
+        assertThat(check.usable()).isFalse();
+        assertThat(check.problems()).singleElement().satisfies(line -> assertThat(line)
                 .startsWith("quota.day_limit(bigint, date, boolean) differs from this release's text").endsWith("'quota db migrate' renders it again"));
     }
 
