@@ -2,7 +2,7 @@ package db.toolkit;
 
 import dev.quota.core.db.RenderedMigration;
 import dev.quota.core.db.Schemas;
-import dev.quota.core.persistence.DayLimitFunction;
+import dev.quota.core.db.DayLimitFunction;
 import java.sql.Connection;
 import java.util.List;
 

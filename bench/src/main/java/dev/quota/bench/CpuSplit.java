@@ -1,21 +1,18 @@
 package dev.quota.bench;
 
-import dev.quota.core.ChatService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.UserKey;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.EmbeddedDatabase;
+import dev.quota.core.db.ServerCpu;
 import dev.quota.core.db.StandIn;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.CounterKey;
 import dev.quota.core.strategy.CounterStep;
 import dev.quota.core.strategy.RetryPolicy;
 import dev.quota.core.strategy.Strategies;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Where the CPU goes: runs one strategy on a hot user (or on {@code users} users drawn
  * uniformly) for one or more windows of 10 s and reports, for each, this JVM's CPU
- * per message next to the PostgreSQL server's (summed over its processes from /proc, so
+ * per message next to the PostgreSQL server's ({@link ServerCpu}, from /proc, so
  * Linux only). On a small machine client and server share the cores, which is what caps
  * throughput; docs/bench.md uses it to explain the benchmark's ratios.
  *
@@ -66,6 +63,7 @@ public final class CpuSplit {
                 call.run();
             }
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long postmaster = ServerCpu.postmasterOf(db.jdbi());
             AtomicLong calls = new AtomicLong();
             AtomicBoolean running = new AtomicBoolean(true);
             List<Thread> workers = new ArrayList<>();
@@ -82,13 +80,13 @@ public final class CpuSplit {
             // consecutive windows show when the JIT has settled: the first ones pay for its compiling
             for (int window = 1; window <= windows; window++) {
                 long clientCpu = os.getProcessCpuTime();
-                long serverTicks = serverTicks();
+                double serverSeconds = ServerCpu.seconds(postmaster);
                 long callsBefore = calls.get();
                 long started = System.nanoTime();
                 Thread.sleep(10_000);
                 double wall = System.nanoTime() - started;
                 double client = os.getProcessCpuTime() - clientCpu;
-                double serverCpu = (serverTicks() - serverTicks) * 10_000_000.0; // USER_HZ = 100
+                double serverCpu = (ServerCpu.seconds(postmaster) - serverSeconds) * 1e9;
                 double n = calls.get() - callsBefore;
                 System.out.printf(Locale.ROOT,
                         "%s %s, %d user(s), %d threads, pool %d, window %d of 10 s: %.0f ops/s; CPU per call: client JVM %.0f us, PostgreSQL %.0f us; %.0f%% of %d cores busy%n",
@@ -101,24 +99,5 @@ public final class CpuSplit {
                 worker.join();
             }
         }
-    }
-
-    /** utime + stime of every postgres process, in clock ticks. */
-    private static long serverTicks() throws IOException {
-        long ticks = 0;
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path process : processes) {
-                try {
-                    if (!Files.readString(process.resolve("cmdline")).contains("postgres")) {
-                        continue;
-                    }
-                    String[] fields = Files.readString(process.resolve("stat")).split("\\) ", 2)[1].split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                } catch (IOException | RuntimeException e) {
-                    // the process ended while we looked
-                }
-            }
-        }
-        return ticks;
     }
 }

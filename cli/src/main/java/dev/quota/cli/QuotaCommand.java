@@ -1,23 +1,20 @@
 package dev.quota.cli;
 
-import dev.quota.cli.commands.ChargeCommand;
+import dev.quota.cli.commands.AdjustmentCommands;
 import dev.quota.cli.commands.CompletionCommand;
 import dev.quota.cli.commands.ConsumeCommand;
 import dev.quota.cli.commands.DbCommand;
 import dev.quota.cli.commands.DemoCommand;
-import dev.quota.cli.commands.GrantCommand;
 import dev.quota.cli.commands.HistoryCommand;
 import dev.quota.cli.commands.HoldsCommand;
 import dev.quota.cli.commands.ReconcileCommand;
-import dev.quota.cli.commands.RefundCommand;
 import dev.quota.cli.commands.ReleaseCommand;
-import dev.quota.cli.commands.ResetCommand;
-import dev.quota.cli.commands.SetCommand;
 import dev.quota.cli.commands.ShellCommand;
 import dev.quota.cli.commands.ShowCommand;
 import dev.quota.cli.commands.SimulateCommand;
 import dev.quota.cli.commands.TopCommand;
 import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -59,11 +56,11 @@ public final class QuotaCommand {
      * The subcommands, in the order help lists them. Added by {@link QuotaCli} rather than
      * declared on the annotation, so that a one-shot command builds only its own tree.
      */
-    static final List<Class<?>> SUBCOMMANDS = List.of(
-            ShowCommand.class, ConsumeCommand.class, GrantCommand.class, RefundCommand.class, ChargeCommand.class,
-            ResetCommand.class, SetCommand.class, HoldsCommand.class, ReleaseCommand.class, HistoryCommand.class, TopCommand.class,
-            DbCommand.class, ReconcileCommand.class, DemoCommand.class, SimulateCommand.class, ShellCommand.class,
-            CompletionCommand.class);
+    static final List<Class<?>> SUBCOMMANDS = Stream.of(List.<Class<?>>of(ShowCommand.class, ConsumeCommand.class),
+                    List.of(AdjustmentCommands.ALL),
+                    List.<Class<?>>of(HoldsCommand.class, ReleaseCommand.class, HistoryCommand.class, TopCommand.class, DbCommand.class,
+                            ReconcileCommand.class, DemoCommand.class, SimulateCommand.class, ShellCommand.class, CompletionCommand.class))
+            .flatMap(List::stream).toList();
 
     /** The options of this command that take a value: skipped when looking for the subcommand's name. */
     static final java.util.Set<String> OPTIONS_WITH_VALUES = java.util.Set.of("--db-url", "-o", "--output");

@@ -1,10 +1,10 @@
 package dev.quota.cli;
 
-import dev.quota.core.AdjustmentService;
-import dev.quota.core.ChatService;
-import dev.quota.core.HoldService;
-import dev.quota.core.QuotaMetrics;
-import dev.quota.core.ReportService;
+import dev.quota.core.service.AdjustmentService;
+import dev.quota.core.service.ChatService;
+import dev.quota.core.service.HoldService;
+import dev.quota.core.service.QuotaMetrics;
+import dev.quota.core.service.ReportService;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DeploymentSettings;
 import dev.quota.core.strategy.ChatPath;

@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quota.core.UserKey;
+import dev.quota.core.db.Database;
+import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.testing.ChatBackendDatabase;
 import dev.quota.core.testing.MutableClock;
+import dev.quota.reconciler.ReconcileMode;
+import dev.quota.reconciler.ReconcileRequest;
+import dev.quota.reconciler.Reconciler;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +206,20 @@ class ChatBackendAdoptionTest {
 
         JsonNode again = quota("reconcile", "--date", "2026-06-30", "--rerun", "-o", "json").exits(0).json();
         assertThat(again.at("/data/drifts").asLong()).isZero();
+    }
+
+    @Test
+    void givenPlantedDrift_whenTheBenchmarksCeilingCountsMessagesOnTheProductsTables_thenItFindsTheJobsDrift() throws Exception {
+        adopt();
+        String userMessagesOfDays = Files.readString(Path.of("../scripts/chat-backend/user-messages-of-days.sql"));
+        ReconcileRequest day = ReconcileRequest.yesterday(clock, ReconcileMode.REPORT);
+
+        try (Database database = Database.open(DatabaseConfig.parse(product.url()));
+             Reconciler reconciler = new Reconciler(database, clock)) {
+            assertThat(reconciler.countDriftsInOneQuery(day, userMessagesOfDays)).isEqualTo(1);
+            product.execute("UPDATE user_daily_quota_usages SET used_count = 4 WHERE user_id = 2 AND quota_date = '2026-06-30'");
+            assertThat(reconciler.countDriftsInOneQuery(day, userMessagesOfDays)).isZero();
+        }
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.quota.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quota.core.ChatService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.UserKey;
 import dev.quota.core.db.Database;

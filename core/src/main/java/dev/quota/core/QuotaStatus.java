@@ -26,11 +26,21 @@ public record QuotaStatus(
     public static QuotaStatus of(UserKey userId, String email, QuotaDay day, String planCode,
                                  int planLimit, int granted, int limit, int consumed) {
         return new QuotaStatus(userId, email, day, planCode, planLimit, granted, limit, consumed,
-                remaining(limit, consumed), day.resetAt());
+                remaining(limit, consumed, 0), day.resetAt());
     }
 
-    public static int remaining(int limit, int consumed) {
-        return Math.max(0, limit - consumed);
+    /**
+     * What is left of a day: the limit less what was consumed and what is held, never below 0
+     * (a counter above the limit, after a plan was lowered, leaves nothing). The rule's one home,
+     * with {@link #remainingSql}, its text in the SQL API's functions.
+     */
+    public static int remaining(int limit, int consumed, int held) {
+        return Math.max(0, limit - consumed - held);
+    }
+
+    /** {@link #remaining} as SQL over three expressions of the embedding function: rendered into the SQL API ({@code SqlApi}). */
+    public static String remainingSql(String limit, String consumed, String held) {
+        return "GREATEST(0, " + limit + " - " + consumed + " - " + held + ")";
     }
 
     public boolean exhausted() {

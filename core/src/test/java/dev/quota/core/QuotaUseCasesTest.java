@@ -1,11 +1,13 @@
 package dev.quota.core;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.quota.core.persistence.AdjustmentRow;
 import dev.quota.core.persistence.TopUser;
+import dev.quota.core.service.AdjustmentService;
+import dev.quota.core.service.ChatService;
+import dev.quota.core.service.ReportService;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.MutableClock;

@@ -1,10 +1,11 @@
 package dev.quota.core;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.persistence.HoldFunctions;
+import dev.quota.core.service.ChatService;
+import dev.quota.core.service.ReplyHold;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.testing.FreshDatabase;

@@ -1,10 +1,11 @@
 package dev.quota.core;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quota.core.db.ServerClock;
 import dev.quota.core.db.SqlStates;
+import dev.quota.core.service.AdjustmentService;
+import dev.quota.core.service.ReportService;
 import dev.quota.core.testing.Await;
 import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.QuotaFixtures;

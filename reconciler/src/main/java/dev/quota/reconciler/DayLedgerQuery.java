@@ -20,16 +20,28 @@ import org.springframework.jdbc.core.RowMapper;
 /** The reconciliation's SQL, kept in resources beside this class, and its row mapping. */
 final class DayLedgerQuery {
 
-    static final String SQL = resource("day-ledgers.sql")
-            .replace("{user_messages_of_days}", UserMessagesOfDays.SQL)
-            .replace("{key_range}", KeyRange.PREDICATE)
-            .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay("f.user_id", "f.quota_date"));
-    static final String DRIFT_COUNT_SQL = resource("drift-count.sql").formatted(SQL);
-
-    static final RowMapper<DayLedger> MAPPER = DayLedgerQuery::map;
+    static final String SQL = sql(UserMessagesOfDays.SQL);
 
     private DayLedgerQuery() {
     }
+
+    /**
+     * The day ledgers with the user messages per day counted by {@code userMessagesOfDays}
+     * (positional: from, to, then {@code {key_range}}'s four), the rest by the toolkit's rules.
+     */
+    static String sql(String userMessagesOfDays) {
+        return resource("day-ledgers.sql")
+                .replace("{user_messages_of_days}", userMessagesOfDays)
+                .replace("{key_range}", KeyRange.PREDICATE)
+                .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay("f.user_id", "f.quota_date"));
+    }
+
+    /** The drifts among those ledgers ({@link DayLedger#DRIFTING_SQL}), counted in one query. */
+    static String driftCountSql(String userMessagesOfDays) {
+        return resource("drift-count.sql").replace("{day_ledgers}", sql(userMessagesOfDays)).replace("{drifting}", DayLedger.DRIFTING_SQL);
+    }
+
+    static final RowMapper<DayLedger> MAPPER = DayLedgerQuery::map;
 
     /** The positional arguments of {@link #SQL} for one day range and key range. */
     static List<Object> arguments(LocalDate from, LocalDate to, KeyRange keys) {

@@ -12,6 +12,7 @@ import dev.quota.core.db.SqlStates;
 import dev.quota.core.db.StandbyReplay;
 import dev.quota.core.drift.DayLedger;
 import dev.quota.core.persistence.KeyRange;
+import dev.quota.core.persistence.UserMessagesOfDays;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -107,17 +108,17 @@ public final class Reconciler implements AutoCloseable {
     public ReconcileResult run(ReconcileRequest request, Progress progress) {
         request.requireFinishedDays(clock);
         JobParametersBuilder parameters = new JobParametersBuilder()
-                .addLocalDate(ReconciliationJobConfiguration.FROM, request.from().date())
-                .addLocalDate(ReconciliationJobConfiguration.TO, request.to().date())
-                .addString(ReconciliationJobConfiguration.MODE, request.mode().code())
-                .addLong(ReconciliationJobConfiguration.CHUNK_SIZE, (long) request.chunkSize(), false)
-                .addLong(ReconciliationJobConfiguration.PARTITIONS, (long) request.partitions(), false)
-                .addLong(ReconciliationJobConfiguration.MAX_ROWS_PER_SECOND, (long) request.maxRowsPerSecond(), false);
+                .addLocalDate(ReconciliationJobKeys.FROM, request.from().date())
+                .addLocalDate(ReconciliationJobKeys.TO, request.to().date())
+                .addString(ReconciliationJobKeys.MODE, request.mode().code())
+                .addLong(ReconciliationJobKeys.CHUNK_SIZE, (long) request.chunkSize(), false)
+                .addLong(ReconciliationJobKeys.PARTITIONS, (long) request.partitions(), false)
+                .addLong(ReconciliationJobKeys.MAX_ROWS_PER_SECOND, (long) request.maxRowsPerSecond(), false);
         if (request.prune()) {
-            parameters.addLocalDate(ReconciliationJobConfiguration.PRUNE_AS_OF, QuotaDay.today(clock).date(), false);
+            parameters.addLocalDate(ReconciliationJobKeys.PRUNE_AS_OF, QuotaDay.today(clock).date(), false);
         }
         if (request.rerun()) {
-            parameters.addString(ReconciliationJobConfiguration.RERUN, java.util.UUID.randomUUID().toString());
+            parameters.addString(ReconciliationJobKeys.RERUN, java.util.UUID.randomUUID().toString());
         }
         long started = System.nanoTime();
         try (Connection lock = database.dataSource().getConnection()) {
@@ -126,13 +127,13 @@ public final class Reconciler implements AutoCloseable {
             }
             try {
                 String scanOn = scanOn();
-                parameters.addString(ReconciliationJobConfiguration.SCAN_ON, scanOn, false);
+                parameters.addString(ReconciliationJobKeys.SCAN_ON, scanOn, false);
                 context.getBean(ScanProgress.class).start(progress, progress == Progress.NONE ? 0 : countersIn(request, scanOn));
                 JobParameters jobParameters = parameters.toJobParameters();
                 recoverStaleExecution(jobParameters);
                 JobExecution execution = context.getBean(JobOperator.class).start(context.getBean(Job.class), jobParameters);
                 int resumes = 0;
-                while (scanOn.equals(ReconciliationJobConfiguration.SCAN_STANDBY) && resumes < CONFLICT_RESUMES
+                while (scanOn.equals(ReconciliationJobKeys.SCAN_STANDBY) && resumes < CONFLICT_RESUMES
                         && execution.getStatus() == BatchStatus.FAILED && cancelledByRecovery(execution)) {
                     resumes++;
                     LOG.warn("the standby cancelled the scan (a recovery conflict); resuming run {} from its last committed chunk"
@@ -163,25 +164,25 @@ public final class Reconciler implements AutoCloseable {
      */
     private String scanOn() {
         if (scan.standby().isEmpty()) {
-            return ReconciliationJobConfiguration.SCAN_PRIMARY;
+            return ReconciliationJobKeys.SCAN_PRIMARY;
         }
         try {
             StandbyReplay.Caught caught = StandbyReplay.await(database, scan.standby().get(), scan.catchUpBound());
             LOG.info("scanning on {}: it had replayed the primary's {} after {} ms", scan.standby().get().describe(),
                     caught.primaryLsn(), caught.waited().toMillis());
-            return ReconciliationJobConfiguration.SCAN_STANDBY;
+            return ReconciliationJobKeys.SCAN_STANDBY;
         } catch (QuotaException e) {
             if (e.code() != ErrorCode.STANDBY_BEHIND || !scan.primaryWhenBehind()) {
                 throw e;
             }
             LOG.warn("{}; scanning the primary instead, as asked", e.getMessage());
-            return ReconciliationJobConfiguration.SCAN_PRIMARY;
+            return ReconciliationJobKeys.SCAN_PRIMARY;
         }
     }
 
     /** About as many rows as the scan will read: the range's counters, on the server it scans (shown as a total, never relied on). */
     private long countersIn(ReconcileRequest request, String scanOn) {
-        Database reads = scanOn.equals(ReconciliationJobConfiguration.SCAN_STANDBY) ? scan.standby().orElseThrow() : database;
+        Database reads = scanOn.equals(ReconciliationJobKeys.SCAN_STANDBY) ? scan.standby().orElseThrow() : database;
         return reads.jdbi().withHandle(handle -> handle.createQuery(
                         "SELECT count(*) FROM user_daily_quota_usages WHERE quota_date BETWEEN :from AND :to")
                 .bind("from", request.from().date()).bind("to", request.to().date()).mapTo(Long.class).one());
@@ -216,7 +217,7 @@ public final class Reconciler implements AutoCloseable {
      */
     private void recoverStaleExecution(JobParameters parameters) {
         JobRepository repository = context.getBean(JobRepository.class);
-        JobExecution last = repository.getLastJobExecution(ReconciliationJobConfiguration.JOB, parameters);
+        JobExecution last = repository.getLastJobExecution(ReconciliationJobKeys.JOB, parameters);
         if (last != null && last.isRunning()) {
             context.getBean(JobOperator.class).recover(last);
         }
@@ -240,7 +241,7 @@ public final class Reconciler implements AutoCloseable {
         String failure = execution.getAllFailureExceptions().stream().findFirst()
                 .map(e -> SqlStates.translate(e).getMessage()).orElse(null);
         long pruned = execution.getStepExecutions().stream()
-                .filter(step -> ReconciliationJobConfiguration.PRUNE_STEP.equals(step.getStepName()))
+                .filter(step -> ReconciliationJobKeys.PRUNE_STEP.equals(step.getStepName()))
                 .mapToLong(step -> step.getWriteCount()).sum();
         ReconcileResult.HeldNow holds = jdbc.queryForObject("""
                         SELECT COALESCE(sum(units) FILTER (WHERE state = 'held' AND expires_at > now()), 0),
@@ -274,9 +275,18 @@ public final class Reconciler implements AutoCloseable {
                 }, runId, limit, limit);
     }
 
-    /** The database's own time for the same drift set: one hand-written query, counted (the benchmark's ceiling). */
+    /** The database's own time for the same drift set: the job's scan as one query over all users, counted (the benchmark's ceiling). */
     public long countDriftsInOneQuery(ReconcileRequest request) {
-        return new JdbcTemplate(database.dataSource()).queryForObject(DayLedgerQuery.DRIFT_COUNT_SQL, Long.class,
+        return countDriftsInOneQuery(request, UserMessagesOfDays.SQL);
+    }
+
+    /**
+     * The same, with the user messages of each day counted by {@code userMessagesOfDays}: a
+     * query written on the product's own tables instead of the view {@code user_messages}
+     * (positional parameters: from, to, then {@code {key_range}}, which becomes {@link KeyRange#PREDICATE}).
+     */
+    public long countDriftsInOneQuery(ReconcileRequest request, String userMessagesOfDays) {
+        return new JdbcTemplate(database.dataSource()).queryForObject(DayLedgerQuery.driftCountSql(userMessagesOfDays.strip()), Long.class,
                 DayLedgerQuery.arguments(request.from().date(), request.to().date(), KeyRange.ALL).toArray());
     }
 

@@ -1,5 +1,11 @@
 package dev.quota.reconciler;
 
+import static dev.quota.reconciler.ReconciliationJobKeys.JOB;
+import static dev.quota.reconciler.ReconciliationJobKeys.PRUNE_STEP;
+import static dev.quota.reconciler.ReconciliationJobKeys.READER;
+import static dev.quota.reconciler.ReconciliationJobKeys.SCAN_STANDBY;
+import static dev.quota.reconciler.ReconciliationJobKeys.WORKER_STEP;
+
 import dev.quota.core.QuotaDay;
 import dev.quota.core.db.Database;
 import dev.quota.core.drift.DayLedger;
@@ -41,25 +47,6 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 @EnableBatchProcessing
 @EnableJdbcJobRepository
 public class ReconciliationJobConfiguration {
-
-    public static final String JOB = "quotaReconciliationJob";
-    static final String WORKER_STEP = "reconcileWorker";
-    static final String READER = "ledgers";
-    static final String FROM = "from";
-    static final String TO = "to";
-    static final String MODE = "mode";
-    // the names the job-scoped step reads in its @Value expressions
-    static final String CHUNK_SIZE = "chunkSize";
-    static final String PARTITIONS = "partitions";
-    static final String RERUN = "rerun";
-    static final String MAX_ROWS_PER_SECOND = "maxRowsPerSecond";
-    /** The database's today when the run started, as of which expired rows are pruned; absent: no pruning. */
-    static final String PRUNE_AS_OF = "pruneAsOf";
-    static final String PRUNE_STEP = "prune";
-    /** Where this execution's workers read the day ledgers: {@link #SCAN_PRIMARY} or {@link #SCAN_STANDBY} ({@link ScanSource}). */
-    static final String SCAN_ON = "scanOn";
-    static final String SCAN_PRIMARY = "primary";
-    static final String SCAN_STANDBY = "standby";
 
     /** The read URL's pool (the primary's when none is given): where a worker's cursor reads when the run scans the standby. */
     public record StandbyConnections(DataSource dataSource) {

@@ -34,9 +34,9 @@ final class RunRecorder implements JobExecutionListener {
                 VALUES (?, ?, ?, ?, 'running')
                 ON CONFLICT (job_instance_id) DO UPDATE SET status = 'running', finished_at = NULL
                 RETURNING id
-                """, Long.class, execution.getJobInstance().getInstanceId(), parameters.getString(ReconciliationJobConfiguration.MODE),
-                (LocalDate) parameters.getParameter(ReconciliationJobConfiguration.FROM).value(),
-                (LocalDate) parameters.getParameter(ReconciliationJobConfiguration.TO).value());
+                """, Long.class, execution.getJobInstance().getInstanceId(), parameters.getString(ReconciliationJobKeys.MODE),
+                (LocalDate) parameters.getParameter(ReconciliationJobKeys.FROM).value(),
+                (LocalDate) parameters.getParameter(ReconciliationJobKeys.TO).value());
         execution.getExecutionContext().putLong(RUN_ID, runId);
     }
 
@@ -69,7 +69,7 @@ final class RunRecorder implements JobExecutionListener {
                 }
             }
         }
-        String position = ReconciliationJobConfiguration.READER + ".read.count";
+        String position = ReconciliationJobKeys.READER + ".read.count";
         long total = 0;
         for (StepExecution step : latest.values()) {
             if (step.getExecutionContext().containsKey(position)) {

@@ -9,7 +9,7 @@ import dev.quota.cli.Session;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
-import dev.quota.core.ReportService;
+import dev.quota.core.service.ReportService;
 import dev.quota.core.persistence.AdjustmentRow;
 import dev.quota.core.persistence.DayUsage;
 import dev.quota.core.persistence.HoldRow;

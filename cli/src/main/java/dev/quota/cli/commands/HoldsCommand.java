@@ -7,7 +7,7 @@ import dev.quota.cli.ReadUrlOption;
 import dev.quota.cli.RequestIdOption;
 import dev.quota.cli.Session;
 import dev.quota.cli.TextTable;
-import dev.quota.core.HoldService;
+import dev.quota.core.service.HoldService;
 import dev.quota.core.persistence.HoldRow;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

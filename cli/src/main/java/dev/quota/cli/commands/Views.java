@@ -2,7 +2,7 @@ package dev.quota.cli.commands;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.quota.core.Adjustment;
-import dev.quota.core.HoldService;
+import dev.quota.core.service.HoldService;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.UserKey;
 import dev.quota.core.persistence.AdjustmentRow;
@@ -47,7 +47,7 @@ final class Views {
         static Show of(QuotaStatus status, HoldService.Holds holds, List<AdjustmentRow> grants) {
             Status view = Status.of(status);
             return new Show(new Status(view.userId(), view.email(), view.plan(), view.date(), view.planLimit(), view.granted(), view.limit(),
-                    view.consumed(), Math.max(0, view.remaining() - holds.held()), view.resetAt()), holds.held(),
+                    view.consumed(), QuotaStatus.remaining(status.limit(), status.consumed(), holds.held()), view.resetAt()), holds.held(),
                     holds.oldestExpiry().map(Object::toString).orElse(null), AuditRow.of(grants));
         }
     }
@@ -101,7 +101,7 @@ final class Views {
     record TopRow(UserKey userId, String email, String plan, Integer limit, int consumed, Integer remaining, boolean exhausted) {
         static TopRow of(TopUser user) {
             return new TopRow(user.userId(), user.email(), user.planCode(), user.limit(), user.usedCount(),
-                    user.limit() == null ? null : Math.max(0, user.limit() - user.usedCount()), user.exhausted());
+                    user.limit() == null ? null : QuotaStatus.remaining(user.limit(), user.usedCount(), 0), user.exhausted());
         }
     }
 

@@ -2,7 +2,7 @@ package dev.quota.cli.simulate;
 
 import dev.quota.cli.simulate.ReconcileBesideTraffic.Traffic;
 import dev.quota.cli.simulate.ReconcileBesideTraffic.Window;
-import dev.quota.core.ChatService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;

@@ -1,7 +1,6 @@
 package dev.quota.cli.simulate;
 
 import dev.quota.cli.ProgressLine;
-import dev.quota.core.AdjustmentKind;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.ServerClock;
@@ -23,20 +22,14 @@ import java.util.function.ToLongFunction;
  * runs it with {@code -Xmx256m} after seeding. On a terminal the job's scan shows its
  * progress, as {@code quota reconcile} does; in a pipe nothing is drawn.
  *
- * <p>Usage: {@code ReconcileBenchmark <jdbc-url> <from> <to> <partitions> [ceiling.sql]}. The ceiling
- * is the job's own day-ledger query over the whole user range, unless a file gives one
- * written by hand on the product's tables (bound: {@code :from}, {@code :to}, {@code :usageKinds}).
+ * <p>Usage: {@code ReconcileBenchmark <jdbc-url> <from> <to> <partitions> [user-messages-of-days.sql]}.
+ * The ceiling is the job's own day-ledger query over the whole user range; a file replaces
+ * its count of user messages per day (the view {@code user_messages}) with one written by hand
+ * on the product's tables, as {@link Reconciler#countDriftsInOneQuery(ReconcileRequest, String)} takes it.
  */
 public final class ReconcileBenchmark {
 
     private ReconcileBenchmark() {
-    }
-
-    private static ToLongFunction<ReconcileRequest> handWritten(Database database, String sql) {
-        return request -> database.jdbi().withHandle(handle -> handle.createQuery(sql)
-                .bind("from", request.from().date()).bind("to", request.to().date())
-                .bind("usageKinds", AdjustmentKind.usageChangingCodes())
-                .mapTo(Long.class).one());
     }
 
     public static void main(String[] args) throws IOException {
@@ -50,9 +43,9 @@ public final class ReconcileBenchmark {
         try (Database database = Database.open(config.withTimeouts(config.connectTimeout(), config.lockTimeout(), java.time.Duration.ZERO));
              Reconciler reconciler = new Reconciler(database, ServerClock.of(database))) {
             // warm both paths once (plans, caches), then measure each once more
-            ToLongFunction<ReconcileRequest> ceiling = args.length > 4
-                    ? handWritten(database, Files.readString(Path.of(args[4])))
-                    : reconciler::countDriftsInOneQuery;
+            String userMessagesOfDays = args.length > 4 ? Files.readString(Path.of(args[4])) : null;
+            ToLongFunction<ReconcileRequest> ceiling = userMessagesOfDays == null ? reconciler::countDriftsInOneQuery
+                    : ledgers -> reconciler.countDriftsInOneQuery(ledgers, userMessagesOfDays);
             ceiling.applyAsLong(request);
             long queryStarted = System.nanoTime();
             long queryDrifts = ceiling.applyAsLong(request);

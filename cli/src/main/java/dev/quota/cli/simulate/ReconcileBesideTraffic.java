@@ -1,6 +1,6 @@
 package dev.quota.cli.simulate;
 
-import dev.quota.core.ChatService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;

@@ -2,11 +2,12 @@ package dev.quota.cli.simulate;
 
 import dev.quota.cli.simulate.ReconcileBesideTraffic.Traffic;
 import dev.quota.cli.simulate.ReconcileBesideTraffic.Window;
-import dev.quota.core.ChatService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.ServerClock;
+import dev.quota.core.db.ServerCpu;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.reconciler.ReconcileMode;
@@ -15,8 +16,6 @@ import dev.quota.reconciler.ReconcileResult;
 import dev.quota.reconciler.Reconciler;
 import dev.quota.reconciler.ScanSource;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,44 +34,16 @@ import java.util.stream.Stream;
  */
 public final class ReconcileOnStandby {
 
-    private static final long TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux
-
     private ReconcileOnStandby() {
-    }
-
-    /** CPU seconds the server's processes have used so far: the postmaster, its reaped children, its live children. */
-    static double serverCpuSeconds(long postmaster) throws IOException {
-        long ticks = 0;
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            for (Path process : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
-                String[] fields;
-                try {
-                    String stat = Files.readString(process.resolve("stat"));
-                    // the command name may hold spaces: fields start after its closing parenthesis
-                    fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                } catch (IOException gone) {
-                    continue; // exited while we listed: its time is in the postmaster's children's now
-                }
-                long pid = Long.parseLong(process.getFileName().toString());
-                long parent = Long.parseLong(fields[1]);
-                // fields after the name: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14)
-                if (pid == postmaster) {
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
-                } else if (parent == postmaster) {
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                }
-            }
-        }
-        return (double) ticks / TICKS_PER_SECOND;
     }
 
     record Measured(ReconcileResult result, double primaryCpuSeconds, List<String> findings) {
     }
 
     private static Measured measure(Reconciler reconciler, ReconcileRequest request, long postmaster) throws IOException {
-        double before = serverCpuSeconds(postmaster);
+        double before = ServerCpu.seconds(postmaster);
         ReconcileResult result = reconciler.run(request);
-        double cpu = serverCpuSeconds(postmaster) - before;
+        double cpu = ServerCpu.seconds(postmaster) - before;
         List<String> findings = reconciler.findings(result.runId(), 0).stream()
                 .map(f -> f.userId() + " " + f.quotaDate() + " " + f.usedCount() + " " + f.expected() + " " + f.kinds())
                 .sorted().toList();

@@ -2,11 +2,11 @@ package dev.quota.cli.simulate;
 
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.AdjustmentRequest;
-import dev.quota.core.AdjustmentService;
-import dev.quota.core.ChatService;
+import dev.quota.core.service.AdjustmentService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
-import dev.quota.core.ReplyHold;
+import dev.quota.core.service.ReplyHold;
 import dev.quota.core.UserKey;
 import dev.quota.core.persistence.HoldFunctions;
 import java.time.Duration;

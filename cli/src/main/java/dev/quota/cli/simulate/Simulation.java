@@ -1,7 +1,7 @@
 package dev.quota.cli.simulate;
 
-import dev.quota.core.AdjustmentService;
-import dev.quota.core.ChatService;
+import dev.quota.core.service.AdjustmentService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.UserKey;

@@ -1,11 +1,13 @@
 package dev.quota.core.db;
 
+import dev.quota.core.QuotaStatus;
 import dev.quota.core.UserKeyType;
-import dev.quota.core.persistence.DayLimitFunction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The SQL API's functions as deployed ({@code quota.consume}, {@code quota.status} and the
@@ -109,6 +111,15 @@ public final class SqlApi {
                 .replace("${toolkit_schema}", schemas.toolkit())
                 .replace("${product_schema}", schemas.product())
                 .replace("${user_key}", keyType.sqlType())
+                .transform(SqlApi::renderRemaining)
                 .strip();
+    }
+
+    private static final Pattern REMAINING = Pattern.compile("\\$\\{remaining:([^|}]+)\\|([^|}]+)\\|([^|}]+)}");
+
+    /** {@code ${remaining:limit|consumed|held}}: the rule of what is left, from its one home ({@link QuotaStatus#remainingSql}). */
+    private static String renderRemaining(String text) {
+        return REMAINING.matcher(text).replaceAll(found -> Matcher.quoteReplacement(
+                QuotaStatus.remainingSql(found.group(1), found.group(2), found.group(3))));
     }
 }

@@ -48,6 +48,17 @@ public record DayLedger(UserKey userId, LocalDate quotaDate, Integer usedCount, 
         return kinds;
     }
 
+    /**
+     * {@link #kinds()} not empty, as one SQL condition on a day-ledger row {@code l} with the
+     * columns of this record: the same rule for the count in one query (the benchmark's
+     * ceiling), kept beside it so that both change together; ReconciliationJobTest checks that
+     * they agree.
+     */
+    public static final String DRIFTING_SQL = """
+            (l.used_count IS NULL AND l.expected > 0)
+               OR (l.used_count IS NOT NULL AND (l.used_count <> l.expected OR NOT l.user_exists OR l.plan_limit IS NULL
+                                                 OR l.used_count > l.effective_limit))""";
+
     public boolean drifting() {
         return !kinds().isEmpty();
     }

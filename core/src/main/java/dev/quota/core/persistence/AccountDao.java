@@ -19,14 +19,14 @@ public interface AccountDao {
                                              daily_message_limit = EXCLUDED.daily_message_limit
             RETURNING id
             """)
-    long upsertPlan(@Bind("code") String code, @Bind("displayName") String displayName, @Bind("limit") int dailyMessageLimit);
+    long upsertPlan(String code, String displayName, @Bind("limit") int dailyMessageLimit);
 
     @SqlQuery("INSERT INTO users (email, role) VALUES (:email, 'user') RETURNING id")
-    UserKey insertUser(@Bind("email") String email);
+    UserKey insertUser(String email);
 
     @SqlUpdate("""
             INSERT INTO user_subscriptions (user_id, plan_id, status, started_at)
             VALUES (:userId, :planId, 'active', :startedAt)
             """)
-    void subscribe(@Bind("userId") UserKey userId, @Bind("planId") long planId, @Bind("startedAt") OffsetDateTime startedAt);
+    void subscribe(UserKey userId, long planId, OffsetDateTime startedAt);
 }

@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Every statement on {@code quota_adjustments}, the audit trail. */
@@ -20,16 +19,16 @@ public interface AdjustmentDao {
             ON CONFLICT (user_id, request_id) WHERE request_id IS NOT NULL DO NOTHING
             RETURNING id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
             """)
-    Optional<AdjustmentRow> insert(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("kind") String kind,
-                                   @Bind("requested") int requested, @Bind("appliedDelta") int appliedDelta,
-                                   @Bind("reason") String reason, @Bind("actor") String actor,
-                                   @Bind("requestId") String requestId);
+    Optional<AdjustmentRow> insert(UserKey userId, LocalDate day, String kind,
+                                   int requested, int appliedDelta,
+                                   String reason, String actor,
+                                   String requestId);
 
     @SqlQuery("""
             SELECT id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
               FROM quota_adjustments WHERE user_id = :userId AND request_id = :requestId
             """)
-    Optional<AdjustmentRow> findByRequestId(@Bind("userId") UserKey userId, @Bind("requestId") String requestId);
+    Optional<AdjustmentRow> findByRequestId(UserKey userId, String requestId);
 
     @SqlQuery("""
             SELECT id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
@@ -37,5 +36,5 @@ public interface AdjustmentDao {
              WHERE user_id = :userId AND quota_date BETWEEN :from AND :to
              ORDER BY quota_date, id
             """)
-    List<AdjustmentRow> forUser(@Bind("userId") UserKey userId, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
+    List<AdjustmentRow> forUser(UserKey userId, LocalDate from, LocalDate to);
 }

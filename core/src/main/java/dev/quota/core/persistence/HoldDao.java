@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** The holds table as support reads and releases it; the SQL API's functions are the backend's way in. */
@@ -23,7 +22,7 @@ public interface HoldDao {
               FROM quota_holds
              WHERE user_id = :user AND quota_date = :day
              ORDER BY created_at, request_id""")
-    List<HoldRow> forDay(@Bind("user") UserKey user, @Bind("day") LocalDate day);
+    List<HoldRow> forDay(UserKey user, LocalDate day);
 
     /** The holds support released by hand ({@code quota release}) on the days from {@code from} to {@code to}: their audit trail. */
     @SqlQuery("SELECT " + COLUMNS + """
@@ -31,7 +30,7 @@ public interface HoldDao {
               FROM quota_holds
              WHERE user_id = :user AND quota_date BETWEEN :from AND :to AND released_by IS NOT NULL
              ORDER BY finished_at, request_id""")
-    List<HoldRow> releasedByHand(@Bind("user") UserKey user, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
+    List<HoldRow> releasedByHand(UserKey user, LocalDate from, LocalDate to);
 
     /** One hold of a user, whatever its day. */
     @SqlQuery("SELECT " + COLUMNS + """
@@ -39,13 +38,13 @@ public interface HoldDao {
               FROM quota_holds
              WHERE user_id = :user AND request_id = :requestId
                FOR UPDATE""")
-    Optional<HoldRow> lockOne(@Bind("user") UserKey user, @Bind("requestId") String requestId);
+    Optional<HoldRow> lockOne(UserKey user, String requestId);
 
     /** Releases an open hold by hand, recording who and why on it. */
     @SqlQuery("""
             UPDATE quota_holds SET state = 'released', finished_at = now(), released_by = :actor, release_reason = :reason
              WHERE user_id = :user AND request_id = :requestId AND state = 'held'
             RETURNING """ + " " + COLUMNS)
-    HoldRow release(@Bind("user") UserKey user, @Bind("requestId") String requestId, @Bind("actor") String actor,
-                    @Bind("reason") String reason);
+    HoldRow release(UserKey user, String requestId, String actor,
+                    String reason);
 }

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
@@ -110,8 +109,8 @@ public interface MessageDao extends SqlObject {
              WHERE role = 'user' AND request_id = ANY(CAST(:requestIds AS text[]))
              ORDER BY id
             """)
-    List<StoredMessage> findByRequestIds(@Bind("requestIds") String[] requestIds);
+    List<StoredMessage> findByRequestIds(String[] requestIds);
 
     @SqlQuery("SELECT EXISTS (SELECT 1 FROM chat_messages WHERE role = 'user' AND request_id = :requestId)")
-    boolean requestCommitted(@Bind("requestId") String requestId);
+    boolean requestCommitted(String requestId);
 }

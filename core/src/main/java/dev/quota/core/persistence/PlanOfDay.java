@@ -7,7 +7,7 @@ package dev.quota.core.persistence;
  * the highest limit when several qualify (a plan changed that day). Every reader embeds
  * {@link #rule}: the Java statements as a lateral join on {@code p}
  * ({@code p.plan_code}, {@code p.daily_message_limit}), and the SQL API through
- * {@code quota.day_limit}, which {@link DayLimitFunction} renders from it at migration. It is
+ * {@code quota.day_limit}, which {@code db.DayLimitFunction} renders from it at migration. It is
  * written as a subquery rather than called as a SQL function because Citus cannot plan a
  * SQL function that reads a distributed table (docs/scaling.md); PostgreSQL plans the two
  * alike, the function having been inlined.

@@ -6,7 +6,6 @@ import java.util.Optional;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Resolves a user reference and reads the facts a day's quota is derived from. */
@@ -14,11 +13,11 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 public interface QuotaContextDao extends SqlObject {
 
     @SqlQuery("SELECT user_id FROM accounts WHERE lower(email) = lower(:email)")
-    Optional<UserKey> userIdByEmail(@Bind("email") String email);
+    Optional<UserKey> userIdByEmail(String email);
 
     /** The effective limit of a plan's limit and a day's grants, by the rule's one home ({@code quota.effective_limit}). */
     @SqlQuery("SELECT effective_limit(:planLimit, :granted)")
-    int effectiveLimit(@Bind("planLimit") int planLimit, @Bind("granted") long granted);
+    int effectiveLimit(int planLimit, long granted);
 
     /**
      * The user, the plan of the active subscription, the day's grants and the counter, in

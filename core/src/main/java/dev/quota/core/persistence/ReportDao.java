@@ -4,7 +4,6 @@ import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
@@ -26,7 +25,7 @@ public interface ReportDao {
              ORDER BY d DESC
             """)
     @RegisterConstructorMapper(DayUsage.class)
-    List<DayUsage> history(@Bind("userId") UserKey userId, @Bind("from") LocalDate from, @Bind("to") LocalDate to);
+    List<DayUsage> history(UserKey userId, LocalDate from, LocalDate to);
 
     /** The heaviest users of a day, with the day's plan as {@link PlanOfDay} finds it. */
     default List<TopUser> top(LocalDate day, boolean finishedDay, boolean exhaustedOnly, int limit) {
@@ -48,6 +47,6 @@ public interface ReportDao {
              LIMIT :limit
             """)
     @RegisterConstructorMapper(TopUser.class)
-    List<TopUser> top(@Define("planOfDay") String planOfDay, @Bind("day") LocalDate day,
-                      @Bind("exhaustedOnly") boolean exhaustedOnly, @Bind("limit") int limit);
+    List<TopUser> top(@Define("planOfDay") String planOfDay, LocalDate day,
+                      boolean exhaustedOnly, int limit);
 }

@@ -3,7 +3,6 @@ package dev.quota.core.persistence;
 import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -44,7 +43,7 @@ public interface UsageDao {
 
     /** The units held on a day, read in a statement of its own after the counter is locked. */
     @SqlQuery("SELECT held_units(:userId, :day)")
-    int held(@Bind("userId") UserKey userId, @Bind("day") LocalDate day);
+    int held(UserKey userId, LocalDate day);
 
     /**
      * Sets a counter read before to {@code used} unless the holds taken meanwhile leave no
@@ -59,8 +58,8 @@ public interface UsageDao {
              WHERE EXCLUDED.used_count + held_units(q.user_id, q.quota_date) <= :limit
             RETURNING used_count
             """)
-    Optional<Integer> upsertWithinLimit(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("used") int used,
-                                        @Bind("limit") int limit);
+    Optional<Integer> upsertWithinLimit(UserKey userId, LocalDate day, int used,
+                                        int limit);
 
     /** The whole of the atomic strategy's counter step, run as a {@link PlainStatement}. */
     String ADD_WITHIN_LIMIT = addWithinLimit(":limit");
@@ -69,10 +68,10 @@ public interface UsageDao {
     String READ_FOR_UPDATE = READ + " FOR UPDATE";
 
     @SqlQuery(READ)
-    Optional<Integer> read(@Bind("userId") UserKey userId, @Bind("day") LocalDate day);
+    Optional<Integer> read(UserKey userId, LocalDate day);
 
     @SqlQuery(READ_FOR_UPDATE)
-    Optional<Integer> readForUpdate(@Bind("userId") UserKey userId, @Bind("day") LocalDate day);
+    Optional<Integer> readForUpdate(UserKey userId, LocalDate day);
 
     /**
      * Locks the counter row, creating it at 0 first when the day has none, and returns its
@@ -93,14 +92,14 @@ public interface UsageDao {
             VALUES (:userId, :day, :used, now())
             ON CONFLICT (user_id, quota_date) DO NOTHING
             """)
-    int insertIfAbsent(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("used") int used);
+    int insertIfAbsent(UserKey userId, LocalDate day, int used);
 
     @SqlUpdate("""
             INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
             VALUES (:userId, :day, :used, now())
             ON CONFLICT (user_id, quota_date) DO UPDATE SET used_count = EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
             """)
-    int upsert(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("used") int used);
+    int upsert(UserKey userId, LocalDate day, int used);
 
     String WRITE = "UPDATE user_daily_quota_usages SET used_count = :used, updated_at = now() WHERE user_id = :userId AND quota_date = :day";
 
@@ -162,7 +161,7 @@ public interface UsageDao {
             """;
 
     @SqlUpdate(WRITE)
-    int write(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("used") int used);
+    int write(UserKey userId, LocalDate day, int used);
 
     // Compare-and-set: matches only if nobody committed a change since we read :seen, and the
     // holds taken meanwhile (which do not change used_count) still leave room.
@@ -171,12 +170,12 @@ public interface UsageDao {
              WHERE q.user_id = :userId AND q.quota_date = :day AND q.used_count = :seen
                AND :used + held_units(q.user_id, q.quota_date) <= :limit
             """)
-    int compareAndSet(@Bind("userId") UserKey userId, @Bind("day") LocalDate day, @Bind("seen") int seen, @Bind("used") int used,
-                      @Bind("limit") int limit);
+    int compareAndSet(UserKey userId, LocalDate day, int seen, int used,
+                      int limit);
 
     // Serializes every writer of one (user, day) that is not already serialized by the row
     // lock: the advisory strategy and the audited adjustments take it in the same order
     // (advisory lock, then row), so they cannot deadlock with each other.
     @SqlQuery("SELECT 1 FROM pg_advisory_xact_lock(:classId, :objectId)")
-    int advisoryLock(@Bind("classId") int classId, @Bind("objectId") int objectId);
+    int advisoryLock(int classId, int objectId);
 }

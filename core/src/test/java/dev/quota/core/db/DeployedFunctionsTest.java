@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.UserKey;
 import dev.quota.core.UserKeyType;
-import dev.quota.core.persistence.DayLimitFunction;
 import dev.quota.core.testing.QuotaFixtures;
 import dev.quota.core.testing.SharedPostgres;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.quota.core.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quota.core.ChatService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;

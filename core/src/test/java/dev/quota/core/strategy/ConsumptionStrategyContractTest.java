@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.AdjustmentRequest;
-import dev.quota.core.AdjustmentService;
-import dev.quota.core.ChatService;
+import dev.quota.core.service.AdjustmentService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.Consumption;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;

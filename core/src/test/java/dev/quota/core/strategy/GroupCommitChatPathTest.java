@@ -3,7 +3,7 @@ package dev.quota.core.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.quota.core.ChatService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.UserKey;
 import dev.quota.core.check.QuotaInvariants;

@@ -1,6 +1,6 @@
 package dev.quota.core.testing;
 
-import dev.quota.core.ChatService;
+import dev.quota.core.service.ChatService;
 import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -56,7 +56,7 @@ ${check_units_and_request_id}
         replayed := true;
         daily_limit := COALESCE(v_limit, 0);
         consumed := COALESCE(v_used, 0);
-        remaining := GREATEST(0, daily_limit - consumed);
+        remaining := ${remaining:daily_limit|consumed|${held}};
         reset_at := (v_day + 1) AT TIME ZONE 'UTC';
         RETURN NEXT;
         RETURN;
@@ -86,7 +86,7 @@ ${check_units_and_request_id}
         code := 'quota_exceeded';
     END IF;
     consumed := COALESCE(v_used, 0);
-    remaining := GREATEST(0, v_limit - consumed - ${held});
+    remaining := ${remaining:v_limit|consumed|${held}};
     RETURN NEXT;
 END
 $fn$;

@@ -66,7 +66,7 @@ ${check_units_and_request_id}
         END IF;
         consumed := COALESCE(v_used, 0);
         held := ${toolkit_schema}.held_units(p_user_id, v_hold.quota_date);
-        remaining := GREATEST(0, COALESCE(daily_limit, 0) - consumed - held);
+        remaining := ${remaining:COALESCE(daily_limit, 0)|consumed|held};
         RETURN NEXT;
         RETURN;
     END IF;
@@ -81,7 +81,7 @@ ${check_units_and_request_id}
     ELSE
         code := 'quota_exceeded';
     END IF;
-    remaining := GREATEST(0, v_limit - consumed - held);
+    remaining := ${remaining:daily_limit|consumed|held};
     RETURN NEXT;
 END
 $fn$;

@@ -52,7 +52,7 @@ BEGIN
     ELSE
         -- this hold is unexpired, so held_units counts it: the others' are the rest
         v_others := ${toolkit_schema}.held_units(p_user_id, v_hold.quota_date) - v_hold.units;
-        charged := LEAST(p_units_used, GREATEST(0, COALESCE(daily_limit, 0) - COALESCE(v_used, 0) - v_others));
+        charged := LEAST(p_units_used, ${remaining:COALESCE(daily_limit, 0)|COALESCE(v_used, 0)|v_others});
         IF charged > 0 THEN
             UPDATE ${product_schema}.user_daily_quota_usages q SET used_count = q.used_count + charged, updated_at = now()
              WHERE q.user_id = p_user_id AND q.quota_date = v_hold.quota_date
@@ -68,7 +68,7 @@ BEGIN
     END IF;
     consumed := COALESCE(v_used, 0);
     held := ${toolkit_schema}.held_units(p_user_id, v_hold.quota_date);
-    remaining := GREATEST(0, COALESCE(daily_limit, 0) - consumed - held);
+    remaining := ${remaining:COALESCE(daily_limit, 0)|consumed|held};
     RETURN NEXT;
 END
 $fn$;

@@ -31,7 +31,7 @@ BEGIN
     daily_limit := v_limit;
     consumed := COALESCE(v_used, 0);
     held := ${held};
-    remaining := GREATEST(0, daily_limit - consumed - held);
+    remaining := ${remaining:daily_limit|consumed|held};
     reset_at := (v_day + 1) AT TIME ZONE 'UTC';
     RETURN NEXT;
 END

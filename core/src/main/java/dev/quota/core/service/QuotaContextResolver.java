@@ -1,5 +1,11 @@
-package dev.quota.core;
-
+package dev.quota.core.service;
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaDay;
+import dev.quota.core.QuotaException;
+import dev.quota.core.QuotaStatus;
+import dev.quota.core.UserKey;
+import dev.quota.core.UserKeyType;
+import dev.quota.core.UserRef;
 import dev.quota.core.db.DeploymentSettings;
 import dev.quota.core.persistence.QuotaContext;
 import dev.quota.core.persistence.QuotaContextDao;

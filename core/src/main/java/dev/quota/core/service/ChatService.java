@@ -1,5 +1,12 @@
-package dev.quota.core;
-
+package dev.quota.core.service;
+import dev.quota.core.Consumption;
+import dev.quota.core.ErrorCode;
+import dev.quota.core.QuotaDay;
+import dev.quota.core.QuotaException;
+import dev.quota.core.QuotaStatus;
+import dev.quota.core.RequestIds;
+import dev.quota.core.UserKey;
+import dev.quota.core.UserRef;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.HoldFunctions;
 import dev.quota.core.persistence.MessageDao;

@@ -1,4 +1,4 @@
-package dev.quota.core;
+package dev.quota.core.service;
 
 import dev.quota.core.persistence.HoldFunctions;
 import dev.quota.core.strategy.ChatRequest;

@@ -1,7 +1,7 @@
-package dev.quota.core.persistence;
+package dev.quota.core.db;
 
 import dev.quota.core.UserKeyType;
-import dev.quota.core.db.Schemas;
+import dev.quota.core.persistence.PlanOfDay;
 
 /**
  * {@code quota.day_limit(user, day, finished)}: the rules of a user's day in one row, for the

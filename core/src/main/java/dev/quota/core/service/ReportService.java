@@ -1,5 +1,8 @@
-package dev.quota.core;
-
+package dev.quota.core.service;
+import dev.quota.core.QuotaDay;
+import dev.quota.core.QuotaException;
+import dev.quota.core.QuotaStatus;
+import dev.quota.core.UserRef;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.AdjustmentDao;
 import dev.quota.core.persistence.AdjustmentRow;

@@ -1,4 +1,4 @@
-package dev.quota.core;
+package dev.quota.core.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
