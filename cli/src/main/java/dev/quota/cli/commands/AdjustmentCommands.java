@@ -3,14 +3,16 @@ package dev.quota.cli.commands;
 import dev.quota.core.AdjustmentKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Support's five adjustments of a user's day, one shape: the user, the units where the kind
  * takes any, and {@link AdjustmentOptions} (day, reason, confirmation, audit). Each kind is a
- * subcommand of its own name so that its help and completion say what it does; what it
- * does to the counter is {@link AdjustmentKind}'s.
+ * subcommand named after its {@link AdjustmentKind#code()}, so that its help and completion say
+ * what it does; what it does to the counter is the kind's.
  */
 public final class AdjustmentCommands {
 
@@ -28,7 +30,13 @@ public final class AdjustmentCommands {
         @Mixin
         AdjustmentOptions adjustment;
 
-        abstract AdjustmentKind kind();
+        @Spec
+        CommandSpec spec;
+
+        /** The kind the command is named after. */
+        AdjustmentKind kind() {
+            return AdjustmentKind.fromCode(spec.name());
+        }
 
         int units() {
             return 0;
@@ -55,47 +63,27 @@ public final class AdjustmentCommands {
     @Command(name = "grant", mixinStandardHelpOptions = true,
             description = {"Grant N extra messages for a day, raising its limit, with an audit record."})
     static final class Grant extends ByUnits {
-        @Override
-        AdjustmentKind kind() {
-            return AdjustmentKind.GRANT;
-        }
     }
 
     @Command(name = "refund", mixinStandardHelpOptions = true,
             description = {"Give N consumed units back, with an audit record.", "Usage never goes below 0; the applied delta is recorded."})
     static final class Refund extends ByUnits {
-        @Override
-        AdjustmentKind kind() {
-            return AdjustmentKind.REFUND;
-        }
     }
 
     @Command(name = "charge", mixinStandardHelpOptions = true,
             description = {"Count N units against a day without storing a message, with an audit record.",
                     "Usage never exceeds the limit; the applied delta is recorded."})
     static final class Charge extends ByUnits {
-        @Override
-        AdjustmentKind kind() {
-            return AdjustmentKind.CHARGE;
-        }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Set a day's usage to exactly N, between 0 and the limit, with an audit record.",
                     "Asks for confirmation unless --yes."})
     static final class Set extends ByUnits {
-        @Override
-        AdjustmentKind kind() {
-            return AdjustmentKind.SET;
-        }
     }
 
     @Command(name = "reset", mixinStandardHelpOptions = true,
             description = {"Give a user the whole day back (usage to 0), with an audit record.", "Asks for confirmation unless --yes."})
     static final class Reset extends Adjustment {
-        @Override
-        AdjustmentKind kind() {
-            return AdjustmentKind.RESET;
-        }
     }
 }

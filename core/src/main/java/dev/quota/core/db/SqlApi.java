@@ -70,7 +70,7 @@ public final class SqlApi {
         // its result gained held (V10), which CREATE OR REPLACE cannot change: made again. A read
         // that began under the old one and runs past this commit fails once; status writes nothing
         statements.add("DROP FUNCTION IF EXISTS " + schemas.inToolkit(Function.STATUS.signature(keyType)));
-        (holds ? current(schemas, keyType) : withoutHolds(schemas, keyType)).values().forEach(statements::add);
+        functions(schemas, keyType, holds).values().forEach(statements::add);
         return statements;
     }
 
@@ -80,23 +80,23 @@ public final class SqlApi {
      * ({@link DeployedFunctions} compares and re-renders them).
      */
     public static Map<Function, String> current(Schemas schemas, UserKeyType keyType) {
-        Map<Function, String> functions = new LinkedHashMap<>();
-        functions.put(Function.DAY_LIMIT, DayLimitFunction.ddl(schemas, keyType));
-        functions.put(Function.HELD_UNITS, render("held_units.sql", schemas, keyType, true));
-        functions.put(Function.STATUS, render("status.sql", schemas, keyType, true));
-        functions.put(Function.CONSUME, render("consume.sql", schemas, keyType, true));
-        functions.put(Function.RESERVE, render("reserve.sql", schemas, keyType, true));
-        functions.put(Function.SETTLE, render("settle.sql", schemas, keyType, true));
-        functions.put(Function.RELEASE, render("release.sql", schemas, keyType, true));
-        return functions;
+        return functions(schemas, keyType, true);
     }
 
-    /** V9's functions: no holds to count, no table to read them from. */
-    private static Map<Function, String> withoutHolds(Schemas schemas, UserKeyType keyType) {
+    /** With {@code holds} the current functions; without, V9's: no holds to count, no table to read them from. */
+    private static Map<Function, String> functions(Schemas schemas, UserKeyType keyType, boolean holds) {
         Map<Function, String> functions = new LinkedHashMap<>();
         functions.put(Function.DAY_LIMIT, DayLimitFunction.ddl(schemas, keyType));
-        functions.put(Function.STATUS, render("status.sql", schemas, keyType, false));
-        functions.put(Function.CONSUME, render("consume.sql", schemas, keyType, false));
+        if (holds) {
+            functions.put(Function.HELD_UNITS, render("held_units.sql", schemas, keyType, true));
+        }
+        functions.put(Function.STATUS, render("status.sql", schemas, keyType, holds));
+        functions.put(Function.CONSUME, render("consume.sql", schemas, keyType, holds));
+        if (holds) {
+            functions.put(Function.RESERVE, render("reserve.sql", schemas, keyType, true));
+            functions.put(Function.SETTLE, render("settle.sql", schemas, keyType, true));
+            functions.put(Function.RELEASE, render("release.sql", schemas, keyType, true));
+        }
         return functions;
     }
 
