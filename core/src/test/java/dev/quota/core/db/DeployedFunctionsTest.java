@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.UserKey;
 import dev.quota.core.UserKeyType;
+import dev.quota.core.testing.FreshDatabase;
 import dev.quota.core.testing.QuotaFixtures;
-import dev.quota.core.testing.SharedPostgres;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A function an earlier release rendered follows this release's source: {@code db migrate}
@@ -19,24 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class DeployedFunctionsTest {
 
-    private String name;
-    private Database database;
-
-    @BeforeEach
-    void currentDatabase() {
-        name = SharedPostgres.get().createEmptyDatabase();
-        database = Database.open(SharedPostgres.get().config(name).withPoolSize(2));
-        StandIn.install(database);
-    }
-
-    @AfterEach
-    void dropIt() {
-        database.close();
-        SharedPostgres.get().dropDatabase(name);
-    }
+    @RegisterExtension
+    final FreshDatabase fresh = new FreshDatabase(config -> config.withPoolSize(2));
 
     private List<DeployedFunctions.Stale> stale() {
-        return database.jdbi().withHandle(handle -> DeployedFunctions.stale(handle, database.config().schemas()));
+        return fresh.database().jdbi().withHandle(handle -> DeployedFunctions.stale(handle, fresh.database().config().schemas()));
     }
 
     /** quota.day_limit as a release with another plan rule rendered it: the active plan's limit and five more. */
@@ -45,13 +31,13 @@ class DeployedFunctionsTest {
                 SELECT pp.plan_code, pp.daily_message_limit + 5 AS daily_message_limit
                   FROM plan_periods pp
                  WHERE pp.user_id = p_user_id AND pp.ended_at IS NULL""";
-        String earlier = DayLimitFunction.ddl(database.config().schemas(), UserKeyType.WHOLE_NUMBER, earlierRule);
-        assertThat(earlier).isNotEqualTo(SqlApi.current(database.config().schemas(), UserKeyType.WHOLE_NUMBER).get(SqlApi.Function.DAY_LIMIT));
-        database.jdbi().useHandle(handle -> handle.execute(earlier));
+        String earlier = DayLimitFunction.ddl(fresh.database().config().schemas(), UserKeyType.WHOLE_NUMBER, earlierRule);
+        assertThat(earlier).isNotEqualTo(SqlApi.current(fresh.database().config().schemas(), UserKeyType.WHOLE_NUMBER).get(SqlApi.Function.DAY_LIMIT));
+        fresh.database().jdbi().useHandle(handle -> handle.execute(earlier));
     }
 
     private int limitOf(UserKey user) {
-        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT daily_limit FROM quota.status(:u)").bind("u", user)
+        return fresh.database().jdbi().withHandle(handle -> handle.createQuery("SELECT daily_limit FROM quota.status(:u)").bind("u", user)
                 .mapTo(Integer.class).one());
     }
 
@@ -69,12 +55,12 @@ class DeployedFunctionsTest {
 
     @Test
     void givenADayLimitAnEarlierRuleRendered_whenMigrated_thenItIsRenderedAgainAndTheFunctionsFollowTheRule() {
-        UserKey user = new QuotaFixtures(database.jdbi()).subscribedUser(10);
+        UserKey user = new QuotaFixtures(fresh.database().jdbi()).subscribedUser(10);
         deployAnEarlierRule();
         assertThat(limitOf(user)).isEqualTo(15);
         List<String> lines = new ArrayList<>();
 
-        int applied = SchemaMigrator.install(database, database.migrator(), new LockWaits(1, Duration.ZERO), lines::add).migrationsApplied();
+        int applied = SchemaMigrator.install(fresh.database(), fresh.database().migrator(), new LockWaits(1, Duration.ZERO), lines::add).migrationsApplied();
 
         assertThat(applied).isZero();
         assertThat(lines).containsExactly(
@@ -87,7 +73,7 @@ class DeployedFunctionsTest {
     void givenAStaleFunction_whenTheContractIsChecked_thenAProblemNamesItAndTheFix() {
         deployAnEarlierRule();
 
-        ContractCheck check = ContractCheck.of(database.jdbi(), database.config().schemas());
+        ContractCheck check = ContractCheck.of(fresh.database().jdbi(), fresh.database().config().schemas());
 
         assertThat(check.usable()).isFalse();
         assertThat(check.problems()).singleElement().satisfies(line -> assertThat(line)
@@ -98,7 +84,7 @@ class DeployedFunctionsTest {
     void givenAStaleFunction_whenTheDryRunIsAsked_thenItShowsTheReRenderAndChangesNothing() {
         deployAnEarlierRule();
 
-        List<SchemaMigrator.PendingSql> pending = database.migrator().pendingSql(List.of());
+        List<SchemaMigrator.PendingSql> pending = fresh.database().migrator().pendingSql(List.of());
 
         assertThat(pending).singleElement().satisfies(sql -> {
             assertThat(sql.version()).isEqualTo(SchemaMigrator.RERENDER);
