@@ -14,7 +14,6 @@ import dev.quota.cli.commands.ShowCommand;
 import dev.quota.cli.commands.SimulateCommand;
 import dev.quota.cli.commands.TopCommand;
 import java.util.List;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -56,11 +55,11 @@ public final class QuotaCommand {
      * The subcommands, in the order help lists them. Added by {@link QuotaCli} rather than
      * declared on the annotation, so that a one-shot command builds only its own tree.
      */
-    static final List<Class<?>> SUBCOMMANDS = Stream.of(List.<Class<?>>of(ShowCommand.class, ConsumeCommand.class),
-                    List.of(AdjustmentCommands.ALL),
-                    List.<Class<?>>of(HoldsCommand.class, ReleaseCommand.class, HistoryCommand.class, TopCommand.class, DbCommand.class,
-                            ReconcileCommand.class, DemoCommand.class, SimulateCommand.class, ShellCommand.class, CompletionCommand.class))
-            .flatMap(List::stream).toList();
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            ShowCommand.class, ConsumeCommand.class, AdjustmentCommands.Grant.class, AdjustmentCommands.Refund.class,
+            AdjustmentCommands.Charge.class, AdjustmentCommands.Reset.class, AdjustmentCommands.Set.class, HoldsCommand.class,
+            ReleaseCommand.class, HistoryCommand.class, TopCommand.class, DbCommand.class, ReconcileCommand.class, DemoCommand.class,
+            SimulateCommand.class, ShellCommand.class, CompletionCommand.class);
 
     /** The options of this command that take a value: skipped when looking for the subcommand's name. */
     static final java.util.Set<String> OPTIONS_WITH_VALUES = java.util.Set.of("--db-url", "-o", "--output");

@@ -20,6 +20,9 @@ import org.springframework.jdbc.core.RowMapper;
 /** The reconciliation's SQL, kept in resources beside this class, and its row mapping. */
 final class DayLedgerQuery {
 
+    private static final String DAY_LEDGERS = resource("day-ledgers.sql");
+    private static final String DRIFT_COUNT = resource("drift-count.sql");
+
     static final String SQL = sql(UserMessagesOfDays.SQL);
 
     private DayLedgerQuery() {
@@ -30,7 +33,7 @@ final class DayLedgerQuery {
      * (positional: from, to, then {@code {key_range}}'s four), the rest by the toolkit's rules.
      */
     static String sql(String userMessagesOfDays) {
-        return resource("day-ledgers.sql")
+        return DAY_LEDGERS
                 .replace("{user_messages_of_days}", userMessagesOfDays)
                 .replace("{key_range}", KeyRange.PREDICATE)
                 .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay("f.user_id", "f.quota_date"));
@@ -38,7 +41,7 @@ final class DayLedgerQuery {
 
     /** The drifts among those ledgers ({@link DayLedger#DRIFTING_SQL}), counted in one query. */
     static String driftCountSql(String userMessagesOfDays) {
-        return resource("drift-count.sql").replace("{day_ledgers}", sql(userMessagesOfDays)).replace("{drifting}", DayLedger.DRIFTING_SQL);
+        return DRIFT_COUNT.replace("{day_ledgers}", sql(userMessagesOfDays)).replace("{drifting}", DayLedger.DRIFTING_SQL);
     }
 
     static final RowMapper<DayLedger> MAPPER = DayLedgerQuery::map;

@@ -19,9 +19,6 @@ public final class AdjustmentCommands {
     private AdjustmentCommands() {
     }
 
-    /** The commands, in the order the help lists them. */
-    public static final Class<?>[] ALL = {Grant.class, Refund.class, Charge.class, Reset.class, Set.class};
-
     abstract static class Adjustment implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "USER", description = "User id or email")
@@ -62,28 +59,28 @@ public final class AdjustmentCommands {
 
     @Command(name = "grant", mixinStandardHelpOptions = true,
             description = {"Grant N extra messages for a day, raising its limit, with an audit record."})
-    static final class Grant extends ByUnits {
+    public static final class Grant extends ByUnits {
     }
 
     @Command(name = "refund", mixinStandardHelpOptions = true,
             description = {"Give N consumed units back, with an audit record.", "Usage never goes below 0; the applied delta is recorded."})
-    static final class Refund extends ByUnits {
+    public static final class Refund extends ByUnits {
     }
 
     @Command(name = "charge", mixinStandardHelpOptions = true,
             description = {"Count N units against a day without storing a message, with an audit record.",
                     "Usage never exceeds the limit; the applied delta is recorded."})
-    static final class Charge extends ByUnits {
+    public static final class Charge extends ByUnits {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Set a day's usage to exactly N, between 0 and the limit, with an audit record.",
                     "Asks for confirmation unless --yes."})
-    static final class Set extends ByUnits {
+    public static final class Set extends ByUnits {
     }
 
     @Command(name = "reset", mixinStandardHelpOptions = true,
             description = {"Give a user the whole day back (usage to 0), with an audit record.", "Asks for confirmation unless --yes."})
-    static final class Reset extends Adjustment {
+    public static final class Reset extends Adjustment {
     }
 }

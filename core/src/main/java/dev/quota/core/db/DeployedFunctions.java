@@ -2,6 +2,8 @@ package dev.quota.core.db;
 
 import dev.quota.core.UserKeyType;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -28,17 +30,24 @@ public final class DeployedFunctions {
         if (SchemaMigrator.appliedVersion(handle, schemas) < SchemaMigrator.LATEST_VERSION) {
             return List.of();
         }
-        UserKeyType keyType = handle.createQuery("SELECT user_key_type FROM " + schemas.inToolkit("settings"))
-                .mapTo(String.class).findOne().map(UserKeyType::ofSqlType).orElse(UserKeyType.WHOLE_NUMBER);
+        UserKeyType keyType = DeploymentSettings.read(handle).userKeyType();
+        Map<String, String> rendered = new LinkedHashMap<>();
+        SqlApi.current(schemas, keyType).forEach((function, ddl) -> rendered.put(schemas.inToolkit(function.signature(keyType)), ddl));
+        // every deployed body in one query; a missing function reads as null
+        Map<String, String> deployed = new HashMap<>();
+        handle.createQuery("""
+                        SELECT s.signature, p.prosrc
+                          FROM unnest(CAST(:signatures AS text[])) AS s(signature)
+                          LEFT JOIN pg_proc p ON p.oid = to_regprocedure(s.signature)""")
+                .bind("signatures", rendered.keySet().toArray(String[]::new))
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+                .forEach(row -> deployed.put(row[0], row[1]));
         List<Stale> stale = new ArrayList<>();
-        for (Map.Entry<SqlApi.Function, String> function : SqlApi.current(schemas, keyType).entrySet()) {
-            String signature = schemas.inToolkit(function.getKey().signature(keyType));
-            String deployed = handle.createQuery("SELECT prosrc FROM pg_proc WHERE oid = to_regprocedure(:signature)")
-                    .bind("signature", signature).mapTo(String.class).findOne().orElse(null);
-            if (!body(function.getValue()).equals(deployed)) {
-                stale.add(new Stale(schemas.inToolkit(function.getKey().signature(keyType)), function.getValue()));
+        rendered.forEach((signature, ddl) -> {
+            if (!body(ddl).equals(deployed.get(signature))) {
+                stale.add(new Stale(signature, ddl));
             }
-        }
+        });
         return stale;
     }
 

@@ -19,10 +19,8 @@ public interface AdjustmentDao {
             ON CONFLICT (user_id, request_id) WHERE request_id IS NOT NULL DO NOTHING
             RETURNING id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at
             """)
-    Optional<AdjustmentRow> insert(UserKey userId, LocalDate day, String kind,
-                                   int requested, int appliedDelta,
-                                   String reason, String actor,
-                                   String requestId);
+    Optional<AdjustmentRow> insert(UserKey userId, LocalDate day, String kind, int requested, int appliedDelta, String reason,
+                                   String actor, String requestId);
 
     @SqlQuery("""
             SELECT id, user_id, quota_date, kind, requested, applied_delta, reason, actor, request_id, created_at

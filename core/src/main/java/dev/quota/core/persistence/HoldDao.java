@@ -45,6 +45,5 @@ public interface HoldDao {
             UPDATE quota_holds SET state = 'released', finished_at = now(), released_by = :actor, release_reason = :reason
              WHERE user_id = :user AND request_id = :requestId AND state = 'held'
             RETURNING """ + " " + COLUMNS)
-    HoldRow release(UserKey user, String requestId, String actor,
-                    String reason);
+    HoldRow release(UserKey user, String requestId, String actor, String reason);
 }

@@ -47,6 +47,5 @@ public interface ReportDao {
              LIMIT :limit
             """)
     @RegisterConstructorMapper(TopUser.class)
-    List<TopUser> top(@Define("planOfDay") String planOfDay, LocalDate day,
-                      boolean exhaustedOnly, int limit);
+    List<TopUser> top(@Define("planOfDay") String planOfDay, LocalDate day, boolean exhaustedOnly, int limit);
 }

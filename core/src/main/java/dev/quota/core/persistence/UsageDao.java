@@ -58,8 +58,7 @@ public interface UsageDao {
              WHERE EXCLUDED.used_count + held_units(q.user_id, q.quota_date) <= :limit
             RETURNING used_count
             """)
-    Optional<Integer> upsertWithinLimit(UserKey userId, LocalDate day, int used,
-                                        int limit);
+    Optional<Integer> upsertWithinLimit(UserKey userId, LocalDate day, int used, int limit);
 
     /** The whole of the atomic strategy's counter step, run as a {@link PlainStatement}. */
     String ADD_WITHIN_LIMIT = addWithinLimit(":limit");
@@ -170,8 +169,7 @@ public interface UsageDao {
              WHERE q.user_id = :userId AND q.quota_date = :day AND q.used_count = :seen
                AND :used + held_units(q.user_id, q.quota_date) <= :limit
             """)
-    int compareAndSet(UserKey userId, LocalDate day, int seen, int used,
-                      int limit);
+    int compareAndSet(UserKey userId, LocalDate day, int seen, int used, int limit);
 
     // Serializes every writer of one (user, day) that is not already serialized by the row
     // lock: the advisory strategy and the audited adjustments take it in the same order

@@ -1,4 +1,5 @@
 package dev.quota.core.service;
+
 import dev.quota.core.Adjustment;
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.AdjustmentRequest;

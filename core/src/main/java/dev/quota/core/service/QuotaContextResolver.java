@@ -1,4 +1,5 @@
 package dev.quota.core.service;
+
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
