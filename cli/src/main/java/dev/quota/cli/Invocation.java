@@ -3,13 +3,13 @@ package dev.quota.cli;
 import dev.quota.core.QuotaException;
 import dev.quota.core.RequestIds;
 import dev.quota.core.db.Database;
+import dev.quota.core.db.Database.Connections;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.ReadContract;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
@@ -75,7 +75,7 @@ public final class Invocation implements AutoCloseable {
 
     /** The clock of the chosen database's server (opening the session if need be): what decides "today". */
     public Clock clock() {
-        return session(false).clock();
+        return session(false, Connections.ONE).clock();
     }
 
     public boolean verbose() {
@@ -123,14 +123,28 @@ public final class Invocation implements AutoCloseable {
         }
     }
 
-    /** The session on the chosen database, opened on first use and checked to hold the quota tables. */
+    /** The session on the chosen database, on a pool, opened on first use and checked to hold the quota tables. */
     public Session session() {
         return session(true);
     }
 
     /** As {@link #session()}; {@code requireSchema} false for the commands that create or check it. */
     public Session session(boolean requireSchema) {
-        Session session = serving(sessions.current, global.dbUrl, () -> Database.openDefault(global.dbUrl, world.env()));
+        return session(requireSchema, Connections.POOL);
+    }
+
+    /**
+     * The session of a support command that runs its statements one after another (an
+     * adjustment, a release): one connection is enough, and the shell's session serves it
+     * whatever it holds.
+     */
+    public Session oneConnectionSession() {
+        return session(true, Connections.ONE);
+    }
+
+    private Session session(boolean requireSchema, Connections need) {
+        Session session = serving(sessions.current, global.dbUrl, need,
+                connections -> Database.openDefault(global.dbUrl, world.env(), connections));
         sessions.current = session;
         if (requireSchema && !session.database().embedded()) {
             requireQuotaTables(session.database());
@@ -139,22 +153,28 @@ public final class Invocation implements AutoCloseable {
     }
 
     /**
-     * The session a read-only command reads from: on the read URL ({@code --read-url}, else
-     * {@code QUOTA_READ_URL}) when one is set, with that server's clock; otherwise the
-     * primary's {@link #session()}. Nothing is opened on the primary for it.
+     * The session a read-only support command (show, history, top, holds) reads from, on one
+     * connection: on the read URL ({@code --read-url}, else {@code QUOTA_READ_URL}) when one
+     * is set, with that server's clock; otherwise the primary's. Nothing is opened on the
+     * primary for it.
      */
     public Session readSession(ReadUrlOption option) {
-        return readSession(option, true);
+        return readSession(option, true, Connections.ONE);
     }
 
-    /** As {@link #readSession(ReadUrlOption)}; {@code requireSchema} false for the command that checks it. */
+    /** As {@link #readSession(ReadUrlOption)} on a pool; {@code requireSchema} false for the command that checks it. */
     public Session readSession(ReadUrlOption option, boolean requireSchema) {
+        return readSession(option, requireSchema, Connections.POOL);
+    }
+
+    private Session readSession(ReadUrlOption option, boolean requireSchema, Connections need) {
         String url = option == null ? null : option.url();
         var config = DatabaseConfig.resolveReads(url, world.env());
         if (config.isEmpty()) {
-            return session(requireSchema);
+            return session(requireSchema, need);
         }
-        Session session = serving(sessions.reading, config.get().jdbcUrl(), () -> Database.open(config.get().tunedBy(world.env())));
+        Session session = serving(sessions.reading, config.get().jdbcUrl(), need,
+                connections -> Database.open(config.get().tunedBy(world.env()), connections));
         sessions.reading = session;
         if (requireSchema) {
             requireQuotaTables(session.database());
@@ -162,15 +182,18 @@ public final class Invocation implements AutoCloseable {
         return session;
     }
 
-    /** {@code held} if it serves {@code key}; else it is closed and a session on what {@code open} opens replaces it. */
-    private Session serving(Session held, String key, Supplier<Database> open) {
-        if (held != null && held.serves(key)) {
+    /**
+     * {@code held} if it serves {@code key} with what {@code need} asks (a pool serves every
+     * need); else it is closed and a session on what {@code open} opens replaces it.
+     */
+    private Session serving(Session held, String key, Connections need, Function<Connections, Database> open) {
+        if (held != null && held.serves(key, need)) {
             return held;
         }
         if (held != null) {
             held.close();
         }
-        Database database = open.get();
+        Database database = open.apply(need);
         return new Session(key, database, world.clockOf().apply(database));
     }
 

@@ -16,13 +16,24 @@ final class Logging {
     static final String BATCH = "org.springframework.batch";
 
     private static boolean captured;
+    /** Whether a {@code -v} changed the levels, which a command without it then restores. */
+    private static boolean raised;
     /** The toolkit logger's level before any {@code -v}; null: inherited. */
     private static Level configured;
 
     private Logging() {
     }
 
+    /**
+     * Sets the levels for a command: only when {@code -v} asks, or to undo an earlier one. A
+     * command without it leaves logging alone, so logback starts only if something logs, not
+     * on every start of a support command.
+     */
     static synchronized void configure(boolean verbose) {
+        if (!verbose && !raised) {
+            return;
+        }
+        raised = verbose;
         if (!(LoggerFactory.getLogger("dev.quota") instanceof Logger toolkit)) {
             return;
         }

@@ -6,6 +6,7 @@ import dev.quota.core.service.HoldService;
 import dev.quota.core.service.QuotaMetrics;
 import dev.quota.core.service.ReportService;
 import dev.quota.core.db.Database;
+import dev.quota.core.db.Database.Connections;
 import dev.quota.core.db.DeploymentSettings;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.Strategies;
@@ -32,8 +33,9 @@ public final class Session implements AutoCloseable {
         this.clock = clock;
     }
 
-    boolean serves(String url) {
-        return Objects.equals(dbUrl, url);
+    /** Whether this session is on {@code url} with what {@code need} asks: a pool serves every need. */
+    boolean serves(String url, Connections need) {
+        return Objects.equals(dbUrl, url) && (database.connections() == Connections.POOL || need == Connections.ONE);
     }
 
     public Database database() {

@@ -46,7 +46,7 @@ class DatabaseErrorsTest extends CliTestBase {
         String empty = SharedPostgres.get().createEmptyDatabase();
         String url = SharedPostgres.get().config(empty).jdbcUrl() + "?user=postgres";
         try {
-            assertThat(CliRun.run(url, clock, "", false, "db", "migrate", "--stand-in").exits(0).out()).contains("Applied " + dev.quota.core.db.SchemaMigrator.LATEST_VERSION + " migrations");
+            assertThat(CliRun.run(url, clock, "", false, "db", "migrate", "--stand-in").exits(0).out()).contains("Applied " + dev.quota.core.db.SchemaVersion.LATEST + " migrations");
             assertThat(CliRun.run(url, clock, "", false, "db", "migrate").exits(0).out()).contains("already up to date");
             assertThat(CliRun.run(url, clock, "", false, "db", "check").exits(0).out())
                     .contains("Read contract holds", "stand_in true").doesNotContain("warning");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quota.core.db.Database;
-import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.db.SchemaVersion;
 import dev.quota.core.db.StandIn;
 import dev.quota.core.testing.MutableClock;
 import dev.quota.core.testing.SharedPostgres;
@@ -47,7 +47,7 @@ class DbMigrateOnlineTest {
     }
 
     private int version() {
-        return database.jdbi().withHandle(h -> SchemaMigrator.appliedVersion(h, database.config().schemas()));
+        return database.jdbi().withHandle(h -> SchemaVersion.applied(h, database.config().schemas()));
     }
 
     private void requestIds(int count) {
@@ -83,7 +83,7 @@ class DbMigrateOnlineTest {
         assertThat(quota(Map.of(), "db", "migrate", "--to", "7").exits(0).out()).contains("Applied 1 migration; version 7");
         assertThat(version()).isEqualTo(7);
         quota(Map.of(), "db", "migrate").exits(0);
-        assertThat(version()).isEqualTo(SchemaMigrator.LATEST_VERSION);
+        assertThat(version()).isEqualTo(SchemaVersion.LATEST);
         assertThat(quota(Map.of(), "db", "migrate", "--to", "12").exits(ExitCodes.INVALID).err()).contains("the versions are 1 to");
     }
 

@@ -59,7 +59,7 @@ public final class AdjustmentOptions {
         if (kind.needsConfirmation() && !dryRun && !yes) {
             confirm(kind, request);
         }
-        Adjustment adjustment = invocation.session().adjustments().adjust(request);
+        Adjustment adjustment = invocation.oneConnectionSession().adjustments().adjust(request);
         Output output = invocation.output();
         output.result(Views.Adjusted.of(adjustment), adjustment.requestId(), out -> {
             String title = adjustment.dryRun() ? "dry run, nothing written: " : adjustment.replayed() ? "already applied earlier (replayed): " : "";

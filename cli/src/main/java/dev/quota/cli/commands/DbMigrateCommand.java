@@ -10,6 +10,7 @@ import dev.quota.core.db.LockWaits;
 import dev.quota.core.db.MigrationPlan;
 import dev.quota.core.db.ReadContract;
 import dev.quota.core.db.SchemaMigrator;
+import dev.quota.core.db.SchemaVersion;
 import dev.quota.core.db.StandIn;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ final class DbMigrateCommand implements Callable<Integer> {
     boolean plan;
 
     @Option(names = "--to", paramLabel = "VERSION", description = {"Migrate no further than VERSION (1 to "
-            + SchemaMigrator.LATEST_VERSION + "): to take an upgrade one migration at a time"})
+            + SchemaVersion.LATEST + "): to take an upgrade one migration at a time"})
     Integer target;
 
     @Option(names = "--lock-attempts", paramLabel = "N", defaultValue = "5", description = {

@@ -31,10 +31,10 @@ public record ContractCheck(List<String> problems, List<String> warnings, List<S
                 DayScanIndex.advice(handle).ifPresent(warnings::add);
             }
             CitusDistribution.judge(handle, schemas, warnings, notes);
-            int applied = SchemaMigrator.appliedVersion(handle, schemas);
-            if (applied < SchemaMigrator.LATEST_VERSION) {
+            int applied = SchemaVersion.applied(handle, schemas);
+            if (applied < SchemaVersion.LATEST) {
                 notes.add("schema " + schemas.toolkit() + " is " + (applied == 0 ? "not installed" : "at version " + applied)
-                        + ": 'quota db migrate' brings it to version " + SchemaMigrator.LATEST_VERSION);
+                        + ": 'quota db migrate' brings it to version " + SchemaVersion.LATEST);
             } else {
                 DeploymentSettings settings = DeploymentSettings.read(handle);
                 notes.add("schema " + schemas.toolkit() + " at version " + applied + "; stand_in " + settings.standIn()

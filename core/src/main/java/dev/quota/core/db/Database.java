@@ -1,57 +1,90 @@
 package dev.quota.core.db;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.quota.core.QuotaException;
+import dev.quota.core.persistence.ColonParameterParser;
 import dev.quota.core.persistence.UserKeyPlugin;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.NoTemplateEngine;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * An open connection pool with its Jdbi, and, for the embedded default, the server behind
- * it. Lock and statement timeouts are set per connection at login (libpq {@code options}),
- * so they cost no round trip per transaction.
+ * An open database with its Jdbi: a connection pool ({@link Connections#POOL}), or the one
+ * connection a command running its statements one after another needs
+ * ({@link Connections#ONE}); for the embedded default, the server behind it too. Lock and
+ * statement timeouts are set per connection at login (libpq {@code options}), so they cost
+ * no round trip per transaction.
  */
 public final class Database implements AutoCloseable {
 
+    /** What a caller needs of the database's connections. */
+    public enum Connections {
+        /**
+         * One connection, opened now and held until {@link #close()}; every handle shares it,
+         * so it serves one thread at a time: a support command. No pool is loaded, which a
+         * command that runs a few statements would spend more time starting than using.
+         */
+        ONE,
+        /** A pool (HikariCP) for callers that run statements concurrently. */
+        POOL
+    }
+
     private final DatabaseConfig config;
-    private final HikariDataSource dataSource;
+    private final DataSource dataSource;
+    private final Connections kind;
+    private final AutoCloseable connections;
     private final Jdbi jdbi;
     private final EmbeddedDatabase embedded;
 
-    private Database(DatabaseConfig config, HikariDataSource dataSource, EmbeddedDatabase embedded) {
+    private Database(DatabaseConfig config, DataSource dataSource, Connections kind, AutoCloseable connections, Jdbi jdbi,
+                     EmbeddedDatabase embedded) {
         this.config = config;
         this.dataSource = dataSource;
+        this.kind = kind;
+        this.connections = connections;
         this.embedded = embedded;
-        this.jdbi = withPlugins(Jdbi.create(dataSource));
+        this.jdbi = withPlugins(jdbi);
     }
 
-    /** {@code jdbi} with what every Jdbi of the toolkit needs: SQL objects, PostgreSQL's types, user keys of any type. */
+    /**
+     * {@code jdbi} as every Jdbi of the toolkit is configured: SQL objects, PostgreSQL's types,
+     * user keys of any type, and statements taken as written: {@code :name} parameters parsed
+     * without Jdbi's ANTLR lexer ({@link ColonParameterParser}), no {@code <attribute>} templates.
+     */
     public static Jdbi withPlugins(Jdbi jdbi) {
-        return jdbi.installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin()).installPlugin(new UserKeyPlugin());
+        return jdbi.setSqlParser(new ColonParameterParser()).setTemplateEngine(new NoTemplateEngine())
+                .installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin()).installPlugin(new UserKeyPlugin());
     }
 
+    /** A pool on {@code config}. */
     public static Database open(DatabaseConfig config) {
-        return open(config, null);
+        return open(config, Connections.POOL, null);
+    }
+
+    public static Database open(DatabaseConfig config, Connections connections) {
+        return open(config, connections, null);
     }
 
     /**
      * The database named by {@code explicitUrl}/the environment, or else the embedded default
-     * under {@code $QUOTA_HOME}, with the stand-in tables installed on first use.
+     * under {@code $QUOTA_HOME}, with the stand-in tables installed on first use (always on a
+     * pool: the stand-in's installer needs one, and the server's start dwarfs it).
      */
-    public static Database openDefault(String explicitUrl, Map<String, String> env) {
+    public static Database openDefault(String explicitUrl, Map<String, String> env, Connections connections) {
         var external = DatabaseConfig.resolve(explicitUrl, env);
         if (external.isPresent()) {
-            return open(external.get().tunedBy(env));
+            return open(external.get().tunedBy(env), connections, null);
         }
         Path dataDirectory = EmbeddedDatabase.home(env).resolve("pgdata");
         EmbeddedDatabase server = EmbeddedDatabase.start(dataDirectory);
         try {
-            Database database = open(server.config().tunedBy(env), server);
+            Database database = open(server.config().tunedBy(env), Connections.POOL, server);
             StandIn.installIfBehind(database);
             return database;
         } catch (RuntimeException e) {
@@ -60,38 +93,47 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static Database open(DatabaseConfig config, EmbeddedDatabase embedded) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("quota");
-        hikari.setJdbcUrl(config.jdbcUrl());
-        if (config.user() != null) {
-            hikari.setUsername(config.user());
-        }
-        if (config.password() != null) {
-            hikari.setPassword(config.password());
-        }
-        hikari.setMaximumPoolSize(config.poolSize());
-        // one connection up front: a one-shot command needs no more, and a busy caller grows the pool on demand
-        hikari.setMinimumIdle(1);
-        hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
-        hikari.setValidationTimeout(Math.max(250, Math.min(config.connectTimeout().toMillis(), 5_000)));
-        hikari.addDataSourceProperty("connectTimeout", Math.max(1, config.connectTimeout().toSeconds()));
-        hikari.addDataSourceProperty("ApplicationName", "quota");
-        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-        hikari.addDataSourceProperty("tcpKeepAlive", "true");
-        hikari.addDataSourceProperty("options", "-c lock_timeout=" + config.lockTimeout().toMillis()
-                + " -c statement_timeout=" + config.statementTimeout().toMillis() + " -c TimeZone=UTC");
-        // the toolkit's schema first: its views, then the product's tables (Schemas)
-        hikari.addDataSourceProperty("currentSchema", config.schemas().searchPath());
+    /** As {@link #openDefault(String, Map, Connections)}, on a pool. */
+    public static Database openDefault(String explicitUrl, Map<String, String> env) {
+        return openDefault(explicitUrl, env, Connections.POOL);
+    }
+
+    private static Database open(DatabaseConfig config, Connections connections, EmbeddedDatabase embedded) {
+        PGSimpleDataSource driver = driverDataSource(config);
         try {
-            return new Database(config, new HikariDataSource(hikari), embedded);
-        } catch (RuntimeException e) {
+            if (connections == Connections.ONE) {
+                Connection connection = driver.getConnection();
+                return new Database(config, driver, connections, connection, Jdbi.create(connection), embedded);
+            }
+            DataSource pool = ConnectionPool.over(driver, config);
+            return new Database(config, pool, connections, (AutoCloseable) pool, Jdbi.create(pool), embedded);
+        } catch (SQLException | RuntimeException e) {
             QuotaException error = SqlStates.translate(e);
             throw new QuotaException(error.code(), "cannot connect to " + config.redactedUrl() + ": "
                     + rootCause(e), error.details(), null, e);
         }
     }
 
+    /** The driver's connections as {@code config} asks for them: the one place their settings are made. */
+    private static PGSimpleDataSource driverDataSource(DatabaseConfig config) {
+        PGSimpleDataSource driver = new PGSimpleDataSource();
+        driver.setURL(config.jdbcUrl());
+        if (config.user() != null) {
+            driver.setUser(config.user());
+        }
+        if (config.password() != null) {
+            driver.setPassword(config.password());
+        }
+        driver.setConnectTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
+        driver.setApplicationName("quota");
+        driver.setReWriteBatchedInserts(true);
+        driver.setTcpKeepAlive(true);
+        driver.setOptions("-c lock_timeout=" + config.lockTimeout().toMillis()
+                + " -c statement_timeout=" + config.statementTimeout().toMillis() + " -c TimeZone=UTC");
+        // the toolkit's schema first: its views, then the product's tables (Schemas)
+        driver.setCurrentSchema(config.schemas().searchPath());
+        return driver;
+    }
     private static String rootCause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
@@ -112,6 +154,11 @@ public final class Database implements AutoCloseable {
         return config;
     }
 
+    /** One connection or a pool: what it was opened with (the embedded default is always a pool). */
+    public Connections connections() {
+        return kind;
+    }
+
     public boolean embedded() {
         return embedded != null;
     }
@@ -126,7 +173,7 @@ public final class Database implements AutoCloseable {
      * validation window is not re-checked, and would report the old termination.
      */
     public void evictConnections() {
-        dataSource.getHikariPoolMXBean().softEvictConnections();
+        ConnectionPool.evict(dataSource);
     }
 
     /** A short description for people: where the data is, never a password. */
@@ -136,7 +183,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        try {
+            connections.close();
+        } catch (Exception e) {
+            // closing: a connection the server already dropped has nothing left to release
+        }
         if (embedded != null) {
             embedded.close();
         }

@@ -27,7 +27,7 @@ public final class DeployedFunctions {
 
     /** The stale functions, none while the schema is older than the functions' current shape (V10). */
     public static List<Stale> stale(Handle handle, Schemas schemas) {
-        if (SchemaMigrator.appliedVersion(handle, schemas) < SchemaMigrator.LATEST_VERSION) {
+        if (SchemaVersion.applied(handle, schemas) < SchemaVersion.LATEST) {
             return List.of();
         }
         UserKeyType keyType = DeploymentSettings.read(handle).userKeyType();

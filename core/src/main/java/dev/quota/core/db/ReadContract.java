@@ -304,10 +304,10 @@ public final class ReadContract {
      * contract holds: what every command checks before it reads or writes anything.
      */
     public static void requireUsable(Handle handle, Schemas schemas) {
-        int applied = SchemaMigrator.appliedVersion(handle, schemas);
-        if (applied < SchemaMigrator.LATEST_VERSION) {
+        int applied = SchemaVersion.applied(handle, schemas);
+        if (applied < SchemaVersion.LATEST) {
             throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "the " + schemas.toolkit() + " schema is "
-                    + (applied == 0 ? "not installed" : "at version " + applied + " of " + SchemaMigrator.LATEST_VERSION)
+                    + (applied == 0 ? "not installed" : "at version " + applied + " of " + SchemaVersion.LATEST)
                     + ": run 'quota db migrate'", Map.of("schema", schemas.toolkit()));
         }
         List<String> problems = problems(handle, schemas);

@@ -20,7 +20,6 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreMigrationType;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -32,8 +31,6 @@ import org.jdbi.v3.core.Jdbi;
 public final class SchemaMigrator {
 
     public static final String LOCATION = "db/toolkit";
-    /** The latest version in {@link #LOCATION}; a test keeps this in step with the files. */
-    public static final int LATEST_VERSION = 10;
 
     private final Flyway flyway;
     private final Schemas schemas;
@@ -50,7 +47,7 @@ public final class SchemaMigrator {
      *     gets more ({@link MigrationPlan}); zero for none
      */
     public SchemaMigrator(DataSource dataSource, Schemas schemas, Duration lockTimeout, Duration statementTimeout) {
-        this(dataSource, schemas, lockTimeout, statementTimeout, LATEST_VERSION);
+        this(dataSource, schemas, lockTimeout, statementTimeout, SchemaVersion.LATEST);
     }
 
     private SchemaMigrator(DataSource dataSource, Schemas schemas, Duration lockTimeout, Duration statementTimeout, int target) {
@@ -81,9 +78,9 @@ public final class SchemaMigrator {
 
     /** The same schema, migrated no further than {@code version} (a DBA stepping through an upgrade). */
     public SchemaMigrator upTo(int version) {
-        if (version < 1 || version > LATEST_VERSION) {
+        if (version < 1 || version > SchemaVersion.LATEST) {
             throw QuotaException.invalidInput("there is no version " + version + " of the " + schemas.toolkit()
-                    + " schema: the versions are 1 to " + LATEST_VERSION);
+                    + " schema: the versions are 1 to " + SchemaVersion.LATEST);
         }
         return new SchemaMigrator(dataSource, schemas, lockTimeout, statementTimeout, version);
     }
@@ -135,7 +132,7 @@ public final class SchemaMigrator {
      * {@code progress}.
      */
     private void refreshFunctions(Consumer<String> progress) {
-        if (target < LATEST_VERSION) {
+        if (target < SchemaVersion.LATEST) {
             return;
         }
         List<String> timeouts = List.of("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'",
@@ -195,7 +192,7 @@ public final class SchemaMigrator {
             statements.add(new PendingSql(version, "-- " + migration.getScript() + "\n"
                     + String.join(";\n", plans.get(version).preamble()) + ";\n" + body.strip()));
         }
-        if (pending.length == 0 && target == LATEST_VERSION) {
+        if (pending.length == 0 && target == SchemaVersion.LATEST) {
             for (DeployedFunctions.Stale stale : Jdbi.create(dataSource).withHandle(handle -> DeployedFunctions.stale(handle, schemas))) {
                 statements.add(new PendingSql(RERENDER, "-- re-rendered: " + stale.name() + " differs from this release's text\n"
                         + stale.ddl() + ";"));
@@ -224,18 +221,6 @@ public final class SchemaMigrator {
         } catch (SQLException e) {
             throw SqlStates.translate(e);
         }
-    }
-
-    /** The applied version, from one catalog look at the history: no classpath scan. */
-    public static int appliedVersion(Handle handle, Schemas schemas) {
-        boolean hasHistory = handle.createQuery("SELECT to_regclass(:history) IS NOT NULL")
-                .bind("history", schemas.inToolkit("flyway_schema_history")).mapTo(Boolean.class).one();
-        if (!hasHistory) {
-            return 0;
-        }
-        return handle.createQuery("SELECT COALESCE(max(CAST(version AS integer)), 0) FROM " + schemas.inToolkit("flyway_schema_history")
-                        + " WHERE success AND version ~ '^[0-9]+$'")
-                .mapTo(Integer.class).one();
     }
 
     /**

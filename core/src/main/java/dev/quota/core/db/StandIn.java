@@ -117,7 +117,7 @@ public final class StandIn {
     /** Installs it unless the toolkit's schema is current already: one catalog query on an installed database. */
     public static void installIfBehind(Database database) {
         boolean current = database.jdbi().withHandle(handle ->
-                SchemaMigrator.appliedVersion(handle, database.config().schemas()) >= SchemaMigrator.LATEST_VERSION);
+                SchemaVersion.applied(handle, database.config().schemas()) >= SchemaVersion.LATEST);
         if (!current) {
             install(database);
         }

@@ -3,12 +3,13 @@ package dev.quota.core.persistence;
 import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.List;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Read-only views for support and ops: a user's recent days, a day's heaviest users. */
-public interface ReportDao {
+public interface ReportDao extends SqlObject {
 
     // every day of the range, with or without a counter, so that gaps show as zero
     @SqlQuery("""
@@ -29,23 +30,23 @@ public interface ReportDao {
 
     /** The heaviest users of a day, with the day's plan as {@link PlanOfDay} finds it. */
     default List<TopUser> top(LocalDate day, boolean finishedDay, boolean exhaustedOnly, int limit) {
-        return top(PlanOfDay.of(finishedDay), day, exhaustedOnly, limit);
+        return getHandle().createQuery(TOP.replace("{plan_of_day}", PlanOfDay.of(finishedDay)))
+                .bind("day", day).bind("exhaustedOnly", exhaustedOnly).bind("limit", limit)
+                .map(ConstructorMapper.of(TopUser.class)).list();
     }
 
-    // <planOfDay> is one of PlanOfDay's constants, never caller text
-    @SqlQuery("""
+    // {plan_of_day} is one of PlanOfDay's constants, never caller text
+    String TOP = """
             SELECT q.user_id, u.email, p.plan_code,
                    effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS "limit", q.used_count
               FROM user_daily_quota_usages q
               JOIN accounts u ON u.user_id = q.user_id
-            <planOfDay>
+            {plan_of_day}
               LEFT JOIN LATERAL (SELECT dg.granted FROM day_grants dg
                                   WHERE dg.user_id = q.user_id AND dg.quota_date = q.quota_date) g ON true
              WHERE q.quota_date = :day
                AND (NOT :exhaustedOnly OR q.used_count >= effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)))
              ORDER BY q.used_count DESC, q.user_id
              LIMIT :limit
-            """)
-    @RegisterConstructorMapper(TopUser.class)
-    List<TopUser> top(@Define("planOfDay") String planOfDay, LocalDate day, boolean exhaustedOnly, int limit);
+            """;
 }

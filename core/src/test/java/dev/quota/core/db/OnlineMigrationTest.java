@@ -67,7 +67,7 @@ class OnlineMigrationTest {
     }
 
     private int appliedVersion(Database database) {
-        return database.jdbi().withHandle(h -> SchemaMigrator.appliedVersion(h, database.config().schemas()));
+        return database.jdbi().withHandle(h -> SchemaVersion.applied(h, database.config().schemas()));
     }
 
     @Test
@@ -109,7 +109,7 @@ class OnlineMigrationTest {
         });
 
         assertThat(lines).hasSize(1);
-        assertThat(appliedVersion(database)).isEqualTo(SchemaMigrator.LATEST_VERSION);
+        assertThat(appliedVersion(database)).isEqualTo(SchemaVersion.LATEST);
     }
 
     @Test
@@ -127,7 +127,7 @@ class OnlineMigrationTest {
 
         assertThat(v7.version()).isEqualTo(7);
         assertThat(v7.statementTimeout()).isGreaterThan(Duration.ofMillis(100));
-        assertThat(appliedVersion(database)).isEqualTo(SchemaMigrator.LATEST_VERSION);
+        assertThat(appliedVersion(database)).isEqualTo(SchemaVersion.LATEST);
         String timeoutAfter = migrating.jdbi().withHandle(h -> h.createQuery("SHOW statement_timeout").mapTo(String.class).one());
         assertThat(timeoutAfter)
                 .as("the connection's own timeout is back after the migrations").isEqualTo("100ms");
@@ -156,7 +156,7 @@ class OnlineMigrationTest {
 
     @Test
     void givenEveryMigration_whenLookedUp_thenThePlanHasAnEntryForIt() {
-        for (int version = 1; version <= SchemaMigrator.LATEST_VERSION; version++) {
+        for (int version = 1; version <= SchemaVersion.LATEST; version++) {
             assertThat(MigrationPlan.covers(version)).as("plan entry for V%d", version).isTrue();
         }
     }

@@ -25,7 +25,7 @@ class ToolkitSchemaTest {
                 .locations("classpath:" + SchemaMigrator.LOCATION).load().info().all();
 
         assertThat(Arrays.stream(migrations).mapToInt(m -> Integer.parseInt(m.getVersion().getVersion())).max().orElseThrow())
-                .isEqualTo(SchemaMigrator.LATEST_VERSION);
+                .isEqualTo(SchemaVersion.LATEST);
     }
 
     @Test

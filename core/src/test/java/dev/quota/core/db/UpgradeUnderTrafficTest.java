@@ -62,8 +62,8 @@ class UpgradeUnderTrafficTest {
                 }
             }
 
-            int upgradedTo = jdbi.withHandle(h -> SchemaMigrator.appliedVersion(h, database.config().schemas()));
-            assertThat(upgradedTo).isEqualTo(SchemaMigrator.LATEST_VERSION);
+            int upgradedTo = jdbi.withHandle(h -> SchemaVersion.applied(h, database.config().schemas()));
+            assertThat(upgradedTo).isEqualTo(SchemaVersion.LATEST);
             assertThat(one(jdbi, """
                     SELECT count(*) FROM (
                         SELECT user_id, quota_date, used_count FROM user_daily_quota_usages
