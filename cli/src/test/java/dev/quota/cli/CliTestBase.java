@@ -26,11 +26,16 @@ abstract class CliTestBase {
         return UserKeyType.WHOLE_NUMBER;
     }
 
+    /** The test's database, as {@code --db-url} names it. */
+    String dbUrl() {
+        return db.config().jdbcUrl() + "?user=postgres";
+    }
+
     CliRun quota(String... args) {
-        return CliRun.run(db.config().jdbcUrl() + "?user=postgres", clock, "", false, args);
+        return CliRun.run(dbUrl(), clock, "", false, args);
     }
 
     CliRun quotaWithInput(String stdin, String... args) {
-        return CliRun.run(db.config().jdbcUrl() + "?user=postgres", clock, stdin, true, args);
+        return CliRun.run(dbUrl(), clock, stdin, true, args);
     }
 }

@@ -80,8 +80,8 @@ class StartupClassesTest extends CliTestBase {
         Path log = logs.resolve("classes.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--limit-modules", releaseModules(), "-Xlog:class+load=info:file=" + log, "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-cp", testClassPath(), QuotaCli.class.getName(),
-                "--db-url", db.config().jdbcUrl() + "?user=postgres"));
+                "-XX:+UseSerialGC", "-cp", releaseClassPath(), QuotaCli.class.getName(),
+                "--db-url", dbUrl()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logs.resolve("out.txt").toFile()).start();
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the command ends").isTrue();
@@ -106,7 +106,7 @@ class StartupClassesTest extends CliTestBase {
      * The release's class path as Maven built it (surefire's own is a manifest-only jar):
      * without the tests' classes, whose logback-test.xml would set logging up from XML.
      */
-    private static String testClassPath() {
+    private static String releaseClassPath() {
         String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return Arrays.stream(path.split(File.pathSeparator))
                 .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("-tests.jar"))

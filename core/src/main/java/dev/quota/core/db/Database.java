@@ -3,9 +3,9 @@ package dev.quota.core.db;
 import dev.quota.core.QuotaException;
 import dev.quota.core.persistence.ColonParameterParser;
 import dev.quota.core.persistence.UserKeyPlugin;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.nio.file.Path;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
@@ -37,17 +37,18 @@ public final class Database implements AutoCloseable {
 
     private final DatabaseConfig config;
     private final DataSource dataSource;
-    private final Connections kind;
-    private final AutoCloseable connections;
+    private final Connections connections;
+    /** What {@link #close()} releases: the one connection, or the pool. */
+    private final AutoCloseable resources;
     private final Jdbi jdbi;
     private final EmbeddedDatabase embedded;
 
-    private Database(DatabaseConfig config, DataSource dataSource, Connections kind, AutoCloseable connections, Jdbi jdbi,
+    private Database(DatabaseConfig config, DataSource dataSource, Connections connections, AutoCloseable resources, Jdbi jdbi,
                      EmbeddedDatabase embedded) {
         this.config = config;
         this.dataSource = dataSource;
-        this.kind = kind;
         this.connections = connections;
+        this.resources = resources;
         this.embedded = embedded;
         this.jdbi = withPlugins(jdbi);
     }
@@ -67,6 +68,7 @@ public final class Database implements AutoCloseable {
         return open(config, Connections.POOL, null);
     }
 
+    /** One connection or a pool on {@code config}, as {@code connections} says. */
     public static Database open(DatabaseConfig config, Connections connections) {
         return open(config, connections, null);
     }
@@ -91,11 +93,6 @@ public final class Database implements AutoCloseable {
             server.close();
             throw e;
         }
-    }
-
-    /** As {@link #openDefault(String, Map, Connections)}, on a pool. */
-    public static Database openDefault(String explicitUrl, Map<String, String> env) {
-        return openDefault(explicitUrl, env, Connections.POOL);
     }
 
     private static Database open(DatabaseConfig config, Connections connections, EmbeddedDatabase embedded) {
@@ -134,6 +131,7 @@ public final class Database implements AutoCloseable {
         driver.setCurrentSchema(config.schemas().searchPath());
         return driver;
     }
+
     private static String rootCause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
@@ -156,7 +154,7 @@ public final class Database implements AutoCloseable {
 
     /** One connection or a pool: what it was opened with (the embedded default is always a pool). */
     public Connections connections() {
-        return kind;
+        return connections;
     }
 
     public boolean embedded() {
@@ -184,7 +182,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         try {
-            connections.close();
+            resources.close();
         } catch (Exception e) {
             // closing: a connection the server already dropped has nothing left to release
         }

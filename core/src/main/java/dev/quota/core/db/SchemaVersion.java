@@ -4,7 +4,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The toolkit schema's version: the latest this release carries, and the one a database has
- * applied, read from the migration history with one catalog query. Apart from
+ * applied, read from the migration history (no classpath scan). Apart from
  * {@link SchemaMigrator} so that a command which only reads (show, history, top) checks the
  * version without loading Flyway.
  */

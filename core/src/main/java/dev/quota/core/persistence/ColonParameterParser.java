@@ -8,9 +8,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Jdbi's default statement syntax ({@code :name} and {@code ?} parameters, as its
- * {@code ColonPrefixSqlParser} reads them) without its ANTLR lexer: building that lexer is
- * about a hundred classes and a tenth of a second of a support command's start-up, for
- * statements a single pass over the characters parses. The rules are the lexer's grammar,
+ * {@code ColonPrefixSqlParser} reads them) without its ANTLR lexer: building that lexer loads
+ * about a hundred classes on a support command's start-up, for statements a single pass over
+ * the characters parses. The rules are the lexer's grammar,
  * token for token (ColonStatementLexer.g4 of Jdbi 3.55): comments (block comments, and {@code --}
  * or {@code //} to the end of the line), quoted text with {@code \'}
  * inside, double-quoted names, a backslash escaping the next character, {@code ::} and
@@ -50,7 +50,7 @@ public final class ColonParameterParser implements SqlParser {
         int i = 0;
         while (i < length) {
             char c = sql.charAt(i);
-            int end; // the end of a token that is not copied as it is, or -1
+            int end; // the end of a parameter name
             switch (c) {
                 case '/', '-' -> i = endOfComment(sql, i);
                 case '\'' -> i = endOfQuotedText(sql, i);
