@@ -103,9 +103,21 @@ class HoldsSqlApiTest {
         return db.jdbi().withHandle(handle -> status(handle, user));
     }
 
+    private static Integer consume(Handle handle, UserKey user, String requestId) {
+        return handle.createQuery("SELECT CASE WHEN accepted THEN 1 ELSE 0 END FROM quota.consume(:u, 1, :r)")
+                .bind("u", user).bind("r", requestId).mapTo(Integer.class).one();
+    }
+
     private Integer consume(UserKey user, String requestId) {
-        return db.jdbi().inTransaction(handle -> handle.createQuery("SELECT CASE WHEN accepted THEN 1 ELSE 0 END FROM quota.consume(:u, 1, :r)")
-                .bind("u", user).bind("r", requestId).mapTo(Integer.class).one());
+        return db.jdbi().inTransaction(handle -> consume(handle, user, requestId));
+    }
+
+    /** Holds a short-lived hold of one unit, then waits, by the server's clock, until it has expired. */
+    private void holdUntilExpired(UserKey user, String requestId) {
+        db.jdbi().useTransaction(handle -> reserve(handle, user, 1, requestId, "200 milliseconds"));
+        Await.until("the hold " + requestId + " to expire", () -> db.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT expires_at <= clock_timestamp() FROM quota.quota_holds WHERE user_id = :u AND request_id = :r")
+                .bind("u", user).bind("r", requestId).mapTo(Boolean.class).one()));
     }
 
     /** Units charged to the user on any day: each test's user is new, so no test reads the date. */
@@ -223,6 +235,53 @@ class HoldsSqlApiTest {
         assertThat(late.code()).isEqualTo("hold_expired");
         assertThat(late.charged()).isZero();
         assertThat(charged(user)).isOne();
+    }
+
+    /**
+     * A transaction's now() is its start: a settle whose transaction began while another
+     * caller's hold still counted reaches the counter's lock after a consume that found that
+     * hold expired and took its room. Its own hold is live, so it is charged in full, and its
+     * message is not stored uncharged.
+     */
+    @Test
+    void givenASettleBegunBeforeAnotherHoldExpired_whenAConsumeTakesThatRoomFirst_thenTheSettleChargesItsOwnHoldInFull() throws Exception {
+        UserKey user = fixtures.subscribedUser(2);
+        reserve(user, 1, "writing");
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (Handle settling = db.jdbi().open(); Handle consuming = db.jdbi().open()) {
+            settling.begin();
+            storeMessage(settling, user, "writing");
+            holdUntilExpired(user, "dead-caller");
+            consuming.begin();
+            assertThat(consume(consuming, user, "typed")).isOne();
+            storeMessage(consuming, user, "typed");
+            Future<Settled> settle = thread.submit(() -> settle(settling, user, "writing", 1));
+            Await.lockWaiters(db.jdbi(), 1);
+            consuming.commit();
+            Settled settled = settle.get();
+            settling.commit();
+
+            assertThat(settled.charged()).isOne();
+            assertThat(settled.code()).isNull();
+        } finally {
+            thread.shutdownNow();
+        }
+        assertThat(charged(user)).isEqualTo(messages(user)).isEqualTo(2);
+    }
+
+    @Test
+    void givenAReadingBegunBeforeAHoldExpired_whenAConsumeTookItsRoom_thenConsumedAndHeldStayWithinTheLimit() {
+        UserKey user = fixtures.subscribedUser(2);
+        reserve(user, 1, "writing");
+        try (Handle reading = db.jdbi().open()) {
+            reading.begin();
+            status(reading, user);
+            holdUntilExpired(user, "dead-caller");
+            assertThat(consume(user, "typed")).isOne();
+
+            assertThat(status(reading, user)).isEqualTo(new Status(2, 1, 1, 0));
+            reading.rollback();
+        }
     }
 
     /**

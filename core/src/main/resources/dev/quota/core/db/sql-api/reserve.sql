@@ -1,5 +1,5 @@
 -- quota.reserve: hold p_units of the day's quota for a reply being written, for p_ttl at
--- most, in a transaction of its own: the UTC day of p_at, by default of now() (a backend that
+-- most from the moment it is taken, in a transaction of its own: the UTC day of p_at, by default of now() (a backend that
 -- stamps its messages with its own clock passes that timestamp, as to quota.consume). Admitted while consumed + held + p_units <= the limit, under
 -- the lock of the user's counter row for the day, which every admission takes (consume,
 -- reserve, settle). The same request id answers with the same hold, whatever its state.
@@ -15,6 +15,7 @@ DECLARE
     v_limit integer;
     v_used integer;
     v_hold ${toolkit_schema}.quota_holds%ROWTYPE;
+    v_locked_at timestamptz;
 BEGIN
     IF p_user_id IS NULL OR p_units IS NULL OR p_request_id IS NULL OR p_ttl IS NULL THEN
         RAISE EXCEPTION 'quota.reserve: p_user_id, p_units, p_request_id and p_ttl must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -49,13 +50,16 @@ ${check_units_and_request_id}
     UPDATE ${product_schema}.user_daily_quota_usages q SET updated_at = now()
      WHERE q.user_id = p_user_id AND q.quota_date = v_day
     RETURNING q.used_count INTO v_used;
+    -- the instant the lock was taken: expiry is judged by it (as quota.held_units does), and a
+    -- new hold's TTL runs from it, not from a transaction start that a wait for the lock delays
+    v_locked_at := clock_timestamp();
     SELECT * INTO v_hold FROM ${toolkit_schema}.quota_holds h WHERE h.user_id = p_user_id AND h.request_id = p_request_id;
     IF FOUND THEN
         replayed := true;
-        accepted := v_hold.state = 'held' AND v_hold.expires_at > now();
+        accepted := v_hold.state = 'held' AND v_hold.expires_at > v_locked_at;
         code := CASE WHEN v_hold.state = 'settled' THEN 'hold_settled'
                      WHEN v_hold.state = 'released' THEN 'hold_released'
-                     WHEN v_hold.expires_at <= now() THEN 'hold_expired' END;
+                     WHEN v_hold.expires_at <= v_locked_at THEN 'hold_expired' END;
         expires_at := v_hold.expires_at;
         IF v_hold.quota_date <> v_day THEN
             -- a hold of an earlier day: its day's facts
@@ -74,10 +78,10 @@ ${check_units_and_request_id}
     consumed := v_used;
     IF v_used + held + p_units <= v_limit THEN
         INSERT INTO ${toolkit_schema}.quota_holds (user_id, request_id, quota_date, units, expires_at)
-        VALUES (p_user_id, p_request_id, v_day, p_units, now() + p_ttl);
+        VALUES (p_user_id, p_request_id, v_day, p_units, v_locked_at + p_ttl);
         accepted := true;
         held := held + p_units;
-        expires_at := now() + p_ttl;
+        expires_at := v_locked_at + p_ttl;
     ELSE
         code := 'quota_exceeded';
     END IF;

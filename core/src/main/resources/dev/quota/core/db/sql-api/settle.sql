@@ -13,6 +13,7 @@ DECLARE
     v_today constant date := ${toolkit_schema}.today();
     v_hold ${toolkit_schema}.quota_holds%ROWTYPE;
     v_used integer;
+    v_held integer;
     v_others integer;
 BEGIN
     IF p_user_id IS NULL OR p_request_id IS NULL OR p_units_used IS NULL THEN
@@ -40,6 +41,10 @@ BEGIN
     SELECT * INTO v_hold FROM ${toolkit_schema}.quota_holds h WHERE h.user_id = p_user_id AND h.request_id = p_request_id FOR UPDATE;
     SELECT d.daily_limit INTO daily_limit
       FROM ${toolkit_schema}.day_limit(p_user_id, v_hold.quota_date, v_hold.quota_date < v_today) d;
+    -- the day's held units first, then the clock: expiry is judged by the clock under the lock,
+    -- as quota.held_units judges it, and a hold still live by a later reading of the clock was
+    -- live for held_units too, so it is among the units it counted
+    v_held := ${toolkit_schema}.held_units(p_user_id, v_hold.quota_date);
     IF v_hold.state = 'settled' THEN
         settled := true;
         replayed := true;
@@ -47,11 +52,10 @@ BEGIN
         charged := v_hold.charged_units;
     ELSIF v_hold.state = 'released' THEN
         code := 'hold_released';
-    ELSIF v_hold.expires_at <= now() THEN
+    ELSIF v_hold.expires_at <= clock_timestamp() THEN
         code := 'hold_expired';
     ELSE
-        -- this hold is unexpired, so held_units counts it: the others' are the rest
-        v_others := ${toolkit_schema}.held_units(p_user_id, v_hold.quota_date) - v_hold.units;
+        v_others := v_held - v_hold.units;
         charged := LEAST(p_units_used, ${remaining:COALESCE(daily_limit, 0)|COALESCE(v_used, 0)|v_others});
         IF charged > 0 THEN
             UPDATE ${product_schema}.user_daily_quota_usages q SET used_count = q.used_count + charged, updated_at = now()
