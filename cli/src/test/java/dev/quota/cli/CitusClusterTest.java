@@ -12,50 +12,95 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The toolkit on a Citus coordinator (docs/scaling.md, "On Citus"): runs when
- * {@code QUOTA_CITUS_URL} points at one, and is skipped otherwise, since no registry this
- * project builds from packages Citus. {@code scripts/citus/cluster start DIR} prints such a
- * URL. The database it names is REPLACED: its product tables are made again from
- * layouts/citus-product.sql (distributed by user) and its quota schema is dropped.
+ * The toolkit on a Citus coordinator (docs/scaling.md, "On Citus"), on the two layouts a
+ * product distributes its tables by: everything by user, and the messages by conversation
+ * (layouts/citus-product-by-conversation.sql), where no statement can join a user's
+ * messages to the user's counters. Runs when {@code QUOTA_CITUS_URL} points at a
+ * coordinator, and is skipped otherwise, since no registry this project builds from
+ * packages Citus. {@code scripts/citus/cluster start DIR} prints such a URL. The database it
+ * names is REPLACED: its product tables are made again from the layout's file and its quota
+ * schema is dropped, once per layout.
  */
 @EnabledIfEnvironmentVariable(named = "QUOTA_CITUS_URL", matches = ".+",
         disabledReason = "no Citus coordinator: scripts/citus/cluster start DIR prints one for QUOTA_CITUS_URL")
+@ParameterizedClass(name = "{0}")
+@EnumSource(CitusClusterTest.Layout.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CitusClusterTest {
+
+    /** How the product distributed its tables, and how its backend stores a user's message there. */
+    enum Layout {
+        BY_USER("layouts/citus-product.sql") {
+            @Override
+            void storeMessage(Handle handle, UserKey user, String requestId, Instant at) {
+                handle.createUpdate("INSERT INTO chat_messages (user_id, role, request_id, created_at) VALUES (:u, 'user', :r, :at)")
+                        .bind("u", user).bind("r", requestId).bind("at", at.atOffset(ZoneOffset.UTC)).execute();
+            }
+        },
+        BY_CONVERSATION("layouts/citus-product-by-conversation.sql") {
+            @Override
+            void storeMessage(Handle handle, UserKey user, String requestId, Instant at) {
+                // the user's conversation, started with the first message: the messages carry no user id
+                long conversation = handle.createQuery("SELECT id FROM chat_conversations WHERE user_id = :u ORDER BY id LIMIT 1")
+                        .bind("u", user).mapTo(Long.class).findOne()
+                        .orElseGet(() -> handle.createQuery("INSERT INTO chat_conversations (user_id) VALUES (:u) RETURNING id")
+                                .bind("u", user).mapTo(Long.class).one());
+                handle.createUpdate("INSERT INTO chat_messages (conversation_id, role, request_id, created_at) VALUES (:c, 'user', :r, :at)")
+                        .bind("c", conversation).bind("r", requestId).bind("at", at.atOffset(ZoneOffset.UTC)).execute();
+            }
+        };
+
+        private final String file;
+
+        Layout(String file) {
+            this.file = file;
+        }
+
+        abstract void storeMessage(Handle handle, UserKey user, String requestId, Instant at);
+    }
+
+    @Parameter
+    Layout layout;
 
     private final String url = System.getenv("QUOTA_CITUS_URL");
     private Database database;
     private CliRun migrated;
     private QuotaFixtures fixtures;
 
-    @BeforeAll
-    void aProductDistributedByUser() {
+    @BeforeParameterizedClassInvocation
+    void aProductDistributedAsTheLayoutSays() {
         database = Database.open(DatabaseConfig.parse(url));
         database.jdbi().useHandle(handle -> {
             handle.execute("DROP SCHEMA IF EXISTS quota CASCADE");
+            handle.execute("DROP TABLE IF EXISTS chat_conversations CASCADE");
             // one statement a transaction, as psql runs the file: Citus distributes a table in a
             // transaction of its own, not in one that also dropped the tables before it
-            handle.createScript(resource("layouts/citus-product.sql")).executeAsSeparateStatements();
+            handle.createScript(resource(layout.file)).executeAsSeparateStatements();
         });
         migrated = quota("db", "migrate");
         fixtures = new QuotaFixtures(database.jdbi());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void close() {
         database.close();
     }
@@ -73,9 +118,13 @@ class CitusClusterTest {
                 .map((rs, ctx) -> new Consumed(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3))).one();
     }
 
-    private static void storeMessage(Handle handle, UserKey user, String requestId) {
-        handle.createUpdate("INSERT INTO chat_messages (user_id, role, request_id) VALUES (:u, 'user', :r)")
-                .bind("u", user).bind("r", requestId).execute();
+    private void storeMessage(Handle handle, UserKey user, String requestId) {
+        layout.storeMessage(handle, user, requestId, handle.createQuery("SELECT now()").mapTo(Instant.class).one());
+    }
+
+    /** The user's messages as the toolkit reads them, through the read contract's view, whatever the layout. */
+    private long messagesOf(UserKey user) {
+        return counted("SELECT count(*) FROM quota.user_messages WHERE user_id = :u", user);
     }
 
     private long counted(String sql, UserKey user) {
@@ -129,8 +178,21 @@ class CitusClusterTest {
 
         String check = quota("db", "check").exits(0).out();
 
-        assertThat(check).contains("Read contract holds", "Citus", "coordinator").doesNotContain("not co-located", "local table")
+        assertThat(check).contains("Read contract holds", "Citus", "coordinator").doesNotContain("warning", "not co-located", "local table")
                 .doesNotContainPattern("_1\\d{5}\\b");
+    }
+
+    @Test
+    void givenTheLayout_whenChecked_thenTheCheckSaysHowTheNightlyJobReadsTheMessages() {
+        migrated.exits(0);
+
+        String check = quota("db", "check").exits(0).out();
+
+        if (layout == Layout.BY_CONVERSATION) {
+            assertThat(check).contains("note: the user messages are distributed by another key than the user", "merges them in key order");
+        } else {
+            assertThat(check).doesNotContain("merges them");
+        }
     }
 
     @Test
@@ -209,9 +271,29 @@ class CitusClusterTest {
         assertThat(replaysWrong).hasValue(0);
         for (UserKey user : users) {
             long counter = counted("SELECT COALESCE(sum(used_count), 0) FROM user_daily_quota_usages WHERE user_id = :u", user);
-            long stored = counted("SELECT count(*) FROM chat_messages WHERE user_id = :u AND role = 'user'", user);
+            long stored = messagesOf(user);
             assertThat(counter).as("user %d", user).isEqualTo(stored).isLessThanOrEqualTo(30).isPositive();
         }
+    }
+
+    @Test
+    void givenAReplyHeldThenSettledInTheTransactionThatStoresIt_whenRead_thenChargedOnceAndNothingHeld() {
+        migrated.exits(0);
+        UserKey user = fixtures.subscribedUser(5);
+
+        boolean reserved = database.jdbi().inTransaction(handle -> handle.createQuery(
+                        "SELECT accepted FROM quota.reserve(:u, 3, 'reply-1')").bind("u", user).mapTo(Boolean.class).one());
+        int charged = database.jdbi().inTransaction(handle -> {
+            storeMessage(handle, user, "reply-1");
+            return handle.createQuery("SELECT charged FROM quota.settle(:u, 'reply-1', 1)").bind("u", user).mapTo(Integer.class).one();
+        });
+
+        assertThat(reserved).isTrue();
+        assertThat(charged).isOne();
+        JsonNode shown = quota("show", String.valueOf(user), "-o", "json").exits(0).json();
+        assertThat(shown.at("/data/consumed").asInt()).isOne();
+        assertThat(shown.at("/data/remaining").asInt()).isEqualTo(4);
+        assertThat(messagesOf(user)).isOne();
     }
 
     @Test
@@ -235,23 +317,34 @@ class CitusClusterTest {
     @Test
     void givenPlantedDriftOnAFinishedDay_whenReconciledWithRepair_thenExactlyThatDriftIsRepairedOnItsWorker() {
         migrated.exits(0);
-        UserKey user = fixtures.subscribedUser(50);
+        UserKey overCounted = fixtures.subscribedUser(50);
+        UserKey underCounted = fixtures.subscribedUser(50);
+        UserKey missing = fixtures.subscribedUser(50);
+        UserKey clean = fixtures.subscribedUser(50);
         LocalDate day = database.jdbi().withHandle(handle -> handle.createQuery("SELECT quota.today() - 2").mapTo(LocalDate.class).one());
-        database.jdbi().useHandle(handle -> {
-            handle.createUpdate("""
-                    INSERT INTO chat_messages (user_id, role, created_at, request_id)
-                    SELECT :u, 'user', CAST(:day AS timestamp) AT TIME ZONE 'UTC' + g * interval '1 minute', 'drift-' || g
-                      FROM generate_series(1, 4) g""").bind("u", user).bind("day", day).execute();
-            handle.createUpdate("INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (:u, :day, 6)")
-                    .bind("u", user).bind("day", day).execute();
+        database.jdbi().useTransaction(handle -> {
+            for (UserKey user : List.of(overCounted, underCounted, missing, clean)) {
+                for (int m = 1; m <= 4; m++) {
+                    layout.storeMessage(handle, user, "drift-" + m, day.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(60L * m));
+                }
+            }
+            for (Map.Entry<UserKey, Integer> counter : Map.of(overCounted, 6, underCounted, 2, clean, 4).entrySet()) {
+                handle.createUpdate("INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (:u, :day, :n)")
+                        .bind("u", counter.getKey()).bind("day", day).bind("n", counter.getValue()).execute();
+            }
         });
 
         JsonNode report = quota("reconcile", "--date", day.toString(), "-o", "json").exits(ExitCodes.DRIFT_FOUND).json();
-        assertThat(report.at("/data/drifts").asLong()).isEqualTo(1);
+        assertThat(report.at("/data/drifts").asLong()).isEqualTo(3);
+        assertThat(report.at("/data/drifts_by_kind/over_counted").asLong()).isOne();
+        assertThat(report.at("/data/drifts_by_kind/under_counted").asLong()).isOne();
+        assertThat(report.at("/data/drifts_by_kind/missing_counter").asLong()).isOne();
         quota("reconcile", "--date", day.toString(), "--repair", "--rerun").exits(0);
 
-        assertThat(counted("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :u AND quota_date = quota.today() - 2", user))
-                .isEqualTo(4);
+        for (UserKey user : List.of(overCounted, underCounted, missing, clean)) {
+            assertThat(counted("SELECT used_count FROM user_daily_quota_usages WHERE user_id = :u AND quota_date = quota.today() - 2", user))
+                    .as("the counter of %s", user).isEqualTo(4);
+        }
         assertThat(quota("reconcile", "--date", day.toString(), "--rerun", "-o", "json").exits(0).json().at("/data/drifts").asLong())
                 .isZero();
     }

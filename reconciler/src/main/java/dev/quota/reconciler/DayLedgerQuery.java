@@ -2,6 +2,7 @@ package dev.quota.reconciler;
 
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.UserKey;
+import dev.quota.core.UserKeyType;
 import dev.quota.core.drift.DayLedger;
 import dev.quota.core.persistence.KeyRange;
 import dev.quota.core.persistence.PlanOfDay;
@@ -21,7 +22,10 @@ import org.springframework.jdbc.core.RowMapper;
 final class DayLedgerQuery {
 
     private static final String DAY_LEDGERS = resource("day-ledgers.sql");
+    private static final String MESSAGES_LEG = resource("messages-leg.sql");
     private static final String DRIFT_COUNT = resource("drift-count.sql");
+    private static final String WITHOUT_COUNTER = resource("user-day-without-counter.sql")
+            .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay(":user", "CAST(:day AS date)"));
 
     static final String SQL = sql(UserMessagesOfDays.SQL);
 
@@ -33,10 +37,39 @@ final class DayLedgerQuery {
      * (positional: from, to, then {@code {key_range}}'s four), the rest by the toolkit's rules.
      */
     static String sql(String userMessagesOfDays) {
+        return ledgers(MESSAGES_LEG.replace("{user_messages_of_days}", userMessagesOfDays), "d.user_id");
+    }
+
+    /**
+     * The merged scan's two statements, in {@link LedgerKeyOrder}: the user messages per
+     * user-day ({@link UserMessagesOfDays}, its positional parameters), and the ledgers of the
+     * counters and adjustments with no messages counted ({@link #countersArguments}).
+     */
+    static String messagesInKeyOrder(UserKeyType keyType) {
+        return UserMessagesOfDays.SQL + "\n ORDER BY " + LedgerKeyOrder.sql(keyType, "user_id") + ", 2";
+    }
+
+    static String countersInKeyOrder(UserKeyType keyType) {
+        return ledgers("", LedgerKeyOrder.sql(keyType, "d.user_id"));
+    }
+
+    private static String ledgers(String messagesLeg, String keyOrder) {
         return DAY_LEDGERS
-                .replace("{user_messages_of_days}", userMessagesOfDays)
+                .replace("{messages_leg}", messagesLeg)
+                .replace("{key_order}", keyOrder)
                 .replace("{key_range}", KeyRange.PREDICATE)
                 .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay("f.user_id", "f.quota_date"));
+    }
+
+    /** The ledger of a user-day with {@code messages} user messages and neither counter nor adjustment (named parameters). */
+    static String withoutCounterSql() {
+        return WITHOUT_COUNTER;
+    }
+
+    static DayLedger withoutCounter(UserKey user, LocalDate day, ResultSet rs) throws SQLException {
+        return new DayLedger(user, day, null, rs.getInt("messages"), rs.getInt("usage_delta"), rs.getInt("granted"),
+                rs.getBoolean("user_exists"), rs.getObject("plan_limit", Integer.class), rs.getInt("expected"),
+                rs.getObject("effective_limit", Integer.class));
     }
 
     /** The drifts among those ledgers ({@link DayLedger#DRIFTING_SQL}), counted in one query. */
@@ -48,15 +81,23 @@ final class DayLedgerQuery {
 
     /** The positional arguments of {@link #SQL} for one day range and key range. */
     static List<Object> arguments(LocalDate from, LocalDate to, KeyRange keys) {
-        List<Object> arguments = new ArrayList<>();
-        for (int source = 0; source < 3; source++) {
-            if (source == 2) {
-                arguments.add(AdjustmentKind.usageChangingCodes());
-            }
-            arguments.add(from);
-            arguments.add(to);
-            arguments.addAll(keys.arguments());
-        }
+        List<Object> arguments = messagesArguments(from, to, keys);
+        arguments.addAll(countersArguments(from, to, keys));
+        return arguments;
+    }
+
+    /** The positional arguments of {@link #messagesInKeyOrder}. */
+    static List<Object> messagesArguments(LocalDate from, LocalDate to, KeyRange keys) {
+        List<Object> arguments = new ArrayList<>(List.of(from, to));
+        arguments.addAll(keys.arguments());
+        return arguments;
+    }
+
+    /** The positional arguments of {@link #countersInKeyOrder}: the counters', the adjustment kinds, the adjustments'. */
+    static List<Object> countersArguments(LocalDate from, LocalDate to, KeyRange keys) {
+        List<Object> arguments = messagesArguments(from, to, keys);
+        arguments.add(AdjustmentKind.usageChangingCodes());
+        arguments.addAll(messagesArguments(from, to, keys));
         return arguments;
     }
 

@@ -6,6 +6,8 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 
@@ -19,11 +21,12 @@ import org.springframework.transaction.TransactionDefinition;
 final class JobStatements {
 
     private static final String NO_TIMEOUT = "SET LOCAL statement_timeout = 0";
+    private static final SQLExceptionTranslator BY_SQL_STATE = new SQLStateSQLExceptionTranslator();
 
     private JobStatements() {
     }
 
-    private static void liftTimeout(Connection connection) {
+    static void liftTimeout(Connection connection) {
         try (Statement statement = connection.createStatement()) {
             statement.execute(NO_TIMEOUT);
         } catch (SQLException e) {
@@ -48,6 +51,15 @@ final class JobStatements {
     static class CursorReader<T> extends JdbcCursorItemReader<T> {
         CursorReader(DataSource dataSource, String sql, RowMapper<T> mapper) {
             super(dataSource, sql, mapper);
+        }
+
+        /**
+         * By SQLSTATE: Spring's default translator reads its error codes from XML whose schema
+         * it may fetch from the network, and offline a planner's refusal became "database unavailable".
+         */
+        @Override
+        protected SQLExceptionTranslator getExceptionTranslator() {
+            return BY_SQL_STATE;
         }
 
         @Override

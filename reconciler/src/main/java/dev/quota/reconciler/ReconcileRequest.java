@@ -13,17 +13,18 @@ import java.time.Clock;
  * @param maxRowsPerSecond the most day ledgers the job reads per second over all its
  *                         partitions, to leave the server's CPU to live traffic; 0: as fast as it can
  * @param prune            after reconciling, remove what has outlived its retention (the nightly job does)
+ * @param scan             how the day ledgers are read ({@link LedgerScan}); AUTO picks from the layout
  */
 public record ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, int chunkSize, int partitions,
-                               boolean includeToday, boolean rerun, int maxRowsPerSecond, boolean prune) {
+                               boolean includeToday, boolean rerun, int maxRowsPerSecond, boolean prune, LedgerScan scan) {
 
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     public static final int DEFAULT_PARTITIONS = 8;
     public static final int MAX_DAYS = 366;
 
     public ReconcileRequest {
-        if (from == null || to == null || mode == null) {
-            throw QuotaException.invalidInput("a day range and a mode are required");
+        if (from == null || to == null || mode == null || scan == null) {
+            throw QuotaException.invalidInput("a day range, a mode and a scan are required");
         }
         if (from.compareTo(to) > 0) {
             throw QuotaException.invalidInput("--from " + from + " is after --to " + to);
@@ -42,6 +43,12 @@ public record ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, i
         }
     }
 
+    /** The scan picked from the layout. */
+    public ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, int chunkSize, int partitions,
+                            boolean includeToday, boolean rerun, int maxRowsPerSecond, boolean prune) {
+        this(from, to, mode, chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, prune, LedgerScan.AUTO);
+    }
+
     /** As fast as the server allows, then pruning. */
     public ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, int chunkSize, int partitions,
                             boolean includeToday, boolean rerun) {
@@ -50,8 +57,14 @@ public record ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, i
 
     /** The same run without the prune step. */
     public ReconcileRequest withoutPruning() {
-        return new ReconcileRequest(from, to, mode, chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, false);
+        return new ReconcileRequest(from, to, mode, chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, false, scan);
     }
+
+    /** The same run with the day ledgers read as {@code ledgerScan} says. */
+    public ReconcileRequest scanning(LedgerScan ledgerScan) {
+        return new ReconcileRequest(from, to, mode, chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, prune, ledgerScan);
+    }
+
 
     /** The finished day before today (UTC): what the nightly run reconciles. */
     public static ReconcileRequest yesterday(Clock clock, ReconcileMode mode) {

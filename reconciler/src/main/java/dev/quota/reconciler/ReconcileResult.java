@@ -1,6 +1,7 @@
 package dev.quota.reconciler;
 
 import dev.quota.core.QuotaDay;
+import dev.quota.core.QuotaException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,12 @@ import java.util.Map;
  * @param pruned      expired rows the prune step removed (job instances count as one)
  * @param scannedOn   where the day ledgers were read: {@code primary} or {@code standby} (the read URL)
  * @param resumes     how many times the run resumed after the standby cancelled its scan
+ * @param error       the first failure as the toolkit translates it (its code, message and details); null when none
  */
 public record ReconcileResult(long runId, long jobExecutionId, String status, ReconcileMode mode, QuotaDay from, QuotaDay to,
                               long rowsScanned, long drifts, Map<String, Long> driftsByKind, long repaired,
                               long remaining, List<Finding> topDrifts, long pruned, Duration duration, String failure,
-                              String scannedOn, int resumes, HeldNow holds) {
+                              String scannedOn, int resumes, HeldNow holds, QuotaException error) {
 
     /**
      * The holds ({@code quota.reserve}) as the run ended: units held by open, unexpired holds,

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -128,6 +129,7 @@ public final class Reconciler implements AutoCloseable {
             try {
                 String scanOn = scanOn();
                 parameters.addString(ReconciliationJobKeys.SCAN_ON, scanOn, false);
+                parameters.addString(ReconciliationJobKeys.LEDGER_SCAN, ledgerScan(request, scanOn).code(), false);
                 context.getBean(ScanProgress.class).start(progress, progress == Progress.NONE ? 0 : countersIn(request, scanOn));
                 JobParameters jobParameters = parameters.toJobParameters();
                 recoverStaleExecution(jobParameters);
@@ -180,7 +182,19 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    /** The request's scan; for AUTO, the one that serves the server scanned ({@link LedgerScan#servingHere}). */
+    private LedgerScan ledgerScan(ReconcileRequest request, String scanOn) {
+        if (request.scan() != LedgerScan.AUTO) {
+            return request.scan();
+        }
+        Database reads = scanOn.equals(ReconciliationJobKeys.SCAN_STANDBY) ? scan.standby().orElseThrow() : database;
+        LedgerScan picked = reads.jdbi().withHandle(LedgerScan::servingHere);
+        LOG.info("reading the day ledgers with the {} scan", picked.code());
+        return picked;
+    }
+
     /** About as many rows as the scan will read: the range's counters, on the server it scans (shown as a total, never relied on). */
+
     private long countersIn(ReconcileRequest request, String scanOn) {
         Database reads = scanOn.equals(ReconciliationJobKeys.SCAN_STANDBY) ? scan.standby().orElseThrow() : database;
         return reads.jdbi().withHandle(handle -> handle.createQuery(
@@ -238,8 +252,7 @@ public final class Reconciler implements AutoCloseable {
         Map<String, Object> run = jdbc.queryForMap(
                 "SELECT rows_scanned, drifts, repaired, (SELECT count(*) FROM quota_reconciliation_drifts WHERE run_id = r.id AND unresolved) AS remaining"
                         + " FROM quota_reconciliation_runs r WHERE id = ?", runId);
-        String failure = execution.getAllFailureExceptions().stream().findFirst()
-                .map(e -> SqlStates.translate(e).getMessage()).orElse(null);
+        Optional<QuotaException> failure = execution.getAllFailureExceptions().stream().findFirst().map(SqlStates::translate);
         long pruned = execution.getStepExecutions().stream()
                 .filter(step -> ReconciliationJobKeys.PRUNE_STEP.equals(step.getStepName()))
                 .mapToLong(step -> step.getWriteCount()).sum();
@@ -251,7 +264,8 @@ public final class Reconciler implements AutoCloseable {
         return new ReconcileResult(runId, execution.getId(), execution.getStatus().name(), request.mode(), request.from(), request.to(),
                 ((Number) run.get("rows_scanned")).longValue(), ((Number) run.get("drifts")).longValue(), byKind,
                 ((Number) run.get("repaired")).longValue(), ((Number) run.get("remaining")).longValue(),
-                findings(runId, 10), pruned, duration, failure, scanOn, resumes, holds);
+                findings(runId, 10), pruned, duration, failure.map(QuotaException::getMessage).orElse(null), scanOn, resumes, holds,
+                failure.orElse(null));
     }
 
     /** A run's findings, the largest drifts first; {@code limit} 0 means all. */

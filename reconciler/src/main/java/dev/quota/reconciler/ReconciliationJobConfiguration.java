@@ -7,8 +7,10 @@ import static dev.quota.reconciler.ReconciliationJobKeys.SCAN_STANDBY;
 import static dev.quota.reconciler.ReconciliationJobKeys.WORKER_STEP;
 
 import dev.quota.core.QuotaDay;
+import dev.quota.core.UserKeyType;
 import dev.quota.core.db.Database;
 import dev.quota.core.drift.DayLedger;
+import dev.quota.core.persistence.KeyRange;
 import dev.quota.core.retention.Pruner;
 import java.time.LocalDate;
 import java.util.function.Consumer;
@@ -27,6 +29,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
+import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -109,7 +112,8 @@ public class ReconciliationJobConfiguration {
     @Bean
     @JobScope
     public Step reconcileStep(JobRepository jobRepository, JdbcTransactionManager transactionManager, DataSource dataSource,
-                              JdbcCursorItemReader<DayLedger> ledgerReader, FindingWriter findingWriter, ConnectionBudget budget,
+                              AbstractItemCountingItemStreamItemReader<DayLedger> ledgerReader, FindingWriter findingWriter,
+                              ConnectionBudget budget,
                               ScanProgress progress,
                               @Value("#{jobParameters['chunkSize']}") Long chunkSize,
                               @Value("#{jobParameters['partitions']}") Long partitions,
@@ -134,19 +138,28 @@ public class ReconciliationJobConfiguration {
                 .build();
     }
 
+    /** A partition's day ledgers, read as the run's {@link LedgerScan} says (ONE_QUERY or MERGED, decided at launch). */
     @Bean
     @StepScope
-    public JdbcCursorItemReader<DayLedger> ledgerReader(DataSource dataSource, StandbyConnections standby,
+    public AbstractItemCountingItemStreamItemReader<DayLedger> ledgerReader(DataSource dataSource, StandbyConnections standby,
                                                          @Value("#{jobParameters['scanOn']}") String scanOn,
+                                                         @Value("#{jobParameters['ledgerScan']}") String ledgerScan,
                                                          @Value("#{jobParameters['from']}") LocalDate from,
                                                          @Value("#{jobParameters['to']}") LocalDate to,
                                                          @Value("#{stepExecutionContext['userKeyType']}") String keyType,
                                                          @Value("#{stepExecutionContext['fromUserKey']}") String fromKey,
                                                          @Value("#{stepExecutionContext['untilUserKey']}") String untilKey) {
         DataSource source = SCAN_STANDBY.equals(scanOn) ? standby.dataSource() : dataSource;
+        KeyRange keys = UserRangePartitioner.range(keyType, fromKey, untilKey);
+        if (LedgerScan.fromCode(ledgerScan) == LedgerScan.MERGED) {
+            MergedLedgerReader merged = new MergedLedgerReader(source, UserKeyType.ofSqlType(keyType), from, to, keys);
+            merged.setName(READER);
+            return merged;
+        }
         JdbcCursorItemReader<DayLedger> reader = new JobStatements.CursorReader<>(source, DayLedgerQuery.SQL, DayLedgerQuery.MAPPER);
         reader.setName(READER);
-        reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(DayLedgerQuery.arguments(from, to, UserRangePartitioner.range(keyType, fromKey, untilKey)).toArray()));
+        reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(DayLedgerQuery.arguments(from, to, keys).toArray()));
+
         // PostgreSQL streams a result only inside a transaction; otherwise it would load the range into memory
         reader.setConnectionAutoCommit(false);
         reader.setFetchSize(2000);

@@ -26,6 +26,8 @@ final class ReconciliationJobKeys {
     static final String SCAN_ON = "scanOn";
     static final String SCAN_PRIMARY = "primary";
     static final String SCAN_STANDBY = "standby";
+    /** How this execution's workers read the day ledgers: a {@link LedgerScan} code, never AUTO (decided at launch). */
+    static final String LEDGER_SCAN = "ledgerScan";
 
     private ReconciliationJobKeys() {
     }

@@ -4,7 +4,9 @@
 -- 1-6 messages: from, to (dates), the key range (four); 7-12 counters; 13 the usage-changing
 -- adjustment kinds (text[]), 14-19 adjustments. The messages are UserMessagesOfDays and the plan of
 -- each day PlanOfDay's rule, put in place of the placeholders by DayLedgerQuery; the
--- grants are the view day_grants, the rule every reader uses.
+-- grants are the view day_grants, the rule every reader uses. The merged scan (LedgerScan)
+-- runs it without its messages leg (messages-leg.sql; parameters 1-6 then go), in
+-- LedgerKeyOrder's order, and merges the messages in.
 -- Written so that Citus pushes it down whole to each worker (docs/scaling.md): the three
 -- sources meet in a UNION ALL grouped by user and day (a FULL JOIN on COALESCE'd keys is
 -- not a join on the distribution column), and the user, the grants and the plan of each
@@ -13,10 +15,7 @@
 WITH facts AS (
     -- every leg with the same column types, so that the planner flattens the UNION and can
     -- merge the legs in key order instead of sorting or hashing them all
-    SELECT m.user_id, m.quota_date, CAST(NULL AS integer) AS used_count, m.messages, CAST(0 AS bigint) AS usage_delta
-      FROM ({user_messages_of_days}) m
-    UNION ALL
-    SELECT user_id, quota_date, used_count, CAST(0 AS bigint), CAST(0 AS bigint)
+{messages_leg}    SELECT user_id, quota_date, used_count, CAST(0 AS bigint) AS messages, CAST(0 AS bigint) AS usage_delta
       FROM user_daily_quota_usages
      WHERE quota_date BETWEEN CAST(? AS date) AND CAST(? AS date)
        AND {key_range}
@@ -42,4 +41,4 @@ WITH facts AS (
 SELECT d.*, expected_usage(d.messages, d.usage_delta) AS expected,
        effective_limit(d.plan_limit, d.granted) AS effective_limit
   FROM days d
- ORDER BY d.user_id, d.quota_date
+ ORDER BY {key_order}, d.quota_date

@@ -7,6 +7,8 @@ import dev.quota.cli.ReadUrlOption;
 import dev.quota.core.db.ContractCheck;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.ReadContract;
+import dev.quota.reconciler.LedgerScan;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,12 @@ final class DbCheckCommand implements Callable<Integer> {
     record Checked(String database, boolean usable, List<String> problems, List<String> warnings, List<String> notes) {
     }
 
+    /** What the toolkit does where no statement can join the user messages to the counters (Citus, messages by conversation). */
+    static final String MERGED_SCAN = "the user messages are distributed by another key than the user, so no statement joins them to "
+            + "the counters: the nightly job reads the two apart and merges them in key order (reconcile --scan merged, which it "
+            + "picks by itself); a repair and history count one user's messages on every shard; the SQL API, show and top read "
+            + "no message (docs/scaling.md)";
+
     @Override
     public Integer call() {
         // the primary unless --read-url names a standby to judge (QUOTA_READ_URL alone does not)
@@ -42,12 +50,16 @@ final class DbCheckCommand implements Callable<Integer> {
         ContractCheck check = ContractCheck.of(database.jdbi(), database.config().schemas());
         Output output = invocation.output();
         if (check.usable()) {
-            output.result(new Checked(database.describe(), true, List.of(), check.warnings(), check.notes()), invocation.requestId(), out -> {
+            List<String> notes = new ArrayList<>(check.notes());
+            if (database.jdbi().withHandle(LedgerScan::servingHere) == LedgerScan.MERGED) {
+                notes.add(MERGED_SCAN);
+            }
+            output.result(new Checked(database.describe(), true, List.of(), check.warnings(), notes), invocation.requestId(), out -> {
                 out.println("Read contract holds on " + database.describe() + ": views "
                         + Arrays.stream(ReadContract.View.values()).map(ReadContract.View::viewName).collect(Collectors.joining(", "))
                         + "; counters in " + database.config().schemas().inProduct(ReadContract.COUNTERS));
                 check.warnings().forEach(line -> out.println("warning: " + line));
-                check.notes().forEach(line -> out.println("note: " + line));
+                notes.forEach(line -> out.println("note: " + line));
             });
             return ExitCodes.OK;
         }

@@ -7,9 +7,11 @@ import dev.quota.cli.Invocation;
 import dev.quota.cli.ReadUrlOption;
 import dev.quota.cli.RequestIdOption;
 import dev.quota.cli.TextTable;
+import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.reconciler.Finding;
+import dev.quota.reconciler.LedgerScan;
 import dev.quota.reconciler.ReconcileFiles;
 import dev.quota.reconciler.ReconcileMode;
 import dev.quota.reconciler.ReconcileRequest;
@@ -81,6 +83,12 @@ public final class ReconcileCommand implements Callable<Integer> {
             description = "Skip the prune step, which otherwise removes what has outlived its retention (quota db prune)")
     boolean noPrune;
 
+    @Option(names = "--scan", defaultValue = "auto", paramLabel = "HOW",
+            description = "How the day ledgers are read: one-query (messages joined to the counters by the database), merged (read apart,"
+                    + " merged in key order by the job: for messages distributed by another key than the user, on Citus), or auto,"
+                    + " which asks the database (default: ${DEFAULT-VALUE})")
+    String scan;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write the findings to FILE (.csv or .json)")
     Path report;
 
@@ -133,6 +141,13 @@ public final class ReconcileCommand implements Callable<Integer> {
             }
             throw e;
         }
+        if (result.error() != null && result.error().code() == ErrorCode.UNSUPPORTED_BY_DATABASE) {
+            // the database refuses the scan: starting again cannot help, so the error alone, with its own exit code
+            if (metricsFile != null) {
+                ReconcileFiles.writeErrorMetrics(metricsFile, result.error().code().code());
+            }
+            throw result.error();
+        }
         if (report != null) {
             ReconcileFiles.writeFindings(report, findings);
         }
@@ -167,7 +182,8 @@ public final class ReconcileCommand implements Callable<Integer> {
                 first = last = QuotaDay.today(invocation.clock()).previous();
             }
             ReconcileRequest request = new ReconcileRequest(first, last, repair ? ReconcileMode.REPAIR : ReconcileMode.REPORT,
-                    chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, !noPrune);
+                    chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, !noPrune, LedgerScan.fromCode(scan));
+
             request.requireFinishedDays(invocation.clock());
             return request;
         } catch (QuotaException e) {

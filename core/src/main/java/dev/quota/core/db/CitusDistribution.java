@@ -114,14 +114,42 @@ public final class CitusDistribution {
         notes.add("Citus " + version.get() + (coordinator ? " coordinator" : " worker: point the toolkit at the coordinator"));
     }
 
+    /** A table behind a read-contract view that is neither co-located with the counters nor a reference table. */
+    private record Apart(String table, String view, boolean local) {
+        boolean distributedMessages() {
+            return !local && view.equals(ReadContract.View.USER_MESSAGES.viewName());
+        }
+    }
+
     /**
      * One warning for each table behind a read-contract view that is neither co-located with
      * the product's counters nor a reference table (the toolkit's per-user statements could
-     * then not run on one worker), and one for each toolkit table not distributed yet.
+     * then not run on one worker), and one for each toolkit table not distributed yet. User
+     * messages distributed by another key (by conversation) are no warning: only the nightly
+     * job, repairs and history read them, all by statements that need no co-location
+     * ({@code quota db check} notes how the job reads them).
      */
     private static List<String> warningsOnCoordinator(Handle handle, Schemas schemas) {
         String counters = schemas.inProduct(ReadContract.COUNTERS);
-        List<String> warnings = new ArrayList<>(handle.createQuery("""
+        List<String> warnings = new ArrayList<>();
+        for (Apart apart : apartFromCounters(handle, schemas)) {
+            if (!apart.distributedMessages()) {
+                warnings.add(apart.table() + " (behind view " + apart.view() + ") is "
+                        + (apart.local() ? "a local table, not distributed" : "distributed but not co-located with the counters")
+                        + "; the toolkit reads one user's rows on that user's worker, so distribute it by its user id co-located with "
+                        + counters + ", or make it a reference table");
+            }
+        }
+        for (String table : PER_USER_TABLES) {
+            if (distributionColumn(handle, schemas.inToolkit(table)) == null) {
+                warnings.add(schemas.inToolkit(table) + " is not distributed yet: run 'quota db migrate' on the coordinator");
+            }
+        }
+        return warnings;
+    }
+
+    private static List<Apart> apartFromCounters(Handle handle, Schemas schemas) {
+        return handle.createQuery("""
                         WITH RECURSIVE behind(view, rel) AS (
                             SELECT v.oid, d.refobjid
                               FROM pg_class v
@@ -136,27 +164,20 @@ public final class CitusDistribution {
                               JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
                                               AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> b.rel
                         )
-                        SELECT DISTINCT format('%s (behind view %s) is %s; the toolkit reads one user''s rows on that user''s worker, '
-                                               || 'so distribute it by its user id co-located with %s, or make it a reference table',
-                                               CAST(b.rel AS regclass), CAST(b.view AS regclass),
-                                               CASE WHEN p.logicalrelid IS NULL THEN 'a local table, not distributed'
-                                                    ELSE 'distributed but not co-located with the counters' END, :counters)
+                        SELECT DISTINCT CAST(CAST(b.rel AS regclass) AS text) AS table_name,
+                               (SELECT v.relname FROM pg_class v WHERE v.oid = b.view) AS view_name,
+                               p.logicalrelid IS NULL AS local
                           FROM behind b
                           JOIN pg_class c ON c.oid = b.rel AND c.relkind IN ('r', 'p')
                           LEFT JOIN pg_dist_partition p ON p.logicalrelid = b.rel
                          WHERE p.logicalrelid IS NULL
                             OR (p.partmethod <> 'n' AND p.colocationid <> (SELECT colocationid FROM pg_dist_partition
                                                                            WHERE logicalrelid = to_regclass(:counters)))
-                         ORDER BY 1""")
-                .bind("toolkit", schemas.toolkit()).bind("counters", counters)
+                         ORDER BY 1, 2""")
+                .bind("toolkit", schemas.toolkit()).bind("counters", schemas.inProduct(ReadContract.COUNTERS))
                 .bind("views", Arrays.stream(ReadContract.View.values()).map(ReadContract.View::viewName).toArray(String[]::new))
-                .mapTo(String.class).list());
-        for (String table : PER_USER_TABLES) {
-            if (distributionColumn(handle, schemas.inToolkit(table)) == null) {
-                warnings.add(schemas.inToolkit(table) + " is not distributed yet: run 'quota db migrate' on the coordinator");
-            }
-        }
-        return warnings;
+                .map((rs, ctx) -> new Apart(rs.getString("table_name"), rs.getString("view_name"), rs.getBoolean("local")))
+                .list();
     }
 
     /**

@@ -59,6 +59,25 @@ public record DayLedger(UserKey userId, LocalDate quotaDate, Integer usedCount, 
                OR (l.used_count IS NOT NULL AND (l.used_count <> l.expected OR NOT l.user_exists OR l.plan_limit IS NULL
                                                  OR l.used_count > l.effective_limit))""";
 
+    /**
+     * This ledger, read with no messages counted, with {@code count} user messages: what the
+     * merged scan makes of the counters' ledger and the messages it read apart.
+     */
+    public DayLedger withMessages(int count) {
+        return new DayLedger(userId, quotaDate, usedCount, count, usageDelta, granted, userExists, planLimit,
+                expectedUsage(count, usageDelta), effectiveLimit);
+    }
+
+    /**
+     * {@code quota.expected_usage}, the rule's home, in Java for the merged scan, which adds
+     * the messages after the database has read the rest: messages plus the usage adjustments,
+     * never below 0, an error past an integer as the SQL cast is. DayLedgerTest holds the two
+     * to each other.
+     */
+    public static int expectedUsage(long messages, long usageDelta) {
+        return Math.toIntExact(Math.max(0, messages + usageDelta));
+    }
+
     public boolean drifting() {
         return !kinds().isEmpty();
     }

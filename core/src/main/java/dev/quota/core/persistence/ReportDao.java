@@ -2,31 +2,55 @@ package dev.quota.core.persistence;
 
 import dev.quota.core.UserKey;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.sqlobject.SqlObject;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Read-only views for support and ops: a user's recent days, a day's heaviest users. */
 public interface ReportDao extends SqlObject {
 
-    // every day of the range, with or without a counter, so that gaps show as zero
-    @SqlQuery("""
+    /**
+     * The user's days from {@code from} to {@code to}, newest first: every day of the range,
+     * with or without a counter, so that gaps show as zero. The messages are counted in a
+     * statement of their own: it joins nothing of the user's, so it also runs where the
+     * messages are distributed by another key than the user (Citus, by conversation), which
+     * a subquery beside the counters could not.
+     */
+    default List<DayUsage> history(UserKey userId, LocalDate from, LocalDate to) {
+        Map<LocalDate, Integer> messages = new HashMap<>();
+        getHandle().createQuery(MESSAGES_BY_DAY).bind("userId", userId).bind("from", from).bind("to", to)
+                .map((rs, ctx) -> Map.entry(rs.getObject("quota_date", LocalDate.class), rs.getInt("messages")))
+                .forEach(day -> messages.put(day.getKey(), day.getValue()));
+        return getHandle().createQuery(DAYS).bind("userId", userId).bind("from", from).bind("to", to)
+                .map((rs, ctx) -> {
+                    LocalDate day = rs.getObject("quota_date", LocalDate.class);
+                    return new DayUsage(day, rs.getInt("used_count"), messages.getOrDefault(day, 0), rs.getInt("granted"),
+                            rs.getBoolean("counter_exists"));
+                })
+                .list();
+    }
+
+    String MESSAGES_BY_DAY = """
+            SELECT CAST(created_at AT TIME ZONE 'UTC' AS date) AS quota_date, CAST(count(*) AS integer) AS messages
+              FROM user_messages
+             WHERE user_id = :userId
+               AND created_at >= CAST(:from AS date) AT TIME ZONE 'UTC'
+               AND created_at < (CAST(:to AS date) + 1) AT TIME ZONE 'UTC'
+             GROUP BY 1
+            """;
+
+    String DAYS = """
             SELECT CAST(d AS date) AS quota_date,
                    COALESCE(q.used_count, 0) AS used_count,
-                   (SELECT count(*) FROM user_messages m
-                     WHERE m.user_id = :userId
-                       AND m.created_at >= d AND m.created_at < d + interval '1 day') AS messages,
                    COALESCE((SELECT g.granted FROM day_grants g
                      WHERE g.user_id = :userId AND g.quota_date = CAST(d AS date)), 0) AS granted,
                    q.user_id IS NOT NULL AS counter_exists
               FROM generate_series(CAST(:from AS date) AT TIME ZONE 'UTC', CAST(:to AS date) AT TIME ZONE 'UTC', interval '1 day') AS d
               LEFT JOIN user_daily_quota_usages q ON q.user_id = :userId AND q.quota_date = CAST(d AS date)
              ORDER BY d DESC
-            """)
-    @RegisterConstructorMapper(DayUsage.class)
-    List<DayUsage> history(UserKey userId, LocalDate from, LocalDate to);
+            """;
 
     /** The heaviest users of a day, with the day's plan as {@link PlanOfDay} finds it. */
     default List<TopUser> top(LocalDate day, boolean finishedDay, boolean exhaustedOnly, int limit) {

@@ -3,7 +3,7 @@
 -- product's `created_at DEFAULT now()` stamps on the message the caller stores next. A
 -- backend that stamps messages with its own clock passes that timestamp as p_at. A replayed
 -- request id answers for the day it was charged to. Units held for replies being written
--- (quota.reserve) count against the limit from V10 on (quota.held_units, evaluated once the
+-- (quota.reserve) count against the limit from V10 on (quota.held_units, read once the
 -- counter's row is locked). ${user_key} is the product's key type (settings.user_key_type);
 -- SqlApi renders this file with it, and with the held units or 0 before V10.
 CREATE OR REPLACE FUNCTION ${toolkit_schema}.consume(p_user_id ${user_key}, p_units integer, p_request_id text, p_at timestamptz DEFAULT NULL)
@@ -15,6 +15,7 @@ DECLARE
     v_day   date := CAST(COALESCE(p_at, now()) AT TIME ZONE 'UTC' AS date);
     v_limit integer;
     v_used integer;
+    v_current integer;
     v_charged_day date;
 BEGIN
     IF p_user_id IS NULL OR p_units IS NULL OR p_request_id IS NULL THEN
@@ -63,19 +64,34 @@ ${check_units_and_request_id}
     END IF;
     reset_at := (v_day + 1) AT TIME ZONE 'UTC';
     daily_limit := v_limit;
-    -- the atomic strategy's guarded upsert (UsageDao.addWithinLimit): never above the limit.
-    -- The fresh row's guard is checked first, so the statement is a plain INSERT … VALUES:
-    -- a form Citus routes to the user's shard (INSERT … SELECT without FROM it cannot type).
-    -- A hold exists only on a counter row (reserve makes it), so a fresh row has none. On an
-    -- existing row the guard runs once the row is locked, and held_units, being VOLATILE,
-    -- reads with a snapshot of its own: it sees every hold committed under that lock.
+    -- Never above the limit, in statements Citus can route to the user's shard when it plans
+    -- them on the coordinator (a call inside a transaction block is not delegated): the
+    -- counter row locked first, then the held units read under that lock (held_units, being
+    -- VOLATILE, reads with a snapshot of its own, so it sees every hold committed under the
+    -- lock), then the guarded increment. Citus refuses a VOLATILE function in an upsert's
+    -- ON CONFLICT … WHERE, the one-statement form. A day without a row has no hold (reserve
+    -- makes the row), so its row is made with the charge, by a plain INSERT … VALUES.
     IF p_units <= v_limit THEN
-        INSERT INTO ${product_schema}.user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
-        VALUES (p_user_id, v_day, p_units, now())
-        ON CONFLICT (user_id, quota_date) DO UPDATE
-           SET used_count = q.used_count + EXCLUDED.used_count, updated_at = EXCLUDED.updated_at
-         WHERE q.used_count + EXCLUDED.used_count + ${held} <= v_limit
-        RETURNING q.used_count INTO v_used;
+        SELECT q.used_count INTO v_current FROM ${product_schema}.user_daily_quota_usages q
+         WHERE q.user_id = p_user_id AND q.quota_date = v_day
+           FOR UPDATE;
+        IF NOT FOUND THEN
+            INSERT INTO ${product_schema}.user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)
+            VALUES (p_user_id, v_day, p_units, now())
+            ON CONFLICT (user_id, quota_date) DO NOTHING
+            RETURNING q.used_count INTO v_used;
+            IF v_used IS NULL THEN
+                -- another caller made the day's row first: take its lock as the others do
+                SELECT q.used_count INTO v_current FROM ${product_schema}.user_daily_quota_usages q
+                 WHERE q.user_id = p_user_id AND q.quota_date = v_day
+                   FOR UPDATE;
+            END IF;
+        END IF;
+        IF v_used IS NULL AND v_current + p_units + ${held} <= v_limit THEN
+            UPDATE ${product_schema}.user_daily_quota_usages q SET used_count = q.used_count + p_units, updated_at = now()
+             WHERE q.user_id = p_user_id AND q.quota_date = v_day
+            RETURNING q.used_count INTO v_used;
+        END IF;
     END IF;
     IF v_used IS NOT NULL THEN
         accepted := true;
