@@ -33,11 +33,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The toolkit on a Citus coordinator (docs/scaling.md, "On Citus"), on the two layouts a
  * product distributes its tables by: everything by user, and the messages by conversation
- * (layouts/citus-product-by-conversation.sql), where no statement can join a user's
+ * (layouts/citus-messages-by-conversation.sql after citus-product.sql), where no statement can join a user's
  * messages to the user's counters. Runs when {@code QUOTA_CITUS_URL} points at a
  * coordinator, and is skipped otherwise, since no registry this project builds from
  * packages Citus. {@code scripts/citus/cluster start DIR} prints such a URL. The database it
- * names is REPLACED: its product tables are made again from the layout's file and its quota
+ * names is REPLACED: its product tables are made again from the layout's files and its quota
  * schema is dropped, once per layout.
  */
 @EnabledIfEnvironmentVariable(named = "QUOTA_CITUS_URL", matches = ".+",
@@ -49,14 +49,14 @@ class CitusClusterTest {
 
     /** How the product distributed its tables, and how its backend stores a user's message there. */
     enum Layout {
-        BY_USER("layouts/citus-product.sql") {
+        BY_USER(List.of("layouts/citus-product.sql")) {
             @Override
             void storeMessage(Handle handle, UserKey user, String requestId, Instant at) {
                 handle.createUpdate("INSERT INTO chat_messages (user_id, role, request_id, created_at) VALUES (:u, 'user', :r, :at)")
                         .bind("u", user).bind("r", requestId).bind("at", at.atOffset(ZoneOffset.UTC)).execute();
             }
         },
-        BY_CONVERSATION("layouts/citus-product-by-conversation.sql") {
+        BY_CONVERSATION(List.of("layouts/citus-product.sql", "layouts/citus-messages-by-conversation.sql")) {
             @Override
             void storeMessage(Handle handle, UserKey user, String requestId, Instant at) {
                 // the user's conversation, started with the first message: the messages carry no user id
@@ -69,10 +69,10 @@ class CitusClusterTest {
             }
         };
 
-        private final String file;
+        private final List<String> files;
 
-        Layout(String file) {
-            this.file = file;
+        Layout(List<String> files) {
+            this.files = files;
         }
 
         abstract void storeMessage(Handle handle, UserKey user, String requestId, Instant at);
@@ -94,7 +94,9 @@ class CitusClusterTest {
             handle.execute("DROP TABLE IF EXISTS chat_conversations CASCADE");
             // one statement a transaction, as psql runs the file: Citus distributes a table in a
             // transaction of its own, not in one that also dropped the tables before it
-            handle.createScript(resource(layout.file)).executeAsSeparateStatements();
+            for (String file : layout.files) {
+                handle.createScript(resource(file)).executeAsSeparateStatements();
+            }
         });
         migrated = quota("db", "migrate");
         fixtures = new QuotaFixtures(database.jdbi());
@@ -294,6 +296,16 @@ class CitusClusterTest {
         assertThat(shown.at("/data/consumed").asInt()).isOne();
         assertThat(shown.at("/data/remaining").asInt()).isEqualTo(4);
         assertThat(messagesOf(user)).isOne();
+    }
+
+    @Test
+    void givenACoordinator_whenSimulated_thenRefusedInOneLineAsUnsupported() {
+        migrated.exits(0);
+
+        CliRun simulated = quota("simulate", "--users", "2", "--requests", "2").exits(ExitCodes.UNSUPPORTED_BY_DATABASE);
+
+        assertThat(simulated.err().lines().filter(line -> line.startsWith("error")).toList()).singleElement().asString()
+                .contains("unsupported_by_database", "Citus coordinator", "SQL API");
     }
 
     @Test

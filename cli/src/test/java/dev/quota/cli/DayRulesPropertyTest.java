@@ -18,6 +18,7 @@ import dev.quota.core.db.ServerClock;
 import dev.quota.core.testing.QuotaFixtures;
 import dev.quota.core.testing.SharedPostgres;
 import dev.quota.reconciler.Finding;
+import dev.quota.reconciler.LedgerScan;
 import dev.quota.reconciler.ReconcileMode;
 import dev.quota.reconciler.ReconcileRequest;
 import dev.quota.reconciler.ReconcileResult;
@@ -70,6 +71,11 @@ class DayRulesPropertyTest {
         return Combinators.combine(Arbitraries.integers().between(1, 15), event.list().ofMaxSize(8)).as(History::new);
     }
 
+    private static String judged(Finding finding) {
+        return finding.userId() + "/" + finding.quotaDate() + " counter " + finding.usedCount() + " expected " + finding.expected()
+                + " limit " + finding.effectiveLimit() + " " + finding.kinds();
+    }
+
     @Property(tries = 3, seed = "20261130")
     void givenRandomHistories_whenEveryReaderJudgesEachDay_thenTheyAgree(@ForAll @Size(min = 80, max = 100) List<@From("histories") History> histories) {
         String name = SharedPostgres.get().createDatabase();
@@ -108,15 +114,20 @@ class DayRulesPropertyTest {
 
             Map<String, Integer> expectedByJob = new HashMap<>();
             try (Reconciler reconciler = new Reconciler(database, server)) {
-                ReconcileResult result = reconciler.run(new ReconcileRequest(QuotaDay.of(today.minusDays(2)), QuotaDay.of(today),
-                        ReconcileMode.REPORT, 1000, 2, true, true).withoutPruning());
-                for (Finding finding : reconciler.findings(result.runId(), 0)) {
+                ReconcileRequest request = new ReconcileRequest(QuotaDay.of(today.minusDays(2)), QuotaDay.of(today),
+                        ReconcileMode.REPORT, 1000, 2, true, true).withoutPruning();
+                List<Finding> oneQuery = reconciler.findings(reconciler.run(request.scanning(LedgerScan.ONE_QUERY)).runId(), 0);
+                for (Finding finding : oneQuery) {
                     String key = finding.userId() + "/" + finding.quotaDate();
                     expectedByJob.put(key, finding.expected());
                     if (finding.effectiveLimit() != null) {
                         assertThat(finding.effectiveLimit()).as("the reconciler's limit for %s", key).isEqualTo(sqlLimits.get(key));
                     }
                 }
+                // the merged scan adds the messages in Java (DayLedger.expectedUsage): it must judge every day alike
+                List<Finding> merged = reconciler.findings(reconciler.run(request.scanning(LedgerScan.MERGED)).runId(), 0);
+                assertThat(merged).as("the merged scan's findings").map(DayRulesPropertyTest::judged)
+                        .containsExactlyInAnyOrderElementsOf(oneQuery.stream().map(DayRulesPropertyTest::judged).toList());
             }
             List<InvariantViolation> all = QuotaInvariants.all(database.jdbi());
             assertThat(all).isNotEmpty();

@@ -56,5 +56,18 @@ class ReconcileCommandTest extends CliTestBase {
         assertThat(quota("reconcile", "--date", "2026-07-01").exits(2).err()).contains("--include-today");
         assertThat(quota("reconcile", "--date", "2026-06-30", "--report", files.resolve("x.txt").toString()).exits(2).err())
                 .contains(".csv or .json");
+        assertThat(quota("reconcile", "--date", "2026-06-30", "--scan", "sideways").exits(2).err())
+                .contains("auto, one-query, merged, not sideways");
+    }
+
+    @Test
+    void givenDrift_whenReconciledWithTheMergedScan_thenTheSameFindingAsByDefault() {
+        UserKey user = driftingUser();
+
+        JsonNode json = quota("reconcile", "--scan", "merged", "-o", "json").exits(10).json();
+
+        assertThat(json.at("/data/drifts_by_kind/over_counted").asLong()).isEqualTo(1);
+        assertThat(json.at("/data/top_drifts/0/user_id").asText()).isEqualTo(user.toString());
+        assertThat(json.at("/data/top_drifts/0/expected").asInt()).isEqualTo(3);
     }
 }

@@ -17,7 +17,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The merged scan (two sorted statements merged by the job, for messages distributed apart
  * from the counters) promises what the one query does: the same ledgers, so the same
  * findings, on every key type. Here on one server, where both run; CitusClusterTest runs
- * the merged scan where it is the only one that can.
+ * the merged scan where it is the only one that can. Its restart is ReconciliationJobTest's,
+ * run with each scan.
  */
 @ParameterizedClass(name = "{0} keys")
 @EnumSource(UserKeyType.class)
@@ -87,33 +87,6 @@ class MergedLedgerScanTest {
         assertThat(merged.completed()).isTrue();
         assertThat(findings(merged)).isEqualTo(findings(oneQuery)).hasSize(6);
         assertThat(merged.rowsScanned()).isEqualTo(oneQuery.rowsScanned());
-    }
-
-    @Test
-    void givenAMergedRunFailingMidPartition_whenStartedAgain_thenItResumesToTheSameFindings() {
-        for (int i = 0; i < 12; i++) {
-            UserKey user = planted.userWithMessages(10, 2 + i % 5);
-            if (i % 2 == 0) {
-                planted.sql("UPDATE user_daily_quota_usages SET used_count = used_count + 1 WHERE user_id = ?", user);
-            }
-        }
-        ReconcileRequest request = new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 2, 1, false, false).scanning(LedgerScan.MERGED);
-        AtomicInteger seen = new AtomicInteger();
-        ReconcileResult failed;
-        try (Reconciler crashing = new Reconciler(db.database(), nextMorning, ledger -> {
-            if (seen.incrementAndGet() == 4) {
-                throw new IllegalStateException("injected failure");
-            }
-        })) {
-            failed = crashing.run(request);
-        }
-        ReconcileResult resumed = reconcile(request);
-        ReconcileResult uninterrupted = reconcile(request(LedgerScan.ONE_QUERY, true));
-
-        assertThat(failed.status()).isEqualTo("FAILED");
-        assertThat(resumed.runId()).isEqualTo(failed.runId());
-        assertThat(findings(resumed)).isEqualTo(findings(uninterrupted)).hasSize(6);
-        assertThat(resumed.rowsScanned()).isEqualTo(12);
     }
 
     @Test

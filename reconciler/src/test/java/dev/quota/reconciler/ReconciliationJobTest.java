@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ReconciliationJobTest {
 
@@ -180,8 +182,9 @@ class ReconciliationJobTest {
         assertThat(QuotaInvariants.check(db.jdbi()).holds()).isTrue();
     }
 
-    @Test
-    void givenAFailureInTheMiddleOfAStep_whenStartedAgain_thenItResumesAndEndsLikeAnUninterruptedRun() {
+    @ParameterizedTest(name = "{0} scan")
+    @EnumSource(value = LedgerScan.class, names = {"ONE_QUERY", "MERGED"})
+    void givenAFailureInTheMiddleOfAStep_whenStartedAgain_thenItResumesAndEndsLikeAnUninterruptedRun(LedgerScan scan) {
         for (int i = 0; i < 12; i++) {
             UserKey user = userWithMessages(10, 2 + i % 5);
             if (i % 2 == 0) {
@@ -189,7 +192,7 @@ class ReconciliationJobTest {
             }
         }
         AtomicInteger seen = new AtomicInteger();
-        ReconcileRequest request = new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 2, 1, false, false);
+        ReconcileRequest request = new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 2, 1, false, false).scanning(scan);
         ReconcileResult failed;
         try (Reconciler crashing = new Reconciler(db.database(), nextMorning, ledger -> {
             if (seen.incrementAndGet() == 4) {
