@@ -60,16 +60,21 @@ class MergedLedgerReader extends AbstractItemCountingItemStreamItemReader<DayLed
     }
 
     @Override
-    protected void doOpen() throws SQLException {
+    protected void doOpen() throws Exception {
         connection = dataSource.getConnection();
-        connection.setAutoCommit(false);
-        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        JobStatements.liftTimeout(connection);
-        messages = stream(DayLedgerQuery.messagesInKeyOrder(keyType), DayLedgerQuery.messagesArguments(from, to, keys));
-        counters = stream(DayLedgerQuery.countersInKeyOrder(keyType), DayLedgerQuery.countersArguments(from, to, keys));
-        byKey = new NamedParameterJdbcTemplate(new SingleConnectionDataSource(connection, true));
-        nextMessages = readMessages();
-        nextLedger = readLedger();
+        try {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            JobStatements.liftTimeout(connection);
+            messages = stream(DayLedgerQuery.messagesInKeyOrder(keyType), DayLedgerQuery.messagesArguments(from, to, keys));
+            counters = stream(DayLedgerQuery.countersInKeyOrder(keyType), DayLedgerQuery.countersArguments(from, to, keys));
+            byKey = new NamedParameterJdbcTemplate(new SingleConnectionDataSource(connection, true));
+            nextMessages = readMessages();
+            nextLedger = readLedger();
+        } catch (SQLException | RuntimeException e) {
+            doClose();
+            throw e;
+        }
     }
 
     private ResultSet stream(String sql, List<Object> arguments) throws SQLException {
@@ -127,16 +132,30 @@ class MergedLedgerReader extends AbstractItemCountingItemStreamItemReader<DayLed
                 (rs, row) -> DayLedgerQuery.withoutCounter(found.user(), found.day(), rs));
     }
 
+    /** Closes what is open even when the connection broke (a standby's recovery conflict): the pool gets it back either way. */
     @Override
     protected void doClose() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        open.clear();
-        if (connection != null) {
-            connection.rollback();
-            connection.close();
-            connection = null;
+        try {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                try {
+                    open.get(i).close();
+                } catch (SQLException closingOnABrokenConnection) {
+                    // the connection's end below is what matters
+                }
+            }
+            open.clear();
+            if (connection != null && !connection.isClosed()) {
+                try {
+                    connection.rollback(); // a read: nothing to keep
+                } catch (SQLException broken) {
+                    // Hikari evicts a broken connection when it comes back
+                }
+            }
+        } finally {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
         }
     }
 }
