@@ -27,14 +27,21 @@ final class DayLedgerQuery {
     private static final String WITHOUT_COUNTER = resource("user-day-without-counter.sql")
             .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay(":user", "CAST(:day AS date)"));
 
-    static final String SQL = sql(UserMessagesOfDays.SQL);
-
     private DayLedgerQuery() {
     }
 
     /**
+     * The one query's day ledgers, in {@link LedgerKeyOrder}: the merged scan's order too, so
+     * that a run restarted by position may be resumed by either scan.
+     */
+    static String oneQuery(UserKeyType keyType) {
+        return ledgers(MESSAGES_LEG.replace("{user_messages_of_days}", UserMessagesOfDays.SQL), LedgerKeyOrder.sql(keyType, "d.user_id"));
+    }
+
+    /**
      * The day ledgers with the user messages per day counted by {@code userMessagesOfDays}
-     * (positional: from, to, then {@code {key_range}}'s four), the rest by the toolkit's rules.
+     * (positional: from, to, then {@code {key_range}}'s four), the rest by the toolkit's rules,
+     * in the database's own key order: for a count, or a plan, where the order does not matter.
      */
     static String sql(String userMessagesOfDays) {
         return ledgers(MESSAGES_LEG.replace("{user_messages_of_days}", userMessagesOfDays), "d.user_id");
@@ -79,7 +86,7 @@ final class DayLedgerQuery {
 
     static final RowMapper<DayLedger> MAPPER = DayLedgerQuery::map;
 
-    /** The positional arguments of {@link #SQL} for one day range and key range. */
+    /** The positional arguments of {@link #oneQuery} for one day range and key range. */
     static List<Object> arguments(LocalDate from, LocalDate to, KeyRange keys) {
         List<Object> arguments = messagesArguments(from, to, keys);
         arguments.addAll(countersArguments(from, to, keys));

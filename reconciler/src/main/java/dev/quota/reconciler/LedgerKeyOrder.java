@@ -7,7 +7,8 @@ import java.util.Comparator;
 /**
  * The order of user keys in which the merged scan's two statements are sorted by the
  * database and merged by the job: both sides must agree, so it is written here once, as SQL
- * and as a comparator. Whole numbers compare as numbers; uuids as PostgreSQL compares them,
+ * and as a comparator. The one query reads in the same order, so that a run restarted by
+ * position (Spring Batch's read count) reads the same rows whichever scan resumes it. Whole numbers compare as numbers; uuids as PostgreSQL compares them,
  * their 16 bytes unsigned; text keys bytewise ({@code COLLATE "C"}, UTF-8: code point order),
  * since a database collation's order is not one Java can reproduce.
  */

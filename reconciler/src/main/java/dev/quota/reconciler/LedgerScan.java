@@ -4,6 +4,7 @@ import dev.quota.core.QuotaException;
 import dev.quota.core.db.CitusDistribution;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.KeyRange;
+import dev.quota.core.persistence.UserMessagesOfDays;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
@@ -38,7 +39,7 @@ public enum LedgerScan {
         if (!CitusDistribution.isCoordinator(handle)) {
             return ONE_QUERY;
         }
-        Query explain = handle.createQuery("EXPLAIN (COSTS OFF) " + DayLedgerQuery.SQL);
+        Query explain = handle.createQuery("EXPLAIN (COSTS OFF) " + DayLedgerQuery.sql(UserMessagesOfDays.SQL));
         List<Object> arguments = DayLedgerQuery.arguments(LocalDate.EPOCH, LocalDate.EPOCH, KeyRange.ALL);
         for (int i = 0; i < arguments.size(); i++) {
             explain.bind(i, arguments.get(i));

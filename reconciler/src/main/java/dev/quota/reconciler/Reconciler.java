@@ -187,17 +187,19 @@ public final class Reconciler implements AutoCloseable {
         if (request.scan() != LedgerScan.AUTO) {
             return request.scan();
         }
-        Database reads = scanOn.equals(ReconciliationJobKeys.SCAN_STANDBY) ? scan.standby().orElseThrow() : database;
-        LedgerScan picked = reads.jdbi().withHandle(LedgerScan::servingHere);
+        LedgerScan picked = scanned(scanOn).jdbi().withHandle(LedgerScan::servingHere);
         LOG.info("reading the day ledgers with the {} scan", picked.code());
         return picked;
     }
 
-    /** About as many rows as the scan will read: the range's counters, on the server it scans (shown as a total, never relied on). */
+    /** The database the run's scan reads: the standby or the primary. */
+    private Database scanned(String scanOn) {
+        return scanOn.equals(ReconciliationJobKeys.SCAN_STANDBY) ? scan.standby().orElseThrow() : database;
+    }
 
+    /** About as many rows as the scan will read: the range's counters, on the server it scans (shown as a total, never relied on). */
     private long countersIn(ReconcileRequest request, String scanOn) {
-        Database reads = scanOn.equals(ReconciliationJobKeys.SCAN_STANDBY) ? scan.standby().orElseThrow() : database;
-        return reads.jdbi().withHandle(handle -> handle.createQuery(
+        return scanned(scanOn).jdbi().withHandle(handle -> handle.createQuery(
                         "SELECT count(*) FROM user_daily_quota_usages WHERE quota_date BETWEEN :from AND :to")
                 .bind("from", request.from().date()).bind("to", request.to().date()).mapTo(Long.class).one());
     }

@@ -151,12 +151,14 @@ public class ReconciliationJobConfiguration {
                                                          @Value("#{stepExecutionContext['untilUserKey']}") String untilKey) {
         DataSource source = SCAN_STANDBY.equals(scanOn) ? standby.dataSource() : dataSource;
         KeyRange keys = UserRangePartitioner.range(keyType, fromKey, untilKey);
+        UserKeyType keyKind = UserKeyType.ofSqlType(keyType);
         if (LedgerScan.fromCode(ledgerScan) == LedgerScan.MERGED) {
-            MergedLedgerReader merged = new MergedLedgerReader(source, UserKeyType.ofSqlType(keyType), from, to, keys);
+            MergedLedgerReader merged = new MergedLedgerReader(source, keyKind, from, to, keys);
             merged.setName(READER);
             return merged;
         }
-        JdbcCursorItemReader<DayLedger> reader = new JobStatements.CursorReader<>(source, DayLedgerQuery.SQL, DayLedgerQuery.MAPPER);
+        JdbcCursorItemReader<DayLedger> reader = new JobStatements.CursorReader<>(source, DayLedgerQuery.oneQuery(keyKind),
+                DayLedgerQuery.MAPPER);
         reader.setName(READER);
         reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(DayLedgerQuery.arguments(from, to, keys).toArray()));
 

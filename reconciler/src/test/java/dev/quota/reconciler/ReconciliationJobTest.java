@@ -28,8 +28,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 class ReconciliationJobTest {
 
@@ -180,35 +178,6 @@ class ReconciliationJobTest {
             assertThat(fixtures.usedCount(user, DAY.date())).isEqualTo(fixtures.messageCount(user, DAY.date()));
         }
         assertThat(QuotaInvariants.check(db.jdbi()).holds()).isTrue();
-    }
-
-    @ParameterizedTest(name = "{0} scan")
-    @EnumSource(value = LedgerScan.class, names = {"ONE_QUERY", "MERGED"})
-    void givenAFailureInTheMiddleOfAStep_whenStartedAgain_thenItResumesAndEndsLikeAnUninterruptedRun(LedgerScan scan) {
-        for (int i = 0; i < 12; i++) {
-            UserKey user = userWithMessages(10, 2 + i % 5);
-            if (i % 2 == 0) {
-                sql("UPDATE user_daily_quota_usages SET used_count = used_count + 1 WHERE user_id = ?", user);
-            }
-        }
-        AtomicInteger seen = new AtomicInteger();
-        ReconcileRequest request = new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 2, 1, false, false).scanning(scan);
-        ReconcileResult failed;
-        try (Reconciler crashing = new Reconciler(db.database(), nextMorning, ledger -> {
-            if (seen.incrementAndGet() == 4) {
-                throw new IllegalStateException("injected failure");
-            }
-        })) {
-            failed = crashing.run(request);
-        }
-        ReconcileResult resumed = reconcile(request);
-        ReconcileResult uninterrupted = reconcile(new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 50, 4, false, true));
-
-        assertThat(failed.status()).isEqualTo("FAILED");
-        assertThat(resumed.status()).isEqualTo("COMPLETED");
-        assertThat(resumed.runId()).isEqualTo(failed.runId());
-        assertThat(kindsByUser(resumed)).isEqualTo(kindsByUser(uninterrupted)).hasSize(6);
-        assertThat(resumed.rowsScanned()).isEqualTo(uninterrupted.rowsScanned()).isEqualTo(12);
     }
 
     @Test

@@ -5,12 +5,14 @@ import dev.quota.core.QuotaDay;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.ServerClock;
 import dev.quota.core.db.DatabaseConfig;
+import dev.quota.reconciler.LedgerScan;
 import dev.quota.reconciler.ReconcileMode;
 import dev.quota.reconciler.ReconcileRequest;
 import dev.quota.reconciler.ReconcileResult;
 import dev.quota.reconciler.Reconciler;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -20,7 +22,8 @@ import java.util.function.ToLongFunction;
  * Times the job in report mode against one hand-written query computing the same drift
  * set, in the same run and on the same data, and prints the ratio. {@code scripts/bench-reconcile}
  * runs it with {@code -Xmx256m} after seeding. On a terminal the job's scan shows its
- * progress, as {@code quota reconcile} does; in a pipe nothing is drawn.
+ * progress, as {@code quota reconcile} does; in a pipe nothing is drawn. {@code
+ * QUOTA_RECONCILE_SCANS} (say {@code one-query,merged}) times the job once with each scan.
  *
  * <p>Usage: {@code ReconcileBenchmark <jdbc-url> <from> <to> <partitions> [user-messages-of-days.sql]}.
  * The ceiling is the job's own day-ledger query over the whole user range; a file replaces
@@ -51,27 +54,35 @@ public final class ReconcileBenchmark {
             long queryDrifts = ceiling.applyAsLong(request);
             double querySeconds = (System.nanoTime() - queryStarted) / 1e9;
 
-            ReconcileResult job;
-            try (ProgressLine progress = ProgressLine.onSystemTerminal()) {
-                job = reconciler.run(request, progress);
-            }
-            if (!job.completed()) {
-                throw new IllegalStateException("the job failed: " + job.failure());
-            }
-            double jobSeconds = job.duration().toNanos() / 1e9;
-            long heapMax = Runtime.getRuntime().maxMemory() / (1024 * 1024);
-            long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream()
-                    .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
-                    .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum() / (1024 * 1024);
-            System.out.printf(Locale.ROOT, "rows scanned        %,d%n", job.rowsScanned());
-            System.out.printf(Locale.ROOT, "drifts (job)        %,d %s%n", job.drifts(), job.driftsByKind());
-            System.out.printf(Locale.ROOT, "drifts (one query)  %,d%n", queryDrifts);
-            System.out.printf(Locale.ROOT, "job                 %.2f s (%,.0f rows/s, %d partitions)%n", jobSeconds, job.rowsPerSecond(), partitions);
-            System.out.printf(Locale.ROOT, "one query (ceiling) %.2f s%n", querySeconds);
-            System.out.printf(Locale.ROOT, "ratio job/query     %.2fx (target <= 1.50x)%n", jobSeconds / querySeconds);
-            System.out.printf(Locale.ROOT, "heap                max %d MiB, peak used %d MiB%n", heapMax, heapPeak);
-            if (queryDrifts != job.drifts()) {
-                throw new IllegalStateException("the job and the query disagree: " + job.drifts() + " vs " + queryDrifts);
+            // the job with each scan asked for (QUOTA_RECONCILE_SCANS, comma-separated; default: the one it picks),
+            // the heap's peak taken anew for each
+            for (String code : System.getenv().getOrDefault("QUOTA_RECONCILE_SCANS", LedgerScan.AUTO.code()).split(",")) {
+                LedgerScan scan = LedgerScan.fromCode(code.strip());
+                ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+                ReconcileResult job;
+                try (ProgressLine progress = ProgressLine.onSystemTerminal()) {
+                    job = reconciler.run(request.scanning(scan), progress);
+                }
+                if (!job.completed()) {
+                    throw new IllegalStateException("the job failed: " + job.failure());
+                }
+                double jobSeconds = job.duration().toNanos() / 1e9;
+                long heapMax = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+                long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream()
+                        .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                        .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum() / (1024 * 1024);
+                System.out.printf(Locale.ROOT, "scan                %s%n", scan.code());
+                System.out.printf(Locale.ROOT, "rows scanned        %,d%n", job.rowsScanned());
+                System.out.printf(Locale.ROOT, "drifts (job)        %,d %s%n", job.drifts(), job.driftsByKind());
+                System.out.printf(Locale.ROOT, "drifts (one query)  %,d%n", queryDrifts);
+                System.out.printf(Locale.ROOT, "job                 %.2f s (%,.0f rows/s, %d partitions)%n", jobSeconds, job.rowsPerSecond(),
+                        partitions);
+                System.out.printf(Locale.ROOT, "one query (ceiling) %.2f s%n", querySeconds);
+                System.out.printf(Locale.ROOT, "ratio job/query     %.2fx (target <= 1.50x)%n", jobSeconds / querySeconds);
+                System.out.printf(Locale.ROOT, "heap                max %d MiB, peak used %d MiB%n", heapMax, heapPeak);
+                if (queryDrifts != job.drifts()) {
+                    throw new IllegalStateException("the job and the query disagree: " + job.drifts() + " vs " + queryDrifts);
+                }
             }
         }
     }

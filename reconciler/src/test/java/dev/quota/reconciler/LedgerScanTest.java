@@ -23,18 +23,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The merged scan (two sorted statements merged by the job, for messages distributed apart
  * from the counters) promises what the one query does: the same ledgers, so the same
  * findings, on every key type. Here on one server, where both run; CitusClusterTest runs
- * the merged scan where it is the only one that can. Its restart is ReconciliationJobTest's,
- * run with each scan.
+ * the merged scan where it is the only one that can. A run that failed resumes by position,
+ * with either scan.
  */
 @ParameterizedClass(name = "{0} keys")
 @EnumSource(UserKeyType.class)
-class MergedLedgerScanTest {
+class LedgerScanTest {
 
     @Parameter
     UserKeyType keys;
@@ -87,6 +89,36 @@ class MergedLedgerScanTest {
         assertThat(merged.completed()).isTrue();
         assertThat(findings(merged)).isEqualTo(findings(oneQuery)).hasSize(6);
         assertThat(merged.rowsScanned()).isEqualTo(oneQuery.rowsScanned());
+    }
+
+    @ParameterizedTest(name = "failing on {0}, resumed by {1}")
+    @CsvSource({"ONE_QUERY, ONE_QUERY", "MERGED, MERGED", "ONE_QUERY, MERGED", "MERGED, ONE_QUERY"})
+    void givenARunFailingMidPartition_whenStartedAgainWithEitherScan_thenItResumesAndEndsLikeAnUninterruptedRun(LedgerScan failing,
+                                                                                                             LedgerScan resuming) {
+        for (int i = 0; i < 12; i++) {
+            UserKey user = planted.userWithMessages(10, 2 + i % 5);
+            if (i % 2 == 0) {
+                planted.sql("UPDATE user_daily_quota_usages SET used_count = used_count + 1 WHERE user_id = ?", user);
+            }
+        }
+        ReconcileRequest request = new ReconcileRequest(DAY, DAY, ReconcileMode.REPORT, 2, 1, false, false);
+        int[] seen = {0};
+        ReconcileResult failed;
+        try (Reconciler crashing = new Reconciler(db.database(), nextMorning, ledger -> {
+            if (++seen[0] == 4) {
+                throw new IllegalStateException("injected failure");
+            }
+        })) {
+            failed = crashing.run(request.scanning(failing));
+        }
+        // both scans read in one order, so the position one committed is the other's too
+        ReconcileResult resumed = reconcile(request.scanning(resuming));
+        ReconcileResult uninterrupted = reconcile(request(LedgerScan.ONE_QUERY, true));
+
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(resumed.runId()).isEqualTo(failed.runId());
+        assertThat(findings(resumed)).isEqualTo(findings(uninterrupted)).hasSize(6);
+        assertThat(resumed.rowsScanned()).isEqualTo(12);
     }
 
     @Test
