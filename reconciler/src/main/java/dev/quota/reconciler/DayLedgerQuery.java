@@ -24,7 +24,8 @@ final class DayLedgerQuery {
     private static final String DAY_LEDGERS = resource("day-ledgers.sql");
     private static final String MESSAGES_LEG = resource("messages-leg.sql");
     private static final String DRIFT_COUNT = resource("drift-count.sql");
-    private static final String WITHOUT_COUNTER = resource("user-day-without-counter.sql")
+    /** The ledger of a user-day with {@code :messages} user messages and neither counter nor adjustment (named parameters). */
+    static final String WITHOUT_COUNTER = resource("user-day-without-counter.sql")
             .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay(":user", "CAST(:day AS date)"));
 
     private DayLedgerQuery() {
@@ -35,7 +36,7 @@ final class DayLedgerQuery {
      * that a run restarted by position may be resumed by either scan.
      */
     static String oneQuery(UserKeyType keyType) {
-        return ledgers(MESSAGES_LEG.replace("{user_messages_of_days}", UserMessagesOfDays.SQL), LedgerKeyOrder.sql(keyType, "d.user_id"));
+        return ledgers(messagesLeg(UserMessagesOfDays.SQL), LedgerKeyOrder.sql(keyType, "d.user_id"));
     }
 
     /**
@@ -44,7 +45,11 @@ final class DayLedgerQuery {
      * in the database's own key order: for a count, or a plan, where the order does not matter.
      */
     static String sql(String userMessagesOfDays) {
-        return ledgers(MESSAGES_LEG.replace("{user_messages_of_days}", userMessagesOfDays), "d.user_id");
+        return ledgers(messagesLeg(userMessagesOfDays), "d.user_id");
+    }
+
+    private static String messagesLeg(String userMessagesOfDays) {
+        return MESSAGES_LEG.replace("{user_messages_of_days}", userMessagesOfDays);
     }
 
     /**
@@ -68,11 +73,6 @@ final class DayLedgerQuery {
                 .replace("{plan_limit_of_day}", PlanOfDay.limitOfEachDay("f.user_id", "f.quota_date"));
     }
 
-    /** The ledger of a user-day with {@code messages} user messages and neither counter nor adjustment (named parameters). */
-    static String withoutCounterSql() {
-        return WITHOUT_COUNTER;
-    }
-
     static DayLedger withoutCounter(UserKey user, LocalDate day, ResultSet rs) throws SQLException {
         return new DayLedger(user, day, null, rs.getInt("messages"), rs.getInt("usage_delta"), rs.getInt("granted"),
                 rs.getBoolean("user_exists"), rs.getObject("plan_limit", Integer.class), rs.getInt("expected"),
@@ -86,15 +86,18 @@ final class DayLedgerQuery {
 
     static final RowMapper<DayLedger> MAPPER = DayLedgerQuery::map;
 
-    /** The positional arguments of {@link #oneQuery} for one day range and key range. */
+    /** The positional arguments of {@link #oneQuery} for one day range and key range: the messages', then the counters'. */
     static List<Object> arguments(LocalDate from, LocalDate to, KeyRange keys) {
-        List<Object> arguments = messagesArguments(from, to, keys);
+        List<Object> arguments = rangeArguments(from, to, keys);
         arguments.addAll(countersArguments(from, to, keys));
         return arguments;
     }
 
-    /** The positional arguments of {@link #messagesInKeyOrder}. */
-    static List<Object> messagesArguments(LocalDate from, LocalDate to, KeyRange keys) {
+    /**
+     * What each source of the ledgers is bound with: the day range, then the key range's four.
+     * The positional arguments of {@link #messagesInKeyOrder}.
+     */
+    static List<Object> rangeArguments(LocalDate from, LocalDate to, KeyRange keys) {
         List<Object> arguments = new ArrayList<>(List.of(from, to));
         arguments.addAll(keys.arguments());
         return arguments;
@@ -102,9 +105,9 @@ final class DayLedgerQuery {
 
     /** The positional arguments of {@link #countersInKeyOrder}: the counters', the adjustment kinds, the adjustments'. */
     static List<Object> countersArguments(LocalDate from, LocalDate to, KeyRange keys) {
-        List<Object> arguments = messagesArguments(from, to, keys);
+        List<Object> arguments = rangeArguments(from, to, keys);
         arguments.add(AdjustmentKind.usageChangingCodes());
-        arguments.addAll(messagesArguments(from, to, keys));
+        arguments.addAll(rangeArguments(from, to, keys));
         return arguments;
     }
 

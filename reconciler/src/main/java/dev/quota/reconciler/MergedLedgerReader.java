@@ -66,7 +66,7 @@ class MergedLedgerReader extends AbstractItemCountingItemStreamItemReader<DayLed
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             JobStatements.liftTimeout(connection);
-            messages = stream(DayLedgerQuery.messagesInKeyOrder(keyType), DayLedgerQuery.messagesArguments(from, to, keys));
+            messages = stream(DayLedgerQuery.messagesInKeyOrder(keyType), DayLedgerQuery.rangeArguments(from, to, keys));
             counters = stream(DayLedgerQuery.countersInKeyOrder(keyType), DayLedgerQuery.countersArguments(from, to, keys));
             byKey = new NamedParameterJdbcTemplate(new SingleConnectionDataSource(connection, true));
             nextMessages = readMessages();
@@ -128,7 +128,7 @@ class MergedLedgerReader extends AbstractItemCountingItemStreamItemReader<DayLed
 
     private DayLedger withoutCounter(MessagesOfDay found) {
         Map<String, Object> arguments = Map.of("user", found.user().sqlValue(), "day", found.day(), "messages", found.count());
-        return byKey.queryForObject(DayLedgerQuery.withoutCounterSql(), arguments,
+        return byKey.queryForObject(DayLedgerQuery.WITHOUT_COUNTER, arguments,
                 (rs, row) -> DayLedgerQuery.withoutCounter(found.user(), found.day(), rs));
     }
 

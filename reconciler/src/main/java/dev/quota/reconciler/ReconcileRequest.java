@@ -65,7 +65,6 @@ public record ReconcileRequest(QuotaDay from, QuotaDay to, ReconcileMode mode, i
         return new ReconcileRequest(from, to, mode, chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, prune, ledgerScan);
     }
 
-
     /** The finished day before today (UTC): what the nightly run reconciles. */
     public static ReconcileRequest yesterday(Clock clock, ReconcileMode mode) {
         QuotaDay yesterday = QuotaDay.today(clock).previous();

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public record ReconcileResult(long runId, long jobExecutionId, String status, ReconcileMode mode, QuotaDay from, QuotaDay to,
                               long rowsScanned, long drifts, Map<String, Long> driftsByKind, long repaired,
-                              long remaining, List<Finding> topDrifts, long pruned, Duration duration, String failure,
+                              long remaining, List<Finding> topDrifts, long pruned, Duration duration,
                               String scannedOn, int resumes, HeldNow holds, QuotaException error) {
 
     /**
@@ -28,6 +28,11 @@ public record ReconcileResult(long runId, long jobExecutionId, String status, Re
      * died mid-reply).
      */
     public record HeldNow(long heldUnits, long expiredHolds) {
+    }
+
+    /** The first failure's message, as the toolkit translates it; null when none. */
+    public String failure() {
+        return error == null ? null : error.getMessage();
     }
 
     public boolean completed() {

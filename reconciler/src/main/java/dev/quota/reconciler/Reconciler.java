@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -254,7 +253,7 @@ public final class Reconciler implements AutoCloseable {
         Map<String, Object> run = jdbc.queryForMap(
                 "SELECT rows_scanned, drifts, repaired, (SELECT count(*) FROM quota_reconciliation_drifts WHERE run_id = r.id AND unresolved) AS remaining"
                         + " FROM quota_reconciliation_runs r WHERE id = ?", runId);
-        Optional<QuotaException> failure = execution.getAllFailureExceptions().stream().findFirst().map(SqlStates::translate);
+        QuotaException error = execution.getAllFailureExceptions().stream().findFirst().map(SqlStates::translate).orElse(null);
         long pruned = execution.getStepExecutions().stream()
                 .filter(step -> ReconciliationJobKeys.PRUNE_STEP.equals(step.getStepName()))
                 .mapToLong(step -> step.getWriteCount()).sum();
@@ -266,8 +265,7 @@ public final class Reconciler implements AutoCloseable {
         return new ReconcileResult(runId, execution.getId(), execution.getStatus().name(), request.mode(), request.from(), request.to(),
                 ((Number) run.get("rows_scanned")).longValue(), ((Number) run.get("drifts")).longValue(), byKind,
                 ((Number) run.get("repaired")).longValue(), ((Number) run.get("remaining")).longValue(),
-                findings(runId, 10), pruned, duration, failure.map(QuotaException::getMessage).orElse(null), scanOn, resumes, holds,
-                failure.orElse(null));
+                findings(runId, 10), pruned, duration, scanOn, resumes, holds, error);
     }
 
     /** A run's findings, the largest drifts first; {@code limit} 0 means all. */

@@ -161,7 +161,6 @@ public class ReconciliationJobConfiguration {
                 DayLedgerQuery.MAPPER);
         reader.setName(READER);
         reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(DayLedgerQuery.arguments(from, to, keys).toArray()));
-
         // PostgreSQL streams a result only inside a transaction; otherwise it would load the range into memory
         reader.setConnectionAutoCommit(false);
         reader.setFetchSize(2000);

@@ -133,6 +133,10 @@ public final class ReconcileCommand implements Callable<Integer> {
             try (ProgressLine progress = invocation.progress()) {
                 result = reconciler.run(request, progress);
             }
+            if (result.error() != null && result.error().code() == ErrorCode.UNSUPPORTED_BY_DATABASE) {
+                // the database refuses the scan: starting again cannot help, so the error alone, with its own exit code
+                throw result.error();
+            }
             findings = report != null ? reconciler.findings(result.runId(), 0) : List.of();
         } catch (QuotaException e) {
             if (metricsFile != null) {
@@ -140,13 +144,6 @@ public final class ReconcileCommand implements Callable<Integer> {
                 ReconcileFiles.writeErrorMetrics(metricsFile, e.code().code());
             }
             throw e;
-        }
-        if (result.error() != null && result.error().code() == ErrorCode.UNSUPPORTED_BY_DATABASE) {
-            // the database refuses the scan: starting again cannot help, so the error alone, with its own exit code
-            if (metricsFile != null) {
-                ReconcileFiles.writeErrorMetrics(metricsFile, result.error().code().code());
-            }
-            throw result.error();
         }
         if (report != null) {
             ReconcileFiles.writeFindings(report, findings);
@@ -183,7 +180,6 @@ public final class ReconcileCommand implements Callable<Integer> {
             }
             ReconcileRequest request = new ReconcileRequest(first, last, repair ? ReconcileMode.REPAIR : ReconcileMode.REPORT,
                     chunkSize, partitions, includeToday, rerun, maxRowsPerSecond, !noPrune, LedgerScan.fromCode(scan));
-
             request.requireFinishedDays(invocation.clock());
             return request;
         } catch (QuotaException e) {

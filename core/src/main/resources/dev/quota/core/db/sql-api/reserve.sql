@@ -1,8 +1,9 @@
 -- quota.reserve: hold p_units of the day's quota for a reply being written, for p_ttl at
--- most from the moment it is taken, in a transaction of its own: the UTC day of p_at, by default of now() (a backend that
--- stamps its messages with its own clock passes that timestamp, as to quota.consume). Admitted while consumed + held + p_units <= the limit, under
--- the lock of the user's counter row for the day, which every admission takes (consume,
--- reserve, settle). The same request id answers with the same hold, whatever its state.
+-- most from the moment it is taken, in a transaction of its own: the UTC day of p_at, by
+-- default of now() (a backend that stamps its messages with its own clock passes that
+-- timestamp, as to quota.consume). Admitted while consumed + held + p_units <= the limit,
+-- under the lock of the user's counter row for the day, which every admission takes
+-- (consume, reserve, settle). The same request id answers with the same hold, whatever its state.
 -- A hold whose caller died stops counting at its expiry, with no job running.
 CREATE OR REPLACE FUNCTION ${toolkit_schema}.reserve(p_user_id ${user_key}, p_units integer, p_request_id text,
                                                      p_ttl interval DEFAULT interval '5 minutes', p_at timestamptz DEFAULT NULL)
