@@ -1,6 +1,8 @@
 package dev.quota.bench;
 
 import dev.quota.core.UserKeyType;
+import dev.quota.core.check.InvariantReport;
+import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.EmbeddedDatabase;
@@ -26,11 +28,25 @@ final class BenchTarget implements AutoCloseable {
     private final EmbeddedDatabase server;
     final Database database;
     final Schemas schemas;
+    /** For a copy of a {@link SeededTemplate}: its database, dropped on close instead of the schemas. */
+    private final SeededTemplate.Copy copy;
 
     private BenchTarget(EmbeddedDatabase server, Database database, Schemas schemas) {
+        this(server, database, schemas, null);
+    }
+
+    BenchTarget(EmbeddedDatabase server, Database database, Schemas schemas, SeededTemplate.Copy copy) {
         this.server = server;
         this.database = database;
         this.schemas = schemas;
+        this.copy = copy;
+    }
+
+    /** How every trial's pool is opened: the pool, and timeouts long enough for a loaded 2-core host. */
+    static DatabaseConfig trialConfig(DatabaseConfig base, Schemas schemas, int poolSize) {
+        // Flyway holds two connections while it migrates
+        return base.withSchemas(schemas).withPoolSize(Math.max(2, poolSize))
+                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
     static DatabaseConfig sharedConfig() {
@@ -46,14 +62,23 @@ final class BenchTarget implements AutoCloseable {
     /** The same, with the stand-in's users keyed by {@code keys}. */
     static BenchTarget open(int poolSize, int users, int limit, UserKeyType keys) {
         DatabaseConfig shared = sharedConfig();
-        EmbeddedDatabase server = shared == null
-                ? EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on", "max_connections", "300"))
-                : null;
-        DatabaseConfig base = shared != null ? shared : server.config();
+        EmbeddedDatabase server = shared == null ? startServer() : null;
+        return open(server, shared != null ? shared : server.config(), poolSize, users, limit, keys);
+    }
+
+    /** A throw-away embedded PostgreSQL as the benchmarks want it: synchronous commits, room for every pool. */
+    static EmbeddedDatabase startServer() {
+        return EmbeddedDatabase.startEphemeral(Map.of("synchronous_commit", "on", "max_connections", "300"));
+    }
+
+    /** A fresh schema on a server someone else runs and stops (the paired mode's, shared by all its contenders). */
+    static BenchTarget on(DatabaseConfig base, int poolSize, int users, int limit) {
+        return open(null, base, poolSize, users, limit, UserKeyType.WHOLE_NUMBER);
+    }
+
+    private static BenchTarget open(EmbeddedDatabase server, DatabaseConfig base, int poolSize, int users, int limit, UserKeyType keys) {
         Schemas schemas = Schemas.scratch("bench");
-        // Flyway holds two connections while it migrates
-        Database database = Database.open(base.withSchemas(schemas).withPoolSize(Math.max(2, poolSize))
-                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        Database database = Database.open(trialConfig(base, schemas, poolSize));
         StandIn.install(database, keys);
         database.jdbi().useHandle(handle -> {
             handle.createUpdate("INSERT INTO billing_plans (code, display_name, daily_message_limit) VALUES ('bench', 'Bench', :limit)")
@@ -85,6 +110,24 @@ final class BenchTarget implements AutoCloseable {
         return new BenchTarget(server, database, schemas);
     }
 
+    /**
+     * Fails when the schema breaks an invariant: a counter above its limit, or (when the
+     * trial stored messages) a counter that differs from its messages.
+     */
+    void requireInvariants(String describe, boolean storesMessages) {
+        InvariantReport report = QuotaInvariants.check(database.jdbi());
+        boolean broken = storesMessages ? !report.holds() : report.aboveLimit() > 0;
+        if (broken) {
+            throw new IllegalStateException("INVARIANT BROKEN by " + describe + ": " + report.aboveLimit()
+                    + " counters above their limit, " + report.offLog() + " off the message log " + report.samples());
+        }
+    }
+
+    /** A checkpoint of the whole server, so that the next trial does not pay for the writes of the last. */
+    void checkpoint() {
+        database.jdbi().useHandle(BenchTarget::checkpoint);
+    }
+
     /** A checkpoint, where the role may ask for one (superuser, or pg_checkpoint since PostgreSQL 15); otherwise says so once. */
     private static void checkpoint(Handle handle) {
         try {
@@ -109,9 +152,14 @@ final class BenchTarget implements AutoCloseable {
     @Override
     public void close() {
         try {
-            database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA IF EXISTS " + schemas.toolkit() + ", " + schemas.product() + " CASCADE"));
+            if (copy == null) {
+                database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA IF EXISTS " + schemas.toolkit() + ", " + schemas.product() + " CASCADE"));
+            }
         } finally {
             database.close();
+            if (copy != null) {
+                copy.drop();
+            }
             if (server != null) {
                 server.close();
             }

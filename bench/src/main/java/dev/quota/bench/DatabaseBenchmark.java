@@ -4,8 +4,6 @@ import dev.quota.core.service.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.UserKeyType;
-import dev.quota.core.check.InvariantReport;
-import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.strategy.BatchingChatPath;
 import dev.quota.core.strategy.ChatPath;
 import java.time.Clock;
@@ -103,12 +101,7 @@ public abstract class DatabaseBenchmark {
     @TearDown(Level.Trial)
     public final void checkInvariantsAndClose() {
         try {
-            InvariantReport report = QuotaInvariants.check(target.database.jdbi());
-            boolean broken = storesMessages() ? !report.holds() : report.aboveLimit() > 0;
-            if (broken) {
-                throw new IllegalStateException("INVARIANT BROKEN by " + describe() + ": " + report.aboveLimit()
-                        + " counters above their limit, " + report.offLog() + " off the message log " + report.samples());
-            }
+            target.requireInvariants(describe(), storesMessages());
         } finally {
             try {
                 if (chatPath instanceof BatchingChatPath batching) {

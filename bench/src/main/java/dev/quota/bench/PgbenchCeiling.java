@@ -2,7 +2,6 @@ package dev.quota.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.persistence.ChatPathStatement;
 import dev.quota.core.persistence.GroupCommitStatements;
@@ -120,9 +119,7 @@ public final class PgbenchCeiling {
                 serverVersion = target.database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one());
             }
             double tps = run(shared, target.schemas.searchPath(), script, clients, seconds, users, workload);
-            if (!QuotaInvariants.check(target.database.jdbi()).holds()) {
-                throw new IllegalStateException("INVARIANT BROKEN by the pgbench run of " + script.getFileName() + " on " + workload);
-            }
+            target.requireInvariants("the pgbench run of " + script.getFileName() + " on " + workload, true);
             System.err.printf("pgbench %s %s, %d clients: %.0f tps%n", script.getFileName(), workload, clients, tps);
             return tps;
         }
@@ -215,7 +212,7 @@ public final class PgbenchCeiling {
                 + "BEGIN;\n" + statements + "COMMIT;\n";
     }
 
-    private static double run(DatabaseConfig config, String searchPath, Path script, int clients, int seconds, int users, String workload)
+    static double run(DatabaseConfig config, String searchPath, Path script, int clients, int seconds, int users, String workload)
             throws IOException, InterruptedException {
         URI uri = URI.create(config.jdbcUrl().substring("jdbc:".length()));
         String database = uri.getPath().substring(1);

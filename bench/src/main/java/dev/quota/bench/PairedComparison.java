@@ -1,0 +1,109 @@
+package dev.quota.bench;
+
+import dev.quota.core.strategy.AtomicStrategy;
+import dev.quota.core.strategy.GroupCommitChatPath;
+import dev.quota.core.strategy.SqlFunctionChatPath;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+
+/**
+ * One headline comparison of a paired run: a contender against another of the same cell,
+ * one ratio per round from the two trials of that round, never a ratio of two medians.
+ *
+ * @param measure throughput ({@code subject / against}), or p99 ({@code against / subject},
+ *                so that above 1 means the subject's p99 is the lower)
+ */
+record PairedComparison(String workload, int threads, String subject, String against, String againstKind, Measure measure, double[] ratios,
+        double subjectMedian, double againstMedian) {
+
+    enum Measure { THROUGHPUT, P99 }
+
+    RatioEstimate estimate() {
+        return RatioEstimate.of(ratios);
+    }
+
+    /** What identifies it across runs. */
+    String key() {
+        return workload + "/" + threads + "/" + subject + "/" + against + "/" + measure;
+    }
+
+    String describe() {
+        return measure == Measure.P99 ? subject + " p99 vs " + against + "'s (theirs / its)" : subject + " vs " + against;
+    }
+
+    /**
+     * Every headline comparison of the run, cell by cell: each strategy against {@code atomic}
+     * and against its ceiling (the per-message one at its connections; {@code quota.consume}'s
+     * for {@code sql-function}; for group commit also its batched one), and the p99 of the
+     * batching strategies against atomic's.
+     */
+    static List<PairedComparison> of(PairedRun run) {
+        List<PairedComparison> comparisons = new ArrayList<>();
+        for (PairedRun.Cell cell : run.cells()) {
+            Optional<PairedRun.Contestant> atomic = cell.strategy(AtomicStrategy.NAME);
+            for (PairedRun.Contestant strategy : cell.contenders()) {
+                if (!strategy.kind().equals(Contender.STRATEGY)) {
+                    continue;
+                }
+                if (!strategy.name().equals(AtomicStrategy.NAME)) {
+                    atomic.ifPresent(a -> comparisons.add(throughput(cell, strategy, a)));
+                }
+                ceilingOf(cell, strategy).ifPresent(c -> comparisons.add(throughput(cell, strategy, c)));
+                if (strategy.name().equals(GroupCommitChatPath.NAME)) {
+                    cell.ofKind(Contender.BATCHED).ifPresent(c -> comparisons.add(throughput(cell, strategy, c)));
+                }
+            }
+            for (PairedRun.Contestant strategy : cell.contenders()) {
+                if (strategy.kind().equals(Contender.STRATEGY) && BATCHING.contains(strategy.name()) && cell.threads() > 1) {
+                    atomic.ifPresent(a -> comparisons.add(p99(cell, strategy, a)));
+                }
+            }
+        }
+        comparisons.removeIf(c -> c.ratios().length == 0);
+        return comparisons;
+    }
+
+    private static final List<String> BATCHING = List.of("coalescing", GroupCommitChatPath.NAME);
+
+    /** The ceiling a strategy is held to in its cell. */
+    static Optional<PairedRun.Contestant> ceilingOf(PairedRun.Cell cell, PairedRun.Contestant strategy) {
+        return strategy.name().equals(SqlFunctionChatPath.NAME)
+                ? cell.find(Contender.FUNCTION, "quota.consume", strategy.clients())
+                : cell.find(Contender.PER_MESSAGE, "per-message", strategy.clients());
+    }
+
+    private static PairedComparison throughput(PairedRun.Cell cell, PairedRun.Contestant subject, PairedRun.Contestant against) {
+        return paired(cell, subject, against, Measure.THROUGHPUT, PairedRun.Trial::opsPerSecond);
+    }
+
+    private static PairedComparison p99(PairedRun.Cell cell, PairedRun.Contestant subject, PairedRun.Contestant against) {
+        return paired(cell, subject, against, Measure.P99, PairedRun.Trial::p99Millis);
+    }
+
+    private static PairedComparison paired(PairedRun.Cell cell, PairedRun.Contestant subject, PairedRun.Contestant against, Measure measure,
+            ToDoubleFunction<PairedRun.Trial> value) {
+        Map<Integer, PairedRun.Trial> theirs = against.trials().stream().collect(Collectors.toMap(PairedRun.Trial::round, t -> t));
+        List<Double> ratios = new ArrayList<>();
+        List<Double> mine = new ArrayList<>();
+        List<Double> other = new ArrayList<>();
+        for (PairedRun.Trial trial : subject.trials()) {
+            PairedRun.Trial pair = theirs.get(trial.round());
+            if (pair == null) {
+                continue;
+            }
+            double a = value.applyAsDouble(trial);
+            double b = value.applyAsDouble(pair);
+            mine.add(a);
+            other.add(b);
+            ratios.add(measure == Measure.THROUGHPUT ? a / b : b / a);
+        }
+        return new PairedComparison(cell.workload(), cell.threads(), subject.label(), against.label(), against.kind(), measure,
+                ratios.stream().mapToDouble(Double::doubleValue).toArray(),
+                RatioEstimate.median(mine.stream().mapToDouble(Double::doubleValue).toArray()),
+                RatioEstimate.median(other.stream().mapToDouble(Double::doubleValue).toArray()));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.quota.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quota.core.db.DatabaseConfig;
+import dev.quota.core.testing.SharedPostgres;
+import dev.quota.core.workload.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PairedBenchTest {
+
+    private static final DatabaseConfig SERVER = SharedPostgres.get().server().config();
+
+    @Test
+    void givenTwoStrategies_whenRunPaired_thenEachRunsOneTrialEveryRoundInAShuffledOrder(@TempDir Path dir) throws Exception {
+        PairedBench.Options options = new PairedBench.Options(dir.resolve("paired.json"), 3, 1, 1, List.of(4), List.of(Workload.hot),
+                List.of("atomic", "group-commit"), 11, false);
+
+        PairedRun run = PairedBench.run(options, SERVER);
+
+        PairedRun.Cell cell = run.cells().get(0);
+        assertThat(cell.contenders()).extracting(PairedRun.Contestant::name).containsExactly("atomic", "group-commit");
+        for (PairedRun.Contestant contestant : cell.contenders()) {
+            assertThat(contestant.trials()).extracting(PairedRun.Trial::round).containsExactly(0, 1, 2);
+            assertThat(contestant.trials()).allSatisfy(t -> assertThat(t.opsPerSecond()).isPositive());
+        }
+        for (int round = 0; round < 3; round++) {
+            int r = round;
+            assertThat(cell.contenders()).extracting(c -> c.trials().get(r).position()).containsExactlyInAnyOrder(0, 1);
+        }
+        assertThat(cell.strategy("group-commit").orElseThrow().trials()).allSatisfy(t -> assertThat(t.meanBatch()).isNotNull());
+    }
+
+    @Test
+    void givenAPairedRun_whenWrittenAndReadBack_thenItsComparisonsAreTheSame(@TempDir Path dir) throws Exception {
+        PairedRun run = PairedComparisonTest.run(new double[] {1000, 1100}, new double[] {3000, 3200}, new double[] {2000, 2100});
+        Path file = dir.resolve(PairedRun.FILE);
+
+        run.write(file);
+
+        assertThat(Files.readString(file)).contains("\"ops_per_second\"");
+        assertThat(PairedComparison.of(PairedRun.read(file))).extracting(PairedComparison::key, c -> c.ratios().length)
+                .isEqualTo(PairedComparison.of(run).stream().map(c -> org.assertj.core.groups.Tuple.tuple(c.key(), c.ratios().length)).toList());
+    }
+
+    @Test
+    void givenASeededTemplate_whenCopiedTwice_thenEachCopyIsADatabaseOfItsOwn() {
+        try (SeededTemplate seed = SeededTemplate.seed(SERVER, 10, 100);
+                BenchTarget first = seed.copy(2);
+                BenchTarget second = seed.copy(2)) {
+            first.database.jdbi().useHandle(h -> h.execute("UPDATE user_daily_quota_usages SET used_count = used_count + 1"));
+
+            assertThat(usage(first)).isEqualTo(20);
+            assertThat(usage(second)).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void givenACopyWhoseCounterIsOffItsMessages_whenItsInvariantsAreRequired_thenItFailsNamingTheContender() {
+        try (SeededTemplate seed = SeededTemplate.seed(SERVER, 3, 100); BenchTarget copy = seed.copy(2)) {
+            copy.database.jdbi().useHandle(h -> h.execute("""
+                    INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count)
+                    SELECT id, CAST(now() AT TIME ZONE 'UTC' AS date), 5 FROM users ORDER BY id LIMIT 1
+                    """));
+
+            assertThatThrownBy(() -> copy.requireInvariants("the contender under test", true))
+                    .hasMessageContaining("INVARIANT BROKEN by the contender under test");
+        }
+    }
+
+    private static int usage(BenchTarget target) {
+        return target.database.jdbi().withHandle(h -> h.createQuery("SELECT sum(used_count) FROM user_daily_quota_usages").mapTo(Integer.class).one());
+    }
+}
