@@ -27,7 +27,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * What every database benchmark shares: the run settings (JMH reads them from this
  * superclass: throughput and sample-time modes in seconds, one fork with a fixed heap, the
- * default warmup and measurement that {@code scripts/bench} shortens for {@code --quick}),
+ * default warmup and measurement, which {@code scripts/bench} sets for its full profile),
  * and one trial's life: a fresh target database sized for the threads, the chat path under
  * test with its service, and one teardown that checks the invariants and closes everything.
  * A broken invariant fails the run: a fast wrong strategy never wins. Benchmarks say what

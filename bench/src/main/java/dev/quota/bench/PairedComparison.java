@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * @param measure throughput ({@code subject / against}), or p99 ({@code against / subject},
  *                so that above 1 means the subject's p99 is the lower)
  */
-record PairedComparison(String workload, int threads, String subject, String against, String againstKind, Measure measure, double[] ratios,
+record PairedComparison(String workload, int threads, String subject, String against, String againstKind, String pairing,
+        Measure measure, double[] ratios,
         double subjectMedian, double againstMedian) {
 
     enum Measure { THROUGHPUT, P99 }
@@ -26,9 +27,9 @@ record PairedComparison(String workload, int threads, String subject, String aga
         return RatioEstimate.of(ratios);
     }
 
-    /** What identifies it across runs. */
+    /** What identifies it across runs: both contenders by kind, name and connections, not by a batch size each run finds anew. */
     String key() {
-        return workload + "/" + threads + "/" + subject + "/" + against + "/" + measure;
+        return workload + "/" + threads + "/" + pairing + "/" + measure;
     }
 
     String describe() {
@@ -38,7 +39,8 @@ record PairedComparison(String workload, int threads, String subject, String aga
     /**
      * Every headline comparison of the run, cell by cell: each strategy against {@code atomic}
      * and against its ceiling (the per-message one at its connections; {@code quota.consume}'s
-     * for {@code sql-function}; for group commit also its batched one), and the p99 of the
+     * for {@code sql-function}; for group commit also its batched one), the batched ceiling
+     * against {@code atomic} (what group commit's statement allows), and the p99 of the
      * batching strategies against atomic's.
      */
     static List<PairedComparison> of(PairedRun run) {
@@ -57,6 +59,11 @@ record PairedComparison(String workload, int threads, String subject, String aga
                     cell.ofKind(Contender.BATCHED).ifPresent(c -> comparisons.add(throughput(cell, strategy, c)));
                 }
             }
+            // how far group commit's own statement, with no JVM in the way, goes past atomic: the most the strategy could
+            Optional<PairedRun.Contestant> batched = cell.ofKind(Contender.BATCHED);
+            if (batched.isPresent() && atomic.isPresent()) {
+                comparisons.add(throughput(cell, batched.get(), atomic.get()));
+            }
             for (PairedRun.Contestant strategy : cell.contenders()) {
                 if (strategy.kind().equals(Contender.STRATEGY) && BATCHING.contains(strategy.name()) && cell.threads() > 1) {
                     atomic.ifPresent(a -> comparisons.add(p99(cell, strategy, a)));
@@ -74,6 +81,10 @@ record PairedComparison(String workload, int threads, String subject, String aga
         return strategy.name().equals(SqlFunctionChatPath.NAME)
                 ? cell.find(Contender.FUNCTION, "quota.consume", strategy.clients())
                 : cell.find(Contender.PER_MESSAGE, "per-message", strategy.clients());
+    }
+
+    private static String identity(PairedRun.Contestant contestant) {
+        return contestant.kind() + ":" + contestant.name() + ":" + contestant.clients();
     }
 
     private static PairedComparison throughput(PairedRun.Cell cell, PairedRun.Contestant subject, PairedRun.Contestant against) {
@@ -101,7 +112,8 @@ record PairedComparison(String workload, int threads, String subject, String aga
             other.add(b);
             ratios.add(measure == Measure.THROUGHPUT ? a / b : b / a);
         }
-        return new PairedComparison(cell.workload(), cell.threads(), subject.label(), against.label(), against.kind(), measure,
+        return new PairedComparison(cell.workload(), cell.threads(), subject.label(), against.label(), against.kind(),
+                identity(subject) + " vs " + identity(against), measure,
                 ratios.stream().mapToDouble(Double::doubleValue).toArray(),
                 RatioEstimate.median(mine.stream().mapToDouble(Double::doubleValue).toArray()),
                 RatioEstimate.median(other.stream().mapToDouble(Double::doubleValue).toArray()));

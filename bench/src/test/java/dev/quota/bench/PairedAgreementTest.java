@@ -30,6 +30,24 @@ class PairedAgreementTest {
     }
 
     @Test
+    void givenBatchedCeilingsAtTheBatchSizeEachRunReached_whenCompared_thenTheyAreTheSameRatio() {
+        PairedRun first = batched(13, new double[] {8000, 8200, 7900, 8100, 8000});
+        PairedRun second = batched(14, new double[] {8100, 8000, 8050, 7950, 8000});
+
+        assertThat(PairedAgreement.rows(first, second)).singleElement()
+                .satisfies(row -> assertThat(row.first().against()).isNotEqualTo(row.second().against()))
+                .satisfies(row -> assertThat(row.agrees()).isTrue());
+    }
+
+    private static PairedRun batched(int batch, double[] groupCommit) {
+        PairedRun.Contestant ceiling = PairedComparisonTest.contestant(Contender.BATCHED, "group commit's batch", 2,
+                new double[] {10_000, 10_000, 10_000, 10_000, 10_000});
+        return new PairedRun(new PairedRun.Settings(5, 1, 1, 7), "17.6", java.util.List.of(new PairedRun.Cell("hot", 16, java.util.List.of(
+                PairedComparisonTest.contestant(Contender.STRATEGY, "group-commit", 2, groupCommit),
+                new PairedRun.Contestant(ceiling.kind(), ceiling.name(), ceiling.clients(), batch, ceiling.trials())))));
+    }
+
+    @Test
     void givenSteadyRunsFarApart_whenCompared_thenTheyDisagree() {
         PairedAgreement.Row row = row(new double[] {3000, 3010, 2990, 3000, 3005, 2995}, new double[] {3600, 3610, 3590, 3600, 3605, 3595});
 
