@@ -5,7 +5,6 @@ import dev.quota.core.RequestIds;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.Database.Connections;
 import dev.quota.core.db.DatabaseConfig;
-import dev.quota.core.db.ReadContract;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Objects;
@@ -147,7 +146,7 @@ public final class Invocation implements AutoCloseable {
                 connections -> Database.openDefault(global.dbUrl, world.env(), connections));
         sessions.current = session;
         if (requireSchema && !session.database().embedded()) {
-            requireQuotaTables(session.database());
+            session.requireUsable();
         }
         return session;
     }
@@ -177,7 +176,7 @@ public final class Invocation implements AutoCloseable {
                 connections -> Database.open(config.get().tunedBy(world.env()), connections));
         sessions.reading = session;
         if (requireSchema) {
-            requireQuotaTables(session.database());
+            session.requireUsable();
         }
         return session;
     }
@@ -195,11 +194,6 @@ public final class Invocation implements AutoCloseable {
         }
         Database database = open.apply(need);
         return new Session(key, database, world.clockOf().apply(database));
-    }
-
-    private static void requireQuotaTables(Database database) {
-        // catalog queries only, not Flyway: a command on a usable database pays a few milliseconds
-        database.jdbi().useHandle(handle -> ReadContract.requireUsable(handle, database.config().schemas()));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.quota.core.service.ReportService;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.Database.Connections;
 import dev.quota.core.db.DeploymentSettings;
+import dev.quota.core.db.ReadContract;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.Strategies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,6 +27,7 @@ public final class Session implements AutoCloseable {
     private final Clock clock;
     private ChatPath path;
     private ChatService chat;
+    private boolean usable;
 
     Session(String dbUrl, Database database, Clock clock) {
         this.dbUrl = dbUrl;
@@ -45,6 +47,20 @@ public final class Session implements AutoCloseable {
     /** The database server's clock (or the one a test fixed). */
     public Clock clock() {
         return clock;
+    }
+
+    /**
+     * Fails unless the database holds the quota tables this release reads (the schema's
+     * version, then the read contract's columns and indexes): once a session, so that the
+     * shell runs its commands without those four catalog queries each. A database changed
+     * under an open shell answers each command with its own errors.
+     */
+    void requireUsable() {
+        if (!usable) {
+            // catalog queries only, not Flyway: a command on a usable database pays a few milliseconds
+            database.jdbi().useHandle(handle -> ReadContract.requireUsable(handle, database.config().schemas()));
+            usable = true;
+        }
     }
 
     /** The chat path of the named strategy; only {@code consume} needs one. */

@@ -48,7 +48,7 @@ public final class ShowCommand implements Callable<Integer> {
         ReportService reports = session.reports();
         QuotaDay day = date.day(session.clock());
         QuotaStatus status = reports.status(user, day);
-        List<AdjustmentRow> grants = reports.adjustments(user, day, day).stream()
+        List<AdjustmentRow> grants = reports.adjustments(status.userId(), day, day).stream()
                 .filter(row -> row.kind().equals(AdjustmentKind.GRANT.code())).toList();
         HoldService.Holds holds = session.holds().holds(status.userId(), day);
         Views.Show view = Views.Show.of(status, holds, grants);

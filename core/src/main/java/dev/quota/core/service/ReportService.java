@@ -3,6 +3,7 @@ package dev.quota.core.service;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
+import dev.quota.core.UserKey;
 import dev.quota.core.UserRef;
 import dev.quota.core.db.SqlStates;
 import dev.quota.core.persistence.AdjustmentDao;
@@ -42,6 +43,11 @@ public final class ReportService {
         UserRef ref = UserRef.parse(userRef);
         return SqlStates.translated(() -> jdbi.withHandle(handle ->
                 handle.attach(AdjustmentDao.class).forUser(contexts.context(handle, ref, to).userId(), from.date(), to.date())));
+    }
+
+    /** The audit trail of a user already resolved (by {@code show}'s status read): one query. */
+    public List<AdjustmentRow> adjustments(UserKey user, QuotaDay from, QuotaDay to) {
+        return SqlStates.translated(() -> jdbi.withHandle(handle -> handle.attach(AdjustmentDao.class).forUser(user, from.date(), to.date())));
     }
 
     /** A user's days from {@code from} to {@code to}, newest first: counter, messages and grants. */
