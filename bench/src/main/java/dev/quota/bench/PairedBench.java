@@ -1,5 +1,6 @@
 package dev.quota.bench;
 
+import dev.quota.core.QuotaException;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.EmbeddedDatabase;
 import dev.quota.core.strategy.GroupCommitChatPath;
@@ -69,19 +70,47 @@ public final class PairedBench {
                 throw new IllegalArgumentException("PairedBench: every ratio is also taken against atomic, so --strategies must name it");
             }
             Options options = new Options(Path.of(args[0]),
-                    Integer.parseInt(flags.getOrDefault("rounds", "8")),
-                    Integer.parseInt(flags.getOrDefault("trial-seconds", "2")),
-                    Integer.parseInt(flags.getOrDefault("warmup-seconds", "3")),
-                    list(flags.get("threads"), "16,1").stream().map(Integer::parseInt).toList(),
-                    list(flags.get("workloads"), "hot,uniform").stream().map(Workload::valueOf).toList(),
+                    positive(flags, "rounds", "8"),
+                    positive(flags, "trial-seconds", "2"),
+                    positive(flags, "warmup-seconds", "3"),
+                    list(flags.get("threads"), "16,1").stream().map(t -> positive("threads", t)).toList(),
+                    list(flags.get("workloads"), "hot,uniform").stream().map(Options::workload).toList(),
                     strategies,
-                    Long.parseLong(flags.getOrDefault("seed", "20131023")),
+                    whole("seed", flags.getOrDefault("seed", "20131023")),
                     !flags.containsKey("no-ceilings"));
             flags.keySet().removeAll(List.of("rounds", "trial-seconds", "warmup-seconds", "threads", "workloads", "seed", "no-ceilings"));
             if (!flags.isEmpty()) {
                 throw new IllegalArgumentException("PairedBench: unknown option --" + flags.keySet().iterator().next());
             }
             return options;
+        }
+
+        private static int positive(Map<String, String> flags, String name, String otherwise) {
+            return positive(name, flags.getOrDefault(name, otherwise));
+        }
+
+        private static int positive(String name, String value) {
+            long number = whole(name, value);
+            if (number < 1 || number > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("PairedBench: --" + name + " must be a positive whole number, got " + value);
+            }
+            return (int) number;
+        }
+
+        private static long whole(String name, String value) {
+            try {
+                return Long.parseLong(value.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("PairedBench: --" + name + " must be a whole number, got '" + value + "'");
+            }
+        }
+
+        private static Workload workload(String name) {
+            try {
+                return Workload.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("PairedBench: unknown workload '" + name + "': hot, uniform or zipf");
+            }
         }
 
         private static List<String> list(String value, String otherwise) {
@@ -93,7 +122,7 @@ public final class PairedBench {
         Options options;
         try {
             options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | QuotaException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;

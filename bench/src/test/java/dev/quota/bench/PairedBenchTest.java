@@ -37,6 +37,32 @@ class PairedBenchTest {
     }
 
     @Test
+    void givenNoOptions_whenParsed_thenEveryStrategyRunsAgainstTheCeilingsOnBothWorkloadsAtSixteenThreadsAndOne() {
+        PairedBench.Options options = PairedBench.Options.parse(new String[] {"out.json"});
+
+        assertThat(options.strategies()).containsExactlyElementsOf(dev.quota.core.strategy.Strategies.NAMES);
+        assertThat(options.threads()).containsExactly(16, 1);
+        assertThat(options.workloads()).containsExactly(Workload.hot, Workload.uniform);
+        assertThat(options.ceilings()).isTrue();
+    }
+
+    @Test
+    void givenABadNumberOrAnUnknownWorkload_whenParsed_thenTheErrorNamesTheOption() {
+        assertThatThrownBy(() -> PairedBench.Options.parse(new String[] {"out.json", "--rounds", "ten"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("PairedBench: --rounds must be a whole number, got 'ten'");
+        assertThatThrownBy(() -> PairedBench.Options.parse(new String[] {"out.json", "--trial-seconds", "0"}))
+                .hasMessage("PairedBench: --trial-seconds must be a positive whole number, got 0");
+        assertThatThrownBy(() -> PairedBench.Options.parse(new String[] {"out.json", "--workloads", "hot,spiky"}))
+                .hasMessage("PairedBench: unknown workload 'spiky': hot, uniform or zipf");
+    }
+
+    @Test
+    void givenStrategiesWithoutAtomic_whenParsed_thenTheyAreRefused() {
+        assertThatThrownBy(() -> PairedBench.Options.parse(new String[] {"out.json", "--strategies", "group-commit"}))
+                .hasMessageContaining("must name it");
+    }
+
+    @Test
     void givenAPairedRun_whenWrittenAndReadBack_thenItsComparisonsAreTheSame(@TempDir Path dir) throws Exception {
         PairedRun run = PairedComparisonTest.run(new double[] {1000, 1100}, new double[] {3000, 3200}, new double[] {2000, 2100});
         Path file = dir.resolve(PairedRun.FILE);
