@@ -231,7 +231,7 @@ class QuotaUseCasesTest {
         assertThat(grant.appliedDelta()).isEqualTo(5);
         assertThat(grant.after().limit()).isEqualTo(15);
         assertThat(reports.status(String.valueOf(user)).limit()).isEqualTo(15);
-        List<AdjustmentRow> trail = reports.adjustments(String.valueOf(user), QuotaDay.of(TODAY), QuotaDay.of(TODAY));
+        List<AdjustmentRow> trail = reports.adjustments(user, QuotaDay.of(TODAY), QuotaDay.of(TODAY));
         assertThat(trail).singleElement().satisfies(row -> {
             assertThat(row.kind()).isEqualTo("grant");
             assertThat(row.reason()).isEqualTo("apology");

@@ -9,6 +9,7 @@ import dev.quota.cli.Session;
 import dev.quota.cli.TextTable;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
+import dev.quota.core.UserKey;
 import dev.quota.core.service.ReportService;
 import dev.quota.core.persistence.AdjustmentRow;
 import dev.quota.core.persistence.DayUsage;
@@ -51,9 +52,10 @@ public final class HistoryCommand implements Callable<Integer> {
         ReportService reports = session.reports();
         QuotaDay to = QuotaDay.today(session.clock());
         QuotaDay from = to.minusDays(days - 1L);
-        List<DayUsage> usage = reports.history(user, from, to);
-        List<AdjustmentRow> trail = reports.adjustments(user, from, to);
-        List<HoldRow> releases = session.holds().releasedByHand(user, from, to);
+        UserKey key = reports.user(user, to);
+        List<DayUsage> usage = reports.history(key, from, to);
+        List<AdjustmentRow> trail = reports.adjustments(key, from, to);
+        List<HoldRow> releases = session.holds().releasedByHand(key, from, to);
         Output output = invocation.output();
         Views.History view = new Views.History(user, from.toString(), to.toString(), usage.stream().map(Views.Day::of).toList(),
                 Views.AuditRow.of(trail), releases.stream().map(Views.HoldView::of).toList());

@@ -60,10 +60,9 @@ public final class HoldService {
     }
 
     /** The holds support released by hand on the days from {@code from} to {@code to}, in the order they were released. */
-    public List<HoldRow> releasedByHand(String userRef, QuotaDay from, QuotaDay to) {
-        UserRef ref = UserRef.parse(userRef);
+    public List<HoldRow> releasedByHand(UserKey user, QuotaDay from, QuotaDay to) {
         return SqlStates.translated(() -> jdbi.withHandle(handle -> handle.attach(HoldDao.class)
-                .releasedByHand(contexts.userId(handle, ref), from.date(), to.date())));
+                .releasedByHand(user, from.date(), to.date())));
     }
 
     private static Holds holds(Handle handle, UserKey user, QuotaDay day) {

@@ -38,26 +38,26 @@ public final class ReportService {
         return SqlStates.translated(() -> jdbi.withHandle(handle -> contexts.status(handle, ref, day)));
     }
 
-    /** The audit trail of a user between two days, inclusive. */
-    public List<AdjustmentRow> adjustments(String userRef, QuotaDay from, QuotaDay to) {
+    /**
+     * The key of a user given by id or email, who must exist ({@code user_not_found}
+     * otherwise): read once by a command that then reads several things of that user.
+     */
+    public UserKey user(String userRef, QuotaDay day) {
         UserRef ref = UserRef.parse(userRef);
-        return SqlStates.translated(() -> jdbi.withHandle(handle ->
-                handle.attach(AdjustmentDao.class).forUser(contexts.context(handle, ref, to).userId(), from.date(), to.date())));
+        return SqlStates.translated(() -> jdbi.withHandle(handle -> contexts.context(handle, ref, day).userId()));
     }
 
-    /** The audit trail of a user already resolved (by {@code show}'s status read): one query. */
+    /** The audit trail of a user already resolved ({@link #user} or a status read), between two days inclusive: one query. */
     public List<AdjustmentRow> adjustments(UserKey user, QuotaDay from, QuotaDay to) {
         return SqlStates.translated(() -> jdbi.withHandle(handle -> handle.attach(AdjustmentDao.class).forUser(user, from.date(), to.date())));
     }
 
-    /** A user's days from {@code from} to {@code to}, newest first: counter, messages and grants. */
-    public List<DayUsage> history(String userRef, QuotaDay from, QuotaDay to) {
-        UserRef ref = UserRef.parse(userRef);
+    /** A user's days from {@code from} to {@code to}, newest first: counter, messages and grants; the user already resolved. */
+    public List<DayUsage> history(UserKey user, QuotaDay from, QuotaDay to) {
         if (from.compareTo(to) > 0) {
             throw QuotaException.invalidInput("history range starts after it ends: " + from + " > " + to);
         }
-        return SqlStates.translated(() -> jdbi.withHandle(handle ->
-                handle.attach(ReportDao.class).history(contexts.context(handle, ref, to).userId(), from.date(), to.date())));
+        return SqlStates.translated(() -> jdbi.withHandle(handle -> handle.attach(ReportDao.class).history(user, from.date(), to.date())));
     }
 
     /** The users with the highest counters of a day; only those at or above their limit with {@code exhaustedOnly}. */
