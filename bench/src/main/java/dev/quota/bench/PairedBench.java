@@ -30,7 +30,9 @@ import java.util.TreeSet;
  * Time" (ISMM 2013). A checkpoint precedes every trial, so none pays for another's writes.
  *
  * <p>Usage: {@code PairedBench <out.json> [--rounds N] [--trial-seconds S] [--warmup-seconds S]
- * [--threads 16,1] [--workloads hot,uniform] [--strategies a,b,..] [--seed N] [--no-ceilings]}.
+ * [--threads 16,1] [--workloads hot,uniform] [--strategies a,b,..] [--seed N] [--no-ceilings]};
+ * the defaults are the quick profile's (10 rounds of 1 s trials after a 2 s warm-up, every
+ * strategy, hot and uniform at 16 threads and 1).
  * The server is {@code QUOTA_DB_URL}'s, or an embedded one started for the run. The ceilings
  * need {@code pgbench} on the PATH; without it they are left out, and said to be.
  */
@@ -70,9 +72,9 @@ public final class PairedBench {
                 throw new IllegalArgumentException("PairedBench: every ratio is also taken against atomic, so --strategies must name it");
             }
             Options options = new Options(Path.of(args[0]),
-                    positive(flags, "rounds", "8"),
-                    positive(flags, "trial-seconds", "2"),
-                    positive(flags, "warmup-seconds", "3"),
+                    positive(flags, "rounds", "10"),
+                    positive(flags, "trial-seconds", "1"),
+                    positive(flags, "warmup-seconds", "2"),
                     list(flags.get("threads"), "16,1").stream().map(t -> positive("threads", t)).toList(),
                     list(flags.get("workloads"), "hot,uniform").stream().map(Options::workload).toList(),
                     strategies,
