@@ -149,7 +149,6 @@ public final class PairedBench {
 
     private PairedRun run() throws Exception {
         List<PairedRun.Cell> cells = new ArrayList<>();
-        String version;
         Map<Workload, SeededTemplate> seeds = new LinkedHashMap<>();
         try {
             for (int threads : options.threads()) {
@@ -161,11 +160,8 @@ public final class PairedBench {
         } finally {
             seeds.values().forEach(SeededTemplate::close);
         }
-        try (BenchTarget probe = BenchTarget.on(server, 1, 1, 1)) {
-            version = probe.database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one());
-        }
         return new PairedRun(new PairedRun.Settings(options.rounds(), options.trialSeconds(), options.warmupSeconds(), options.seed()),
-                version, cells);
+                SeededTemplate.serverVersion(server), cells);
     }
 
     private PairedRun.Cell cell(SeededTemplate seed, Workload workload, int threads) throws Exception {

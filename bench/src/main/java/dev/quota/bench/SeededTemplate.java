@@ -4,6 +4,7 @@ import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -90,6 +91,25 @@ final class SeededTemplate implements AutoCloseable {
     }
 
     private static void admin(DatabaseConfig server, String sql) {
+        try (Connection connection = connect(server); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("bench: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The server's version, as {@code SHOW server_version} gives it. */
+    static String serverVersion(DatabaseConfig server) {
+        try (Connection connection = connect(server); Statement statement = connection.createStatement();
+                ResultSet version = statement.executeQuery("SHOW server_version")) {
+            version.next();
+            return version.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("bench: SHOW server_version: " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(DatabaseConfig server) throws SQLException {
         Properties login = new Properties();
         if (server.user() != null) {
             login.setProperty("user", server.user());
@@ -97,10 +117,6 @@ final class SeededTemplate implements AutoCloseable {
         if (server.password() != null) {
             login.setProperty("password", server.password());
         }
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), login); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("bench: " + sql + ": " + e.getMessage(), e);
-        }
+        return DriverManager.getConnection(server.jdbcUrl(), login);
     }
 }

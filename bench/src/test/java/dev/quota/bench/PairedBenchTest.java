@@ -23,6 +23,7 @@ class PairedBenchTest {
 
         PairedRun run = PairedBench.run(options, SERVER);
 
+        assertThat(run.serverVersion()).matches("\\d+(\\.\\d+)?.*");
         PairedRun.Cell cell = run.cells().get(0);
         assertThat(cell.contenders()).extracting(PairedRun.Contestant::name).containsExactly("atomic", "group-commit");
         for (PairedRun.Contestant contestant : cell.contenders()) {
