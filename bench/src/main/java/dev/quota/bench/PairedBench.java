@@ -87,6 +87,10 @@ public final class PairedBench {
             return options;
         }
 
+        Options withoutCeilings() {
+            return new Options(out, rounds, trialSeconds, warmupSeconds, threads, workloads, strategies, seed, false);
+        }
+
         private static int positive(Map<String, String> flags, String name, String otherwise) {
             return positive(name, flags.getOrDefault(name, otherwise));
         }
@@ -131,8 +135,7 @@ public final class PairedBench {
         }
         if (options.ceilings() && !pgbenchOnPath()) {
             System.err.println("paired: pgbench is not on the PATH: the run has no ceilings");
-            options = new Options(options.out(), options.rounds(), options.trialSeconds(), options.warmupSeconds(), options.threads(),
-                    options.workloads(), options.strategies(), options.seed(), false);
+            options = options.withoutCeilings();
         }
         DatabaseConfig shared = BenchTarget.sharedConfig();
         try (EmbeddedDatabase embedded = shared == null ? BenchTarget.startServer() : null) {

@@ -1,6 +1,7 @@
 package dev.quota.bench;
 
 import dev.quota.core.strategy.AtomicStrategy;
+import dev.quota.core.strategy.CoalescingChatPath;
 import dev.quota.core.strategy.GroupCommitChatPath;
 import dev.quota.core.strategy.SqlFunctionChatPath;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ record PairedComparison(String workload, int threads, String subject, String aga
         return comparisons;
     }
 
-    private static final List<String> BATCHING = List.of("coalescing", GroupCommitChatPath.NAME);
+    private static final List<String> BATCHING = List.of(CoalescingChatPath.NAME, GroupCommitChatPath.NAME);
 
     /** The ceiling a strategy is held to in its cell. */
     static Optional<PairedRun.Contestant> ceilingOf(PairedRun.Cell cell, PairedRun.Contestant strategy) {

@@ -1,6 +1,7 @@
 package dev.quota.bench;
 
 import dev.quota.core.strategy.AtomicStrategy;
+import dev.quota.core.strategy.CoalescingChatPath;
 import dev.quota.core.strategy.GroupCommitChatPath;
 import java.util.Comparator;
 import java.util.List;
@@ -34,8 +35,8 @@ final class PairedReport {
                     GroupCommitChatPath.NAME, Contender.PER_MESSAGE, "uniform", 16),
             target("group-commit on `hot` at 1 thread vs atomic", 0.9, GroupCommitChatPath.NAME, Contender.STRATEGY, "hot", 1),
             target("group-commit on `uniform` at 1 thread vs atomic", 0.9, GroupCommitChatPath.NAME, Contender.STRATEGY, "uniform", 1),
-            target("coalescing on `hot` at 16 threads vs atomic", 4.0, "coalescing", Contender.STRATEGY, "hot", 16),
-            p99("coalescing", "hot"),
+            target("coalescing on `hot` at 16 threads vs atomic", 4.0, CoalescingChatPath.NAME, Contender.STRATEGY, "hot", 16),
+            p99(CoalescingChatPath.NAME, "hot"),
             p99(GroupCommitChatPath.NAME, "hot"),
             p99(GroupCommitChatPath.NAME, "uniform"));
 

@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,13 +109,6 @@ final class SeededTemplate implements AutoCloseable {
     }
 
     private static Connection connect(DatabaseConfig server) throws SQLException {
-        Properties login = new Properties();
-        if (server.user() != null) {
-            login.setProperty("user", server.user());
-        }
-        if (server.password() != null) {
-            login.setProperty("password", server.password());
-        }
-        return DriverManager.getConnection(server.jdbcUrl(), login);
+        return DriverManager.getConnection(server.jdbcUrl(), server.login());
     }
 }

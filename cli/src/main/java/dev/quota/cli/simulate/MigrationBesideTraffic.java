@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -111,14 +110,7 @@ public final class MigrationBesideTraffic {
 
     /** A backend's connection: the server's defaults, no lock_timeout, no statement_timeout. */
     private static Connection connect(DatabaseConfig config) throws SQLException {
-        Properties properties = new Properties();
-        if (config.user() != null) {
-            properties.setProperty("user", config.user());
-        }
-        if (config.password() != null) {
-            properties.setProperty("password", config.password());
-        }
-        return DriverManager.getConnection(config.jdbcUrl(), properties);
+        return DriverManager.getConnection(config.jdbcUrl(), config.login());
     }
 
     private static String line(String name, Histogram calls, Duration length) {

@@ -27,13 +27,7 @@ public final class BackendTerminator implements AutoCloseable {
     private final Thread thread;
 
     public BackendTerminator(DatabaseConfig config, Duration every, int perRound) throws SQLException {
-        Properties properties = new Properties();
-        if (config.user() != null) {
-            properties.setProperty("user", config.user());
-        }
-        if (config.password() != null) {
-            properties.setProperty("password", config.password());
-        }
+        Properties properties = config.login();
         properties.setProperty("ApplicationName", "quota-chaos");
         Connection connection = DriverManager.getConnection(config.jdbcUrl(), properties);
         thread = new Thread(() -> loop(connection, every, perRound), "backend-terminator");

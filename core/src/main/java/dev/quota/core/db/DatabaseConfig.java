@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
@@ -191,6 +192,22 @@ public record DatabaseConfig(
 
     public DatabaseConfig withTimeouts(Duration connect, Duration lock, Duration statement) {
         return new DatabaseConfig(jdbcUrl, user, password, schemas, poolSize, connect, lock, statement);
+    }
+
+    /**
+     * The user and password as pgjdbc's connection properties, for a plain connection outside
+     * the toolkit's pool (a simulated backend's, an administrator's): the server's own defaults,
+     * none of the toolkit's timeouts.
+     */
+    public Properties login() {
+        Properties login = new Properties();
+        if (user != null) {
+            login.setProperty("user", user);
+        }
+        if (password != null) {
+            login.setProperty("password", password);
+        }
+        return login;
     }
 
     /** The URL as it may be shown to a person or written to a log. */
