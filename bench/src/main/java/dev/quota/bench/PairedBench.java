@@ -140,6 +140,10 @@ public final class PairedBench {
         DatabaseConfig shared = BenchTarget.sharedConfig();
         try (EmbeddedDatabase embedded = shared == null ? BenchTarget.startServer() : null) {
             DatabaseConfig server = shared != null ? shared : embedded.config();
+            List<String> leftovers = SeededTemplate.dropLeftovers(server);
+            if (!leftovers.isEmpty()) {
+                System.err.println("paired: dropped " + leftovers.size() + " database(s) that killed runs left: " + String.join(", ", leftovers));
+            }
             run(options, server).write(options.out());
         }
         System.err.println("paired: wrote " + options.out());

@@ -7,6 +7,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,8 @@ final class SeededTemplate implements AutoCloseable {
 
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final Pattern DATABASE = Pattern.compile("^(jdbc:postgresql://[^/]*/)([^?]*)(.*)$");
+    /** The names {@link #newName} gives, with the process that made them. */
+    private static final Pattern OURS = Pattern.compile("bench_(?:template|copy)_(\\d+)_\\d+");
 
     private final DatabaseConfig server;
     private final String name;
@@ -74,6 +78,37 @@ final class SeededTemplate implements AutoCloseable {
         } finally {
             new Copy(server, name).drop();
         }
+    }
+
+    /**
+     * Drops the databases that paired runs on this host left behind when they were killed
+     * before their cells ended (a run drops its own as each cell ends): those whose process
+     * is gone. One that someone is still connected to is left, as {@code DROP DATABASE}
+     * without {@code FORCE} refuses it. Returns the names dropped.
+     */
+    static List<String> dropLeftovers(DatabaseConfig server) {
+        List<String> names = new ArrayList<>();
+        try (Connection connection = connect(server); Statement statement = connection.createStatement();
+                ResultSet databases = statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_%'")) {
+            while (databases.next()) {
+                names.add(databases.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("bench: listing the databases: " + e.getMessage(), e);
+        }
+        List<String> dropped = new ArrayList<>();
+        for (String name : names) {
+            Matcher ours = OURS.matcher(name);
+            if (ours.matches() && ProcessHandle.of(Long.parseLong(ours.group(1))).isEmpty()) {
+                try {
+                    admin(server, "DROP DATABASE IF EXISTS " + name);
+                    dropped.add(name);
+                } catch (IllegalStateException inUse) {
+                    // someone is connected to it: not a leftover to take from under them
+                }
+            }
+        }
+        return dropped;
     }
 
     private static String newName(String what) {

@@ -100,6 +100,30 @@ class PairedBenchTest {
         }
     }
 
+    @Test
+    void givenADatabaseAKilledRunLeft_whenLeftoversAreDropped_thenItGoesAndALiveRunsStays() {
+        String dead = "bench_copy_" + deadProcess() + "_1";
+        String live = "bench_copy_" + ProcessHandle.current().pid() + "_" + 1_000_000;
+        SharedPostgres.get().execute("postgres", "CREATE DATABASE " + dead);
+        SharedPostgres.get().execute("postgres", "CREATE DATABASE " + live);
+        try {
+            assertThat(SeededTemplate.dropLeftovers(SERVER)).contains(dead).doesNotContain(live);
+            assertThat(SeededTemplate.dropLeftovers(SERVER)).doesNotContain(dead, live);
+        } finally {
+            SharedPostgres.get().execute("postgres", "DROP DATABASE IF EXISTS " + dead);
+            SharedPostgres.get().execute("postgres", "DROP DATABASE IF EXISTS " + live);
+        }
+    }
+
+    /** A process id no process on this host has. */
+    private static long deadProcess() {
+        long pid = 2_000_000_000L;
+        while (ProcessHandle.of(pid).isPresent()) {
+            pid++;
+        }
+        return pid;
+    }
+
     private static int usage(BenchTarget target) {
         return target.database.jdbi().withHandle(h -> h.createQuery("SELECT sum(used_count) FROM user_daily_quota_usages").mapTo(Integer.class).one());
     }
