@@ -299,13 +299,27 @@ class CitusClusterTest {
     }
 
     @Test
-    void givenACoordinator_whenSimulated_thenRefusedInOneLineAsUnsupported() {
+    void givenACoordinator_whenSimulatedWithGroupCommit_thenEveryMessageIsDecidedAndTheInvariantsHold() {
         migrated.exits(0);
 
-        CliRun simulated = quota("simulate", "--users", "2", "--requests", "2").exits(ExitCodes.UNSUPPORTED_BY_DATABASE);
+        JsonNode simulated = quota("simulate", "--strategy", "group-commit", "--users", "40", "--requests", "1200", "--threads", "8",
+                "--limit", "20", "--distribution", "zipf", "-o", "json").exits(0).json();
+
+        assertThat(simulated.at("/data/errors").size()).as("calls that failed").isZero();
+        assertThat(simulated.at("/data/accepted").asLong() + simulated.at("/data/blocked").asLong()).isEqualTo(1200);
+        assertThat(simulated.at("/data/blocked").asLong()).isEqualTo(simulated.at("/data/expected_blocked").asLong());
+        assertThat(simulated.at("/data/invariants/passed").asBoolean()).isTrue();
+        assertThat(simulated.at("/data/invariants/counters_checked").asLong()).isPositive();
+    }
+
+    @Test
+    void givenACoordinator_whenSimulatedWithAStrategyThatDoesNotRunThere_thenRefusedInOneLineNamingTheOneThatDoes() {
+        migrated.exits(0);
+
+        CliRun simulated = quota("simulate", "--strategy", "atomic", "--users", "2", "--requests", "2").exits(ExitCodes.UNSUPPORTED_BY_DATABASE);
 
         assertThat(simulated.err().lines().filter(line -> line.startsWith("error")).toList()).singleElement().asString()
-                .contains("unsupported_by_database", "Citus coordinator", "SQL API");
+                .contains("unsupported_by_database", "atomic", "Citus coordinator", "--strategy group-commit", "SQL API");
     }
 
     @Test

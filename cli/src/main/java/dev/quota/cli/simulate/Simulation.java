@@ -16,6 +16,7 @@ import dev.quota.core.db.Schemas;
 import dev.quota.core.db.StandIn;
 import dev.quota.core.persistence.AccountDao;
 import dev.quota.core.strategy.ChatPath;
+import dev.quota.core.strategy.GroupCommitChatPath;
 import dev.quota.core.workload.Workload;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -65,13 +66,14 @@ public final class Simulation {
         DatabaseConfig config = target.withSchemas(schemas)
                 .withPoolSize(Math.max(2, DatabaseConfig.poolSizeForConcurrency(settings.threads())) + sampler);
         try (Database database = Database.open(config)) {
-            refuseCitus(database);
+            ChatPath path = strategy.apply(database.jdbi());
             try {
+                refuseCitus(database, path);
                 StandIn.install(database);
                 UserKey[] userIds = createUsers(database);
-                SimulationResult result = drive(database, config, schema, userIds, progress);
-                return result;
+                return drive(database, config, schema, userIds, path, progress);
             } finally {
+                path.close();
                 if (!settings.keep()) {
                     database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA IF EXISTS " + schemas.toolkit() + ", " + schemas.product() + " CASCADE"));
                 }
@@ -80,16 +82,15 @@ public final class Simulation {
     }
 
     /**
-     * The Java chat paths do not run on a Citus coordinator yet (docs/scaling.md): their fused
-     * statements and their held-units guard take forms Citus refuses, and the stand-in's keys
-     * do not carry the user. Said before the throw-away schema is made, in one line, rather
-     * than as a refusal on every call.
+     * Of the Java chat paths only group commit runs on a Citus coordinator (docs/scaling.md):
+     * the others' fused statements and held-units guard take forms Citus refuses. Said before
+     * the throw-away schema is made, in one line, rather than as a refusal on every call.
      */
-    private static void refuseCitus(Database database) {
-        if (database.jdbi().withHandle(CitusDistribution::isCoordinator)) {
-            throw new QuotaException(ErrorCode.UNSUPPORTED_BY_DATABASE, "simulate runs the toolkit's Java chat paths, which do not run on "
-                    + "a Citus coordinator yet (docs/scaling.md); there a backend calls the SQL API (quota.consume, quota.reserve and "
-                    + "quota.settle), which runs on the cluster");
+    private static void refuseCitus(Database database, ChatPath path) {
+        if (!path.runsOnCitus() && database.jdbi().withHandle(CitusDistribution::isCoordinator)) {
+            throw new QuotaException(ErrorCode.UNSUPPORTED_BY_DATABASE, "the " + path.name() + " strategy does not run on a Citus "
+                    + "coordinator (docs/scaling.md): simulate --strategy " + GroupCommitChatPath.NAME + " does; a backend there "
+                    + "calls the SQL API (quota.consume, quota.reserve and quota.settle)");
         }
     }
 
@@ -106,9 +107,8 @@ public final class Simulation {
         });
     }
 
-    private SimulationResult drive(Database database, DatabaseConfig config, String schema, UserKey[] userIds,
+    private SimulationResult drive(Database database, DatabaseConfig config, String schema, UserKey[] userIds, ChatPath path,
                                    LongConsumer progress) {
-        ChatPath path = strategy.apply(database.jdbi());
         ChatService service = new ChatService(database.jdbi(), path, clock);
         ReplyTraffic replies = new ReplyTraffic(service, new AdjustmentService(database.jdbi(), clock), settings.replies(),
                 database.jdbi(), userIds);

@@ -99,6 +99,18 @@ public final class CitusDistribution {
     }
 
     /**
+     * On a coordinator, gives the stand-in just made in {@code schemas}' product schema the
+     * shape of a product distributed by user (stand-in-on-citus.sql), so that the simulator
+     * and the bench run there as on one server; nothing elsewhere, or when it has it already.
+     */
+    static void distributeStandIn(Handle handle, Schemas schemas) {
+        if (!isCoordinator(handle) || distributionColumn(handle, schemas.inProduct("users")) != null) {
+            return;
+        }
+        handle.createScript(SchemaMigrator.read("dev/quota/core/db/stand-in-on-citus.sql")).executeAsSeparateStatements();
+    }
+
+    /**
      * What {@code quota db check} says of Citus, nothing without it: a note of its version and
      * this node's role, and on the coordinator the warnings ({@link #warningsOnCoordinator}).
      */

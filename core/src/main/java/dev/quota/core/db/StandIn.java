@@ -34,6 +34,7 @@ public final class StandIn {
      */
     public static SchemaMigrator.Installed install(Database database, UserKeyType keys) {
         installProductTables(database, keys);
+        database.jdbi().useHandle(handle -> CitusDistribution.distributeStandIn(handle, database.config().schemas()));
         SchemaMigrator.Installed installed = SchemaMigrator.install(database);
         database.jdbi().useHandle(DeploymentSettings::declareStandIn);
         return installed;

@@ -143,12 +143,12 @@ public final class GroupCommitStatements {
     }
 
     /** {@code :userIds} and {@code :days}, pair by pair. */
-    private static Map<String, Object> keyValues(List<DayKey> keys) {
+    static Map<String, Object> keyValues(List<DayKey> keys) {
         return Map.of("userIds", KeyArray.of(keys.stream().map(DayKey::userId).toList()),
                 "days", isoDates(keys.stream().map(DayKey::day).toArray(LocalDate[]::new)));
     }
 
-    private static Map<String, Object> messageValues(List<MessageRow> messages) {
+    static Map<String, Object> messageValues(List<MessageRow> messages) {
         List<UserKey> messageUserIds = new ArrayList<>(messages.size());
         LocalDate[] messageDays = new LocalDate[messages.size()];
         String[] requestIds = new String[messages.size()];
@@ -240,6 +240,18 @@ public final class GroupCommitStatements {
 
     /** Sets the locked counters and stores the messages; returns the request ids that were new. */
     public static Set<String> commit(Connection connection, List<CounterWrite> counters, List<MessageRow> messages) {
+        Map<String, Object> values = new HashMap<>(messageValues(messages));
+        values.putAll(counterValues(counters));
+        return COMMIT_STATEMENT.queryFirst(connection, values, row -> {
+            if (row.getLong("counters") != counters.size()) {
+                throw new IllegalStateException("a locked counter row disappeared during its batch");
+            }
+            return Set.copyOf(Arrays.asList((String[]) row.getArray("stored").getArray()));
+        }).orElseThrow();
+    }
+
+    /** {@code :counterUserIds}, {@code :counterDays} and {@code :counterUsed} of {@link UsageDao#WRITE_ALL}. */
+    static Map<String, Object> counterValues(List<CounterWrite> counters) {
         List<UserKey> counterUserIds = new ArrayList<>(counters.size());
         String[] counterDays = new String[counters.size()];
         int[] counterUsed = new int[counters.size()];
@@ -249,15 +261,6 @@ public final class GroupCommitStatements {
             counterDays[i] = write.day().toString();
             counterUsed[i] = write.used();
         }
-        Map<String, Object> values = new HashMap<>(messageValues(messages));
-        values.put("counterUserIds", KeyArray.of(counterUserIds));
-        values.put("counterDays", counterDays);
-        values.put("counterUsed", counterUsed);
-        return COMMIT_STATEMENT.queryFirst(connection, values, row -> {
-            if (row.getLong("counters") != counters.size()) {
-                throw new IllegalStateException("a locked counter row disappeared during its batch");
-            }
-            return Set.copyOf(Arrays.asList((String[]) row.getArray("stored").getArray()));
-        }).orElseThrow();
+        return Map.of("counterUserIds", KeyArray.of(counterUserIds), "counterDays", counterDays, "counterUsed", counterUsed);
     }
 }

@@ -6,6 +6,8 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -60,6 +62,22 @@ public interface MessageDao extends SqlObject {
      */
     static String storeNewMessagesOfUsers(String join, String guard) {
         return insert("m.user_id", MESSAGES_OF_USERS + join, guard);
+    }
+
+    /**
+     * As {@link #STORE_MESSAGES_OF_USERS}, for {@code rows} messages given as rows of values
+     * ({@code :userId0}, {@code :sentAt0}, {@code :requestId0}, …), and arbitrated by whichever
+     * unique key the messages have: Citus's form ({@code CitusBatchStatements}). Citus routes
+     * each row to its user's shard, where it would run an {@code INSERT … SELECT} through
+     * intermediate results on the coordinator; and every unique key of a table distributed by
+     * user carries the user, so a request id is unique per user, {@code (user_id, request_id)},
+     * and no index on {@code (request_id)} alone can exist there.
+     */
+    static String storeRowsOnAnyKey(int rows) {
+        return "INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)\nVALUES "
+                + IntStream.range(0, rows).mapToObj(i -> "(:userId%1$d, NULL, 'user', CAST(:sentAt%1$d AS timestamptz), :requestId%1$d)".formatted(i))
+                        .collect(Collectors.joining(",\n       "))
+                + "\nON CONFLICT DO NOTHING\nRETURNING request_id\n";
     }
 
     private static String store(String userId, String messages, String guard) {

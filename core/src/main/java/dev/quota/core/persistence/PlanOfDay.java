@@ -31,15 +31,6 @@ public final class PlanOfDay {
         return join(userId, day, true);
     }
 
-    /**
-     * The plan of the user {@code userId} on {@code day}, each row judged by the database's
-     * today ({@code quota.today()}): the reconciler and the invariants check, which read many
-     * days at once, today included when asked.
-     */
-    public static String ofEachDay(String userId, String day) {
-        return join(userId, day, finishedByToday(day));
-    }
-
     static String of(boolean finishedDay) {
         return finishedDay ? COVERING : ACTIVE;
     }
@@ -51,21 +42,26 @@ public final class PlanOfDay {
      * never caller text).
      */
     public static String rule(String userId, String day, Object finished) {
+        return rule(userId, day, finished, "");
+    }
+
+    /** As {@link #rule}, the periods also filtered by {@code alsoWhere}, a condition on {@code pp} of the embedding statement, when not empty. */
+    private static String rule(String userId, String day, Object finished, String alsoWhere) {
         return """
                 SELECT pp.plan_code, pp.daily_message_limit
                   FROM plan_periods pp
-                 WHERE pp.user_id = %1$s
+                 WHERE pp.user_id = %1$s%4$s
                    AND CASE WHEN %3$s THEN pp.started_at < (%2$s + 1) AT TIME ZONE 'UTC'
                                            AND (pp.ended_at IS NULL OR pp.ended_at > %2$s AT TIME ZONE 'UTC')
                             ELSE pp.ended_at IS NULL END
                  ORDER BY pp.daily_message_limit DESC
-                 LIMIT 1""".formatted(userId, day, finished);
+                 LIMIT 1""".formatted(userId, day, finished, alsoWhere.isEmpty() ? "" : " AND " + alsoWhere);
     }
 
     /**
      * The plan's limit of the user {@code userId} on {@code day}, each row judged by the
-     * database's today: a scalar subquery for a scan of many user-days (the reconciler), the
-     * form Citus pushes down to each worker with the scan.
+     * database's today: a scalar subquery for a scan of many user-days (the reconciler, the
+     * invariants check), the form Citus pushes down to each worker with the scan.
      */
     public static String limitOfEachDay(String userId, String day) {
         return "(SELECT r.daily_message_limit FROM (" + rule(userId, day, finishedByToday(day)).indent(8).strip() + ") r)";
@@ -76,7 +72,21 @@ public final class PlanOfDay {
         return day + " < today()";
     }
 
+    /**
+     * As {@link #ACTIVE}, the periods read only for the users of {@code userIds} (an array of
+     * the embedding statement): a query that reads many users at once by {@code = ANY} is
+     * pruned by Citus to those users' shards only when every distributed table in it is
+     * filtered so, the join on the user not being enough.
+     */
+    static String activeOf(String userIds) {
+        return join("u.user_id", "CAST(NULL AS date)", false, "pp.user_id = ANY(" + userIds + ")");
+    }
+
     private static String join(String userId, String day, Object finished) {
-        return "  LEFT JOIN LATERAL (" + rule(userId, day, finished).indent(4).strip() + ") p ON true\n";
+        return join(userId, day, finished, "");
+    }
+
+    private static String join(String userId, String day, Object finished, String alsoWhere) {
+        return "  LEFT JOIN LATERAL (" + rule(userId, day, finished, alsoWhere).indent(4).strip() + ") p ON true\n";
     }
 }

@@ -48,6 +48,16 @@ public interface QuotaContextDao extends SqlObject {
         return Facts.select(day, false) + PlanOfDay.ACTIVE + Facts.where(userId);
     }
 
+    /**
+     * As {@link #limitsOf}, for every user of {@code userIds} (an array of the embedding
+     * statement) on {@code day}, each distributed table read filtered by that array, so that
+     * Citus runs it on those users' shards only ({@link PlanOfDay#activeOf}).
+     */
+    static String limitsOfUsers(String userIds, String day) {
+        String ofUsers = " = ANY(" + userIds + ")";
+        return Facts.select(day, false, "dg.user_id" + ofUsers) + PlanOfDay.activeOf(userIds) + " WHERE u.user_id" + ofUsers + "\n";
+    }
+
     default Optional<QuotaContext> context(UserKey userId, LocalDate day) {
         return read(CONTEXT, userId, day);
     }
@@ -68,6 +78,11 @@ public interface QuotaContextDao extends SqlObject {
         }
 
         static String select(String day, boolean withCounter) {
+            return select(day, withCounter, "");
+        }
+
+        /** As {@link #select(String, boolean)}, the grants also filtered by {@code grantsAlsoWhere}, a condition on {@code dg}, when not empty. */
+        static String select(String day, boolean withCounter, String grantsAlsoWhere) {
             String counter = withCounter ? """
                     ,
                            COALESCE((SELECT q.used_count FROM user_daily_quota_usages q
@@ -79,8 +94,8 @@ public interface QuotaContextDao extends SqlObject {
 
                       FROM accounts u
                       LEFT JOIN LATERAL (SELECT dg.granted FROM day_grants dg
-                                          WHERE dg.user_id = u.user_id AND dg.quota_date = %1$s) g ON true
-                    """).formatted(day);
+                                          WHERE dg.user_id = u.user_id AND dg.quota_date = %1$s%2$s) g ON true
+                    """).formatted(day, grantsAlsoWhere.isEmpty() ? "" : " AND " + grantsAlsoWhere);
         }
 
         static String where(String userId) {

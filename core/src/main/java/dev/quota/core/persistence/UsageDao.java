@@ -3,6 +3,8 @@ package dev.quota.core.persistence;
 import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -121,6 +123,23 @@ public interface UsageDao {
     }
 
     /**
+     * As {@link #lockOrCreateAll}, for {@code rows} keys given as rows of values
+     * ({@code :userId0}, {@code :day0}, …) in the order to lock them: Citus's form
+     * ({@code CitusBatchStatements}), which routes each row to its user's shard, where it
+     * would run an {@code INSERT … SELECT} through intermediate results on the coordinator.
+     */
+    static String lockOrCreateRows(int rows) {
+        return "INSERT INTO user_daily_quota_usages AS q (user_id, quota_date, used_count, updated_at)\nVALUES "
+                + IntStream.range(0, rows).mapToObj(i -> "(:userId%1$d, CAST(:day%1$d AS date), 0, now())".formatted(i))
+                        .collect(Collectors.joining(",\n       "))
+                + """
+
+                ON CONFLICT (user_id, quota_date) DO UPDATE SET used_count = q.used_count
+                RETURNING q.user_id, q.quota_date, q.used_count
+                """;
+    }
+
+    /**
      * As {@link #lockOrCreateAll}, and in the same single statement it consumes: each key of
      * {@code keys} (a relation of {@code user_id, day, units, limit}) takes its {@code units}
      * where they fit under its {@code limit}. A key that does not fit is still locked (a
@@ -150,12 +169,16 @@ public interface UsageDao {
                 ON q.user_id = k.user_id AND q.quota_date = k.day
             """;
 
-    /** Sets several locked counters at once: {@code :counterUserIds} (a {@link KeyArray}), {@code :counterDays} (text[] of ISO dates), {@code :counterUsed} (integer[]). */
+    /**
+     * Sets several locked counters at once: {@code :counterUserIds} (a {@link KeyArray}), {@code :counterDays} (text[] of ISO
+     * dates), {@code :counterUsed} (integer[]). The {@code ANY} repeats the join for a sharded planner: Citus prunes by it to
+     * the shards of the batch's users, where the join alone would send the update to every shard.
+     */
     String WRITE_ALL = """
             UPDATE user_daily_quota_usages q SET used_count = v.used, updated_at = now()
               FROM unnest(:counterUserIds, CAST(:counterDays AS date[]), CAST(:counterUsed AS integer[]))
                    AS v(user_id, day, used)
-             WHERE q.user_id = v.user_id AND q.quota_date = v.day
+             WHERE q.user_id = v.user_id AND q.quota_date = v.day AND q.user_id = ANY(:counterUserIds)
             RETURNING q.user_id
             """;
 

@@ -30,6 +30,15 @@ public interface ChatPath extends AutoCloseable {
      */
     ReplyHolds holds();
 
+    /**
+     * Whether the path's statements run on a Citus coordinator (docs/scaling.md): only
+     * {@code group-commit}'s do, in a form of their own; the others' fused statements and
+     * held-units guard take forms Citus refuses.
+     */
+    default boolean runsOnCitus() {
+        return false;
+    }
+
     @Override
     default void close() {
     }

@@ -1,6 +1,7 @@
 package dev.quota.core.strategy;
 
 import dev.quota.core.QuotaDay;
+import dev.quota.core.db.CitusDistribution;
 import dev.quota.core.persistence.GroupCommitStatements;
 import dev.quota.core.persistence.GroupCommitStatements.DayContext;
 import dev.quota.core.persistence.GroupCommitStatements.DayKey;
@@ -66,15 +67,31 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
 
     private final Jdbi jdbi;
     private final OneStatementChatPath single;
+    /** On a Citus coordinator the batch is {@link CitusGroupCommit}'s statements, and a message alone a batch of one. */
+    private final boolean onCitus;
 
     public GroupCommitChatPath(Jdbi jdbi) {
         this(jdbi, DEFAULT_MAX_BATCH, DEFAULT_MAX_IN_FLIGHT, Duration.ZERO);
     }
 
     public GroupCommitChatPath(Jdbi jdbi, int maxBatch, int maxInFlight, Duration linger) {
+        this(jdbi, maxBatch, maxInFlight, linger, jdbi.withHandle(CitusDistribution::isCoordinator));
+    }
+
+    private GroupCommitChatPath(Jdbi jdbi, int maxBatch, int maxInFlight, Duration linger, boolean citusForm) {
         super(jdbi, new LaneScheduler.Settings(maxBatch, maxInFlight, linger, true), "quota-group-commit");
         this.jdbi = jdbi;
         this.single = new OneStatementChatPath(jdbi);
+        this.onCitus = citusForm;
+    }
+
+    /**
+     * The form a Citus coordinator runs ({@link CitusGroupCommit}), on whatever server
+     * {@code jdbi} reaches: its statements run on one PostgreSQL as well, so the shared
+     * contract suite holds it to the same promises without a cluster.
+     */
+    public static GroupCommitChatPath citusForm(Jdbi jdbi) {
+        return new GroupCommitChatPath(jdbi, DEFAULT_MAX_BATCH, DEFAULT_MAX_IN_FLIGHT, Duration.ZERO, true);
     }
 
     @Override
@@ -83,12 +100,17 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
     }
 
     @Override
+    public boolean runsOnCitus() {
+        return true;
+    }
+
+    @Override
     public ChatOutcome accept(ChatRequest request) {
         CounterKey key = request.counterKey();
         if (lanes.tryRunAlone(key)) {
             counted(1);
             try {
-                return single.accept(request);
+                return onCitus ? alone(request) : single.accept(request);
             } finally {
                 lanes.doneAlone(key);
             }
@@ -97,6 +119,13 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
         if (!lanes.enqueue(pending)) {
             throw BatchCallers.shuttingDown();
         }
+        return BatchCallers.await(pending.outcome());
+    }
+
+    /** A message alone on a Citus coordinator: a batch of one, on its caller's thread. */
+    private ChatOutcome alone(ChatRequest request) {
+        Pending pending = new Pending(request);
+        serveBatch(List.of(pending));
         return BatchCallers.await(pending.outcome());
     }
 
@@ -109,7 +138,7 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
 
     @Override
     void flush(List<Pending> batch) {
-        if (batch.size() == 1) {
+        if (batch.size() == 1 && !onCitus) {
             Pending only = batch.get(0);
             try {
                 only.outcome().complete(single.accept(only.request()));
@@ -118,8 +147,14 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
             }
             return;
         }
+        serveBatch(batch);
+    }
+
+    private void serveBatch(List<Pending> batch) {
         List<ChatRequest> requests = batch.stream().map(Pending::request).toList();
-        BatchCallers.serve(batch, lookUpEveryId -> jdbi.inTransaction(handle -> serve(handle, requests, lookUpEveryId)));
+        BatchCallers.serve(batch, lookUpEveryId -> jdbi.inTransaction(handle -> onCitus
+                ? CitusGroupCommit.serve(handle, requests, lookUpEveryId)
+                : serve(handle, requests, lookUpEveryId)));
     }
 
     /**
@@ -186,13 +221,13 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
         return write(handle, BatchDecisions.decide(requests, counters, opened.committed()));
     }
 
-    private static Map<CounterKey, Counter> counters(List<DayContext> contexts) {
+    static Map<CounterKey, Counter> counters(List<DayContext> contexts) {
         Map<CounterKey, Counter> counters = new HashMap<>();
         contexts.forEach(row -> counters.put(counterKey(row.key()), new Counter(row.context())));
         return counters;
     }
 
-    private static CounterKey counterKey(DayKey key) {
+    static CounterKey counterKey(DayKey key) {
         return new CounterKey(key.userId(), QuotaDay.of(key.day()));
     }
 

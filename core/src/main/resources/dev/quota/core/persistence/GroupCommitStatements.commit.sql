@@ -3,7 +3,7 @@
 WITH counters AS (UPDATE user_daily_quota_usages q SET used_count = v.used, updated_at = now()
   FROM unnest(:counterUserIds, CAST(:counterDays AS date[]), CAST(:counterUsed AS integer[]))
        AS v(user_id, day, used)
- WHERE q.user_id = v.user_id AND q.quota_date = v.day
+ WHERE q.user_id = v.user_id AND q.quota_date = v.day AND q.user_id = ANY(:counterUserIds)
 RETURNING q.user_id
 ), stored AS (
 INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)

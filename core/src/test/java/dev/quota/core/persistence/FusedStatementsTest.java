@@ -33,6 +33,12 @@ class FusedStatementsTest {
         statements.put("GroupCommitStatements.accept-all.sql", GroupCommitStatements.ACCEPT_ALL);
         statements.put("GroupCommitStatements.commit.sql", GroupCommitStatements.COMMIT);
         statements.put("ConsumeFunctionStatement.sql", ConsumeFunctionStatement.SQL);
+        statements.put("CitusBatchStatements.contexts.sql", CitusBatchStatements.CONTEXTS);
+        statements.put("CitusBatchStatements.lock-2.sql", UsageDao.lockOrCreateRows(2));
+        statements.put("CitusBatchStatements.held.sql", CitusBatchStatements.HELD);
+        statements.put("CitusBatchStatements.committed.sql", CitusBatchStatements.COMMITTED);
+        statements.put("CitusBatchStatements.write.sql", UsageDao.WRITE_ALL);
+        statements.put("CitusBatchStatements.store-2.sql", MessageDao.storeRowsOnAnyKey(2));
         return statements;
     }
 

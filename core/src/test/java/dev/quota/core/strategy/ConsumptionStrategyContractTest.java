@@ -57,10 +57,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Execution(ExecutionMode.CONCURRENT)
 class ConsumptionStrategyContractTest {
 
-    /** Every strategy; {@code -Dquota.contract.strategies=a,b} narrows a local run to some. */
+    /** Group commit in the form a Citus coordinator runs ({@link GroupCommitChatPath#citusForm}), here on one server. */
+    static final String GROUP_COMMIT_CITUS_FORM = GroupCommitChatPath.NAME + "/citus-form";
+
+    /** Every strategy, and group commit's Citus form; {@code -Dquota.contract.strategies=a,b} narrows a local run to some. */
     static List<String> strategies() {
         String only = System.getProperty("quota.contract.strategies", "");
-        return only.isBlank() ? Strategies.NAMES : List.of(only.split(","));
+        List<String> all = new ArrayList<>(Strategies.NAMES);
+        all.add(GROUP_COMMIT_CITUS_FORM);
+        return only.isBlank() ? all : List.of(only.split(","));
     }
 
     /** Every strategy on a product keyed by whole numbers, by uuid (the FastAPI template's) and by text ids. */
@@ -89,7 +94,9 @@ class ConsumptionStrategyContractTest {
 
     /** The strategy's chat path on {@code database}, closed after the test as its owner would. */
     private ChatService service(Database database) {
-        ChatPath path = Strategies.open(strategyName, database.jdbi());
+        ChatPath path = strategyName.equals(GROUP_COMMIT_CITUS_FORM)
+                ? GroupCommitChatPath.citusForm(database.jdbi())
+                : Strategies.open(strategyName, database.jdbi());
         opened.add(path);
         return new ChatService(database.jdbi(), path, clock);
     }
