@@ -7,6 +7,7 @@ import dev.quota.core.UserKey;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.ServerClock;
+import dev.quota.core.strategy.Strategies;
 import dev.quota.core.testing.QuotaFixtures;
 import java.io.IOException;
 import java.io.InputStream;
@@ -299,27 +300,29 @@ class CitusClusterTest {
     }
 
     @Test
-    void givenACoordinator_whenSimulatedWithGroupCommit_thenEveryMessageIsDecidedAndTheInvariantsHold() {
+    void givenACoordinator_whenSimulatedWithEachStrategyThatRunsThere_thenEveryMessageIsDecidedAndTheInvariantsHold() {
         migrated.exits(0);
 
-        JsonNode simulated = quota("simulate", "--strategy", "group-commit", "--users", "40", "--requests", "1200", "--threads", "8",
-                "--limit", "20", "--distribution", "zipf", "-o", "json").exits(0).json();
+        for (String strategy : Strategies.ON_CITUS) {
+            JsonNode simulated = quota("simulate", "--strategy", strategy, "--users", "40", "--requests", "800", "--threads", "8",
+                    "--limit", "20", "--distribution", "zipf", "-o", "json").exits(0).json();
 
-        assertThat(simulated.at("/data/errors").size()).as("calls that failed").isZero();
-        assertThat(simulated.at("/data/accepted").asLong() + simulated.at("/data/blocked").asLong()).isEqualTo(1200);
-        assertThat(simulated.at("/data/blocked").asLong()).isEqualTo(simulated.at("/data/expected_blocked").asLong());
-        assertThat(simulated.at("/data/invariants/passed").asBoolean()).isTrue();
-        assertThat(simulated.at("/data/invariants/counters_checked").asLong()).isPositive();
+            assertThat(simulated.at("/data/errors").size()).as("%s: calls that failed", strategy).isZero();
+            assertThat(simulated.at("/data/accepted").asLong() + simulated.at("/data/blocked").asLong()).as(strategy).isEqualTo(800);
+            assertThat(simulated.at("/data/blocked").asLong()).as(strategy).isEqualTo(simulated.at("/data/expected_blocked").asLong());
+            assertThat(simulated.at("/data/invariants/passed").asBoolean()).as(strategy).isTrue();
+            assertThat(simulated.at("/data/invariants/counters_checked").asLong()).as(strategy).isPositive();
+        }
     }
 
     @Test
     void givenACoordinator_whenSimulatedWithAStrategyThatDoesNotRunThere_thenRefusedInOneLineNamingTheOneThatDoes() {
         migrated.exits(0);
 
-        CliRun simulated = quota("simulate", "--strategy", "atomic", "--users", "2", "--requests", "2").exits(ExitCodes.UNSUPPORTED_BY_DATABASE);
+        CliRun simulated = quota("simulate", "--strategy", "row-lock", "--users", "2", "--requests", "2").exits(ExitCodes.UNSUPPORTED_BY_DATABASE);
 
         assertThat(simulated.err().lines().filter(line -> line.startsWith("error")).toList()).singleElement().asString()
-                .contains("unsupported_by_database", "atomic", "Citus coordinator", "--strategy group-commit", "SQL API");
+                .contains("unsupported_by_database", "row-lock", "Citus coordinator", "these do: atomic, group-commit, sql-function", "SQL API");
     }
 
     @Test

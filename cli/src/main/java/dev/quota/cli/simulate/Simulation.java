@@ -16,7 +16,7 @@ import dev.quota.core.db.Schemas;
 import dev.quota.core.db.StandIn;
 import dev.quota.core.persistence.AccountDao;
 import dev.quota.core.strategy.ChatPath;
-import dev.quota.core.strategy.GroupCommitChatPath;
+import dev.quota.core.strategy.Strategies;
 import dev.quota.core.workload.Workload;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -82,14 +82,14 @@ public final class Simulation {
     }
 
     /**
-     * Of the Java chat paths only group commit runs on a Citus coordinator (docs/scaling.md):
-     * the others' fused statements and held-units guard take forms Citus refuses. Said before
-     * the throw-away schema is made, in one line, rather than as a refusal on every call.
+     * Some Java chat paths do not run on a Citus coordinator (docs/scaling.md): their fused
+     * statements and held-units guard take forms Citus refuses. Said before the throw-away
+     * schema is made, in one line, rather than as a refusal on every call.
      */
     private static void refuseCitus(Database database, ChatPath path) {
         if (!path.runsOnCitus() && database.jdbi().withHandle(CitusDistribution::isCoordinator)) {
             throw new QuotaException(ErrorCode.UNSUPPORTED_BY_DATABASE, "the " + path.name() + " strategy does not run on a Citus "
-                    + "coordinator (docs/scaling.md): simulate --strategy " + GroupCommitChatPath.NAME + " does; a backend there "
+                    + "coordinator (docs/scaling.md); these do: " + String.join(", ", Strategies.ON_CITUS) + "; a backend there "
                     + "calls the SQL API (quota.consume, quota.reserve and quota.settle)");
         }
     }

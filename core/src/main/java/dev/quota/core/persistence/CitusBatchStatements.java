@@ -149,6 +149,11 @@ public final class CitusBatchStatements {
                 throw new IllegalStateException("a locked counter row disappeared during its batch");
             }
         }
+        return store(connection, messages);
+    }
+
+    /** Stores the messages, each on its user's shard; returns the request ids that were new (a stored one is left as it is). */
+    public static Set<String> store(Connection connection, List<MessageRow> messages) {
         Map<String, Object> rowValues = new HashMap<>();
         for (int i = 0; i < messages.size(); i++) {
             rowValues.put("userId" + i, messages.get(i).userId());

@@ -30,13 +30,9 @@ public interface ChatPath extends AutoCloseable {
      */
     ReplyHolds holds();
 
-    /**
-     * Whether the path's statements run on a Citus coordinator (docs/scaling.md): only
-     * {@code group-commit}'s do, in a form of their own; the others' fused statements and
-     * held-units guard take forms Citus refuses.
-     */
+    /** Whether the path runs on a Citus coordinator ({@link Strategies#ON_CITUS}). */
     default boolean runsOnCitus() {
-        return false;
+        return Strategies.ON_CITUS.contains(name());
     }
 
     @Override

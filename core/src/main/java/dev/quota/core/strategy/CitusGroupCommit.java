@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Group commit's batch transaction on a Citus coordinator ({@link CitusBatchStatements}):
@@ -29,6 +30,16 @@ import org.jdbi.v3.core.Handle;
 final class CitusGroupCommit {
 
     private CitusGroupCommit() {
+    }
+
+    /**
+     * One message in a transaction of its own, as a batch of one: a message alone on group
+     * commit's path, and every message of {@code atomic}, whose one statement Citus refuses.
+     */
+    static ChatOutcome acceptAlone(Jdbi jdbi, ChatRequest request) {
+        BatchCallers.Pending pending = new BatchCallers.Pending(request);
+        BatchCallers.serve(List.of(pending), lookUpEveryId -> jdbi.inTransaction(handle -> serve(handle, List.of(request), lookUpEveryId)));
+        return BatchCallers.await(pending.outcome());
     }
 
     static BatchDecisions serve(Handle handle, List<ChatRequest> requests, boolean lookUpEveryId) {

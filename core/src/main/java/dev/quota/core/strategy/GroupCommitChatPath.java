@@ -67,7 +67,7 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
 
     private final Jdbi jdbi;
     private final OneStatementChatPath single;
-    /** On a Citus coordinator the batch is {@link CitusGroupCommit}'s statements, and a message alone a batch of one. */
+    /** On a Citus coordinator the batch is {@link CitusGroupCommit}'s statements, and a message alone {@code atomic}'s Citus form. */
     private final boolean onCitus;
 
     public GroupCommitChatPath(Jdbi jdbi) {
@@ -81,7 +81,7 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
     private GroupCommitChatPath(Jdbi jdbi, int maxBatch, int maxInFlight, Duration linger, boolean citusForm) {
         super(jdbi, new LaneScheduler.Settings(maxBatch, maxInFlight, linger, true), "quota-group-commit");
         this.jdbi = jdbi;
-        this.single = new OneStatementChatPath(jdbi);
+        this.single = new OneStatementChatPath(jdbi, citusForm);
         this.onCitus = citusForm;
     }
 
@@ -100,17 +100,12 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
     }
 
     @Override
-    public boolean runsOnCitus() {
-        return true;
-    }
-
-    @Override
     public ChatOutcome accept(ChatRequest request) {
         CounterKey key = request.counterKey();
         if (lanes.tryRunAlone(key)) {
             counted(1);
             try {
-                return onCitus ? alone(request) : single.accept(request);
+                return single.accept(request);
             } finally {
                 lanes.doneAlone(key);
             }
@@ -119,13 +114,6 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
         if (!lanes.enqueue(pending)) {
             throw BatchCallers.shuttingDown();
         }
-        return BatchCallers.await(pending.outcome());
-    }
-
-    /** A message alone on a Citus coordinator: a batch of one, on its caller's thread. */
-    private ChatOutcome alone(ChatRequest request) {
-        Pending pending = new Pending(request);
-        serveBatch(List.of(pending));
         return BatchCallers.await(pending.outcome());
     }
 
@@ -138,7 +126,7 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
 
     @Override
     void flush(List<Pending> batch) {
-        if (batch.size() == 1 && !onCitus) {
+        if (batch.size() == 1) {
             Pending only = batch.get(0);
             try {
                 only.outcome().complete(single.accept(only.request()));

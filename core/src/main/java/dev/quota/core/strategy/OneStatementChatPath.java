@@ -4,6 +4,7 @@ import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.UserKey;
+import dev.quota.core.db.CitusDistribution;
 import dev.quota.core.persistence.ChatPathStatement;
 import dev.quota.core.persistence.ChatStatementRow;
 import dev.quota.core.persistence.UsageDao;
@@ -19,10 +20,28 @@ public final class OneStatementChatPath implements ChatPath {
 
     private final Jdbi jdbi;
     private final ReplyHolds holds;
+    /** On a Citus coordinator each message is {@link CitusGroupCommit}'s transaction for one: lock, read the holds, write. */
+    private final boolean citusForm;
 
     public OneStatementChatPath(Jdbi jdbi) {
+        this(jdbi, jdbi.withHandle(CitusDistribution::isCoordinator));
+    }
+
+    OneStatementChatPath(Jdbi jdbi, boolean citusForm) {
         this.jdbi = jdbi;
         this.holds = new ReplyHolds(jdbi);
+        this.citusForm = citusForm;
+    }
+
+    /**
+     * The form a Citus coordinator runs, on whatever server {@code jdbi} reaches: its one
+     * statement guards the upsert with {@code held_units()} in {@code ON CONFLICT … WHERE},
+     * which Citus refuses, so there each message takes the steps of group commit's Citus
+     * batch, for one message, in its own transaction. Its statements run on one PostgreSQL
+     * as well: the contract suite holds it to the same promises without a cluster.
+     */
+    public static OneStatementChatPath citusForm(Jdbi jdbi) {
+        return new OneStatementChatPath(jdbi, true);
     }
 
     @Override
@@ -37,6 +56,9 @@ public final class OneStatementChatPath implements ChatPath {
 
     @Override
     public ChatOutcome accept(ChatRequest request) {
+        if (citusForm) {
+            return CitusGroupCommit.acceptAlone(jdbi, request);
+        }
         UserKey userId = request.userId();
         QuotaDay day = request.day();
         return jdbi.inTransaction(handle -> {

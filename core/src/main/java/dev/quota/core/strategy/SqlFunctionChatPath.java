@@ -4,6 +4,7 @@ import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.UserKey;
+import dev.quota.core.db.CitusDistribution;
 import dev.quota.core.persistence.ConsumeFunctionStatement;
 import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;
@@ -19,10 +20,27 @@ public final class SqlFunctionChatPath implements ChatPath {
 
     private final Jdbi jdbi;
     private final ReplyHolds holds;
+    /** On a Citus coordinator the function and the messages' insert are statements of their own ({@link ConsumeFunctionStatement#runInSteps}). */
+    private final boolean citusForm;
 
     public SqlFunctionChatPath(Jdbi jdbi) {
+        this(jdbi, jdbi.withHandle(CitusDistribution::isCoordinator));
+    }
+
+    private SqlFunctionChatPath(Jdbi jdbi, boolean citusForm) {
         this.jdbi = Objects.requireNonNull(jdbi);
         this.holds = new ReplyHolds(jdbi);
+        this.citusForm = citusForm;
+    }
+
+    /**
+     * The form a Citus coordinator runs, as a backend there calls the function: the function,
+     * then the messages, then the plan, each its own statement in the one transaction. Its
+     * statements run on one PostgreSQL as well: the contract suite holds it to the same
+     * promises without a cluster.
+     */
+    public static SqlFunctionChatPath citusForm(Jdbi jdbi) {
+        return new SqlFunctionChatPath(jdbi, true);
     }
 
     @Override
@@ -39,8 +57,9 @@ public final class SqlFunctionChatPath implements ChatPath {
     public ChatOutcome accept(ChatRequest request) {
         UserKey userId = request.userId();
         return jdbi.inTransaction(handle -> {
-            ConsumeFunctionStatement.Row row = ConsumeFunctionStatement.run(handle, userId, request.units(), request.requestIds(),
-                    request.sentAt());
+            ConsumeFunctionStatement.Row row = citusForm
+                    ? ConsumeFunctionStatement.runInSteps(handle, userId, request.units(), request.requestIds(), request.sentAt())
+                    : ConsumeFunctionStatement.run(handle, userId, request.units(), request.requestIds(), request.sentAt());
             if (row.code() != null && !row.code().equals(ErrorCode.QUOTA_EXCEEDED.code())) {
                 throw row.code().equals(ErrorCode.USER_NOT_FOUND.code())
                         ? QuotaException.userNotFound(userId)

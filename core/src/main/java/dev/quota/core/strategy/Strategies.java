@@ -22,6 +22,12 @@ public final class Strategies {
             GroupCommitChatPath.NAME,
             SqlFunctionChatPath.NAME);
 
+    /**
+     * The strategies that run on a Citus coordinator (docs/scaling.md), each in a form of its
+     * own there, chosen when it opens: the others' statements take forms Citus refuses.
+     */
+    public static final List<String> ON_CITUS = List.of(AtomicStrategy.NAME, GroupCommitChatPath.NAME, SqlFunctionChatPath.NAME);
+
     private Strategies() {
     }
 

@@ -29,12 +29,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,14 +61,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Execution(ExecutionMode.CONCURRENT)
 class ConsumptionStrategyContractTest {
 
-    /** Group commit in the form a Citus coordinator runs ({@link GroupCommitChatPath#citusForm}), here on one server. */
-    static final String GROUP_COMMIT_CITUS_FORM = GroupCommitChatPath.NAME + "/citus-form";
+    /** The forms a Citus coordinator runs ({@link Strategies#ON_CITUS}), here on one server, each named {@code <strategy>/citus-form}. */
+    static final Map<String, Function<Jdbi, ChatPath>> CITUS_FORMS = Map.of(
+            AtomicStrategy.NAME + "/citus-form", OneStatementChatPath::citusForm,
+            GroupCommitChatPath.NAME + "/citus-form", GroupCommitChatPath::citusForm,
+            SqlFunctionChatPath.NAME + "/citus-form", SqlFunctionChatPath::citusForm);
 
-    /** Every strategy, and group commit's Citus form; {@code -Dquota.contract.strategies=a,b} narrows a local run to some. */
+    /** Every strategy, and the Citus forms; {@code -Dquota.contract.strategies=a,b} narrows a local run to some. */
     static List<String> strategies() {
         String only = System.getProperty("quota.contract.strategies", "");
         List<String> all = new ArrayList<>(Strategies.NAMES);
-        all.add(GROUP_COMMIT_CITUS_FORM);
+        all.addAll(new TreeSet<>(CITUS_FORMS.keySet()));
         return only.isBlank() ? all : List.of(only.split(","));
     }
 
@@ -94,8 +101,8 @@ class ConsumptionStrategyContractTest {
 
     /** The strategy's chat path on {@code database}, closed after the test as its owner would. */
     private ChatService service(Database database) {
-        ChatPath path = strategyName.equals(GROUP_COMMIT_CITUS_FORM)
-                ? GroupCommitChatPath.citusForm(database.jdbi())
+        ChatPath path = CITUS_FORMS.containsKey(strategyName)
+                ? CITUS_FORMS.get(strategyName).apply(database.jdbi())
                 : Strategies.open(strategyName, database.jdbi());
         opened.add(path);
         return new ChatService(database.jdbi(), path, clock);
