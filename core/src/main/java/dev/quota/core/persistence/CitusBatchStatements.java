@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The group-commit batch transaction as statements a Citus coordinator runs, one step each,
  * where {@link GroupCommitStatements} fuses the steps into data-modifying CTEs that span users
  * (so shards), which Citus refuses. Each statement here reads or writes every user of the
- * batch at once, split by Citus into one task per shard and run on the workers in parallel:
- * the contexts; the counters locked (made at 0 where the day has none) in the global order;
+ * batch at once, split by Citus into one task per shard (the reads run on the workers in
+ * parallel, the writes shard after shard): the contexts; the counters locked (made at 0 where the day has none) in the global order;
  * the units held on their days, read after those locks; the request ids already committed;
  * then the counters written and the messages stored.
  *
@@ -121,18 +121,22 @@ public final class CitusBatchStatements {
     public static Set<String> committed(Connection connection, List<MessageRow> messages) {
         List<UserKey> users = messages.stream().map(MessageRow::userId).distinct().toList();
         String[] ids = messages.stream().map(MessageRow::requestId).distinct().toArray(String[]::new);
-        Set<String> asked = new HashSet<>();
-        messages.forEach(message -> asked.add(message.userId() + "\u0000" + message.requestId()));
+        Set<UserRequest> asked = new HashSet<>();
+        messages.forEach(message -> asked.add(new UserRequest(message.userId(), message.requestId())));
         return COMMITTED_STATEMENT.queryAll(connection, Map.of("userIds", KeyArray.of(users), "retryIds", ids), rows -> {
             Set<String> committed = new HashSet<>();
             while (rows.next()) {
                 String requestId = rows.getString("request_id");
-                if (asked.contains(UserKey.fromSql(rows.getObject("user_id")) + "\u0000" + requestId)) {
+                if (asked.contains(new UserRequest(UserKey.fromSql(rows.getObject("user_id")), requestId))) {
                     committed.add(requestId);
                 }
             }
             return committed;
         });
+    }
+
+    /** A request id as the user who sent it: the key of a message on Citus. */
+    private record UserRequest(UserKey userId, String requestId) {
     }
 
     /** Sets the locked counters, then stores the messages; returns the request ids that were new. */
