@@ -316,6 +316,21 @@ class CitusClusterTest {
     }
 
     @Test
+    void givenACoordinator_whenSimulatedWithRepliesByRefund_thenTheInvariantsHold_andByHoldRefusedInOneLine() {
+        migrated.exits(0);
+
+        JsonNode refunded = quota("simulate", "--strategy", "group-commit", "--users", "20", "--requests", "200", "--threads", "4",
+                "--replies", "refund", "--reply-failures", "20", "-o", "json").exits(0).json();
+        CliRun held = quota("simulate", "--strategy", "group-commit", "--users", "2", "--requests", "2", "--replies", "hold")
+                .exits(ExitCodes.UNSUPPORTED_BY_DATABASE);
+
+        assertThat(refunded.at("/data/invariants/passed").asBoolean()).isTrue();
+        assertThat(refunded.at("/data/errors").size()).isZero();
+        assertThat(held.err().lines().filter(line -> line.startsWith("error")).toList()).singleElement().asString()
+                .contains("unsupported_by_database", "replies by hold", "--replies refund");
+    }
+
+    @Test
     void givenACoordinator_whenSimulatedWithAStrategyThatDoesNotRunThere_thenRefusedInOneLineNamingTheOneThatDoes() {
         migrated.exits(0);
 
