@@ -2,6 +2,7 @@ package dev.quota.cli.simulate;
 
 import dev.quota.core.AdjustmentKind;
 import dev.quota.core.AdjustmentRequest;
+import dev.quota.core.persistence.HoldDao;
 import dev.quota.core.service.AdjustmentService;
 import dev.quota.core.service.ChatService;
 import dev.quota.core.ErrorCode;
@@ -167,9 +168,7 @@ final class ReplyTraffic implements AutoCloseable {
     }
 
     private static long heldUnits(Jdbi jdbi) {
-        return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT COALESCE(sum(held_units(q.user_id, q.quota_date)), 0) FROM user_daily_quota_usages q")
-                .mapTo(Long.class).one());
+        return jdbi.withHandle(handle -> handle.attach(HoldDao.class).unitsHeldNow());
     }
 
     ReplyTally tally() {

@@ -86,20 +86,12 @@ public final class Simulation {
      * statements and held-units guard take forms Citus refuses. Said before the throw-away
      * schema is made, in one line, rather than as a refusal on every call.
      */
-    private void refuseCitus(Database database, ChatPath path) {
-        boolean holds = settings.replies().mode() == ReplyMode.hold;
-        if ((path.runsOnCitus() && !holds) || !database.jdbi().withHandle(CitusDistribution::isCoordinator)) {
-            return;
-        }
-        if (!path.runsOnCitus()) {
+    private static void refuseCitus(Database database, ChatPath path) {
+        if (!path.runsOnCitus() && database.jdbi().withHandle(CitusDistribution::isCoordinator)) {
             throw new QuotaException(ErrorCode.UNSUPPORTED_BY_DATABASE, "the " + path.name() + " strategy does not run on a Citus "
                     + "coordinator (docs/scaling.md); these do: " + String.join(", ", Strategies.ON_CITUS) + "; a backend there "
                     + "calls the SQL API (quota.consume, quota.reserve and quota.settle)");
         }
-        // the settle's message insert names the stand-in's (request_id) key, and the sampler sums held_units() per counter row
-        throw new QuotaException(ErrorCode.UNSUPPORTED_BY_DATABASE, "simulate's replies by hold do not run on a Citus coordinator "
-                + "yet (docs/scaling.md); --replies refund does, and a backend there holds through the SQL API (quota.reserve, "
-                + "quota.settle)");
     }
 
     private UserKey[] createUsers(Database database) {

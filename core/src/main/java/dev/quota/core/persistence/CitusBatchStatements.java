@@ -47,15 +47,15 @@ public final class CitusBatchStatements {
     /**
      * The units held on the days of {@code :userIds} and {@code :days}, read in a statement of
      * its own once their counters are locked, by the rule {@code quota.held_units} keeps
-     * (held_units.sql; {@code CitusBatchStatementsTest} holds the two to one answer). The
-     * function itself cannot run here: called per row of a multi-shard query it would run a
-     * distributed query inside a shard's, which Citus refuses.
+     * ({@link HoldDao#HELD_NOW}). The function itself cannot run here: called per row of a
+     * multi-shard query it would run a distributed query inside a shard's, which Citus refuses.
      */
     static final String HELD = """
             SELECT h.user_id, h.quota_date, CAST(sum(h.units) AS integer) AS held
               FROM quota_holds h
              WHERE h.user_id = ANY(:userIds) AND h.quota_date = ANY(CAST(:days AS date[]))
-               AND h.state = 'held' AND h.expires_at > clock_timestamp()
+            """ + "   AND " + HoldDao.HELD_NOW + """
+
              GROUP BY h.user_id, h.quota_date
             """;
 

@@ -16,6 +16,19 @@ public interface HoldDao {
             request_id, units, state, state = 'held' AND expires_at <= now() AS expired, units_used, charged_units, code,
                    created_at, expires_at, finished_at, released_by, release_reason""";
 
+    /**
+     * Which of {@code h}'s holds count against their day's limit now, as {@code quota.held_units}
+     * counts them (held_units.sql: expiry by {@code clock_timestamp()}, read after any lock
+     * wait): for the statements that cannot call the function per row, a multi-shard query on
+     * Citus running no distributed query inside a shard's ({@code CitusBatchStatementsTest}
+     * holds the two to one answer).
+     */
+    String HELD_NOW = "h.state = 'held' AND h.expires_at > clock_timestamp()";
+
+    /** The units held now, every user and day together: what the simulator waits to see drop to 0 after its last hold's TTL. */
+    @SqlQuery("SELECT CAST(COALESCE(sum(h.units), 0) AS bigint) FROM quota_holds h WHERE " + HELD_NOW)
+    long unitsHeldNow();
+
     /** A user's holds taken on {@code day}, oldest first. */
     @SqlQuery("SELECT " + COLUMNS + """
 

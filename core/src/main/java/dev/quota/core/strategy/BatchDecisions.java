@@ -93,11 +93,16 @@ final class BatchDecisions {
 
     /** One row per message of {@code request}: its user, quota day, request id and the instant it was sent. */
     static List<MessageRow> messagesOf(ChatRequest request) {
+        return messagesOf(request, request.requestIds());
+    }
+
+    /** As {@link #messagesOf(ChatRequest)}, for the request ids given (a settle's, as many as it charged). */
+    static List<MessageRow> messagesOf(ChatRequest request, String[] requestIds) {
         // each message keeps the instant its caller sent it: a batch flushed just after midnight still files yesterday's as such
         String at = request.sentAt().atOffset(ZoneOffset.UTC).toString();
         LocalDate day = request.day().date();
         List<MessageRow> rows = new ArrayList<>();
-        for (String id : request.requestIds()) {
+        for (String id : requestIds) {
             rows.add(new MessageRow(request.userId(), day, id, at));
         }
         return rows;

@@ -79,7 +79,7 @@ public final class GroupCommitChatPath extends LaneBatchingPath {
     }
 
     private GroupCommitChatPath(Jdbi jdbi, int maxBatch, int maxInFlight, Duration linger, boolean citusForm) {
-        super(jdbi, new LaneScheduler.Settings(maxBatch, maxInFlight, linger, true), "quota-group-commit");
+        super(new ReplyHolds(jdbi, citusForm), new LaneScheduler.Settings(maxBatch, maxInFlight, linger, true), "quota-group-commit");
         this.jdbi = jdbi;
         this.single = new OneStatementChatPath(jdbi, citusForm);
         this.onCitus = citusForm;

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * What both batching chat paths are around their batch transaction: a {@link LaneScheduler}
@@ -21,8 +20,8 @@ abstract class LaneBatchingPath implements BatchingChatPath {
     final LaneScheduler<Pending> lanes;
     private final ReplyHolds holds;
 
-    LaneBatchingPath(Jdbi jdbi, LaneScheduler.Settings settings, String threadName) {
-        this.holds = new ReplyHolds(jdbi);
+    LaneBatchingPath(ReplyHolds holds, LaneScheduler.Settings settings, String threadName) {
+        this.holds = holds;
         this.flushers = settings.maxInFlight() == Integer.MAX_VALUE
                 ? Executors.newCachedThreadPool(runnable -> daemon(runnable, threadName))
                 : Executors.newFixedThreadPool(settings.maxInFlight(), runnable -> daemon(runnable, threadName));

@@ -29,7 +29,7 @@ public final class OneStatementChatPath implements ChatPath {
 
     OneStatementChatPath(Jdbi jdbi, boolean citusForm) {
         this.jdbi = jdbi;
-        this.holds = new ReplyHolds(jdbi);
+        this.holds = new ReplyHolds(jdbi, citusForm);
         this.citusForm = citusForm;
     }
 

@@ -4,6 +4,8 @@ import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.RequestIds;
 import dev.quota.core.UserKey;
+import dev.quota.core.db.CitusDistribution;
+import dev.quota.core.persistence.CitusBatchStatements;
 import dev.quota.core.persistence.HoldFunctions;
 import dev.quota.core.persistence.MessageDao;
 import java.time.Duration;
@@ -21,9 +23,16 @@ import org.jdbi.v3.core.Jdbi;
 public final class ReplyHolds {
 
     private final Jdbi jdbi;
+    /** On a Citus coordinator a settle stores its messages as group commit's Citus form does, on whatever unique key they have. */
+    private final boolean citusForm;
 
     public ReplyHolds(Jdbi jdbi) {
+        this(jdbi, jdbi.withHandle(CitusDistribution::isCoordinator));
+    }
+
+    ReplyHolds(Jdbi jdbi, boolean citusForm) {
         this.jdbi = Objects.requireNonNull(jdbi);
+        this.citusForm = citusForm;
     }
 
     /**
@@ -56,8 +65,12 @@ public final class ReplyHolds {
             HoldFunctions.Settled settled = HoldFunctions.settle(handle, request.userId(), request.requestId(), unitsUsed);
             if (settled.settled() && settled.charged() > 0) {
                 // on a replay these are the first settle's messages: the insert finds them and adds none
-                handle.attach(MessageDao.class).storeUserMessages(request.userId(),
-                        RequestIds.forUnits(request.requestId(), settled.charged()), request.sentAt());
+                String[] requestIds = RequestIds.forUnits(request.requestId(), settled.charged());
+                if (citusForm) {
+                    CitusBatchStatements.store(handle.getConnection(), BatchDecisions.messagesOf(request, requestIds));
+                } else {
+                    handle.attach(MessageDao.class).storeUserMessages(request.userId(), requestIds, request.sentAt());
+                }
             }
             return settled;
         });

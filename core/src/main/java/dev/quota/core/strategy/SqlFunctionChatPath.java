@@ -29,7 +29,7 @@ public final class SqlFunctionChatPath implements ChatPath {
 
     private SqlFunctionChatPath(Jdbi jdbi, boolean citusForm) {
         this.jdbi = Objects.requireNonNull(jdbi);
-        this.holds = new ReplyHolds(jdbi);
+        this.holds = new ReplyHolds(jdbi, citusForm);
         this.citusForm = citusForm;
     }
 

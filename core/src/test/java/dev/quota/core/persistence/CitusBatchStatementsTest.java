@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Group commit's statements for a Citus coordinator, on one server: the batch's own reading
- * of the units held agrees with {@code quota.held_units}, the rule's home, which Citus cannot
- * call per row of a multi-shard query. The strategy's promises are the shared contract
+ * of the units held, and the simulator's sum of them ({@link HoldDao#HELD_NOW}), agree with
+ * {@code quota.held_units}, the rule's home, which Citus cannot call per row of a multi-shard
+ * query. The strategy's promises are the shared contract
  * suite's ({@code ConsumptionStrategyContractTest}, {@code group-commit/citus-form}).
  */
 class CitusBatchStatementsTest {
@@ -61,5 +62,20 @@ class CitusBatchStatementsTest {
             assertThat(locked.get(key).used()).as("a day's first counter, made at 0").isZero();
         }
         assertThat(locked.get(new DayKey(holding, DAY)).held()).isEqualTo(3);
+    }
+
+    @Test
+    void givenHoldsInEveryState_whenTheUnitsHeldNowAreSummed_thenTheyAreWhatHeldUnitsCountsOverEveryCounter() {
+        UserKey holding = db.fixtures().subscribedUser(10);
+        UserKey other = db.fixtures().subscribedUser(10);
+        hold(holding, "live", DAY, 2, "held", "1 hour");
+        hold(holding, "expired", DAY, 4, "held", "-1 second");
+        hold(holding, "settled", DAY, 5, "settled", "1 hour");
+        hold(holding, "yesterday", DAY.minusDays(1), 7, "held", "1 hour");
+        hold(other, "other", DAY, 3, "held", "1 hour");
+
+        long summed = db.jdbi().withHandle(handle -> handle.attach(HoldDao.class).unitsHeldNow());
+
+        assertThat(summed).isEqualTo(heldUnits(holding, DAY) + heldUnits(holding, DAY.minusDays(1)) + heldUnits(other, DAY)).isEqualTo(12);
     }
 }
