@@ -60,7 +60,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "X", description = "Random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--keep", description = "Keep the simulation schema afterwards (its name is printed)")
+    @Option(names = "--keep", description = "Keep the simulation schema afterwards (its name is printed; the prune step drops it a day later)")
     boolean keep;
 
     @Option(names = "--replies", defaultValue = "none", paramLabel = "MODE",

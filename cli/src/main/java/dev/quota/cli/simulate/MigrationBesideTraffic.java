@@ -7,6 +7,7 @@ import dev.quota.core.db.LockWaits;
 import dev.quota.core.db.SchemaMigrator;
 import dev.quota.core.db.Schemas;
 import dev.quota.core.db.StandIn;
+import dev.quota.core.retention.ScratchSchemas;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -125,7 +126,7 @@ public final class MigrationBesideTraffic {
         long requestIds = Long.parseLong(args[2]);
         int threads = Integer.parseInt(args[3]);
         String held = args[4];
-        Schemas schemas = Schemas.scratch("upgrade");
+        Schemas schemas = Schemas.scratch(ScratchSchemas.UPGRADE_REHEARSAL);
         // Flyway holds two connections while it migrates, the holder one, the plan one
         DatabaseConfig config = base.withSchemas(schemas).withPoolSize(4);
         try (Database database = Database.open(config)) {

@@ -15,6 +15,7 @@ import dev.quota.core.db.DatabaseConfig;
 import dev.quota.core.db.Schemas;
 import dev.quota.core.db.StandIn;
 import dev.quota.core.persistence.AccountDao;
+import dev.quota.core.retention.ScratchSchemas;
 import dev.quota.core.strategy.ChatPath;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.workload.Workload;
@@ -59,7 +60,7 @@ public final class Simulation {
 
     /** Runs it; {@code progress} hears the number of completed calls now and then. */
     public SimulationResult run(LongConsumer progress) {
-        Schemas schemas = Schemas.scratch("quota_sim");
+        Schemas schemas = Schemas.scratch(ScratchSchemas.SIMULATION);
         String schema = schemas.product();
         // the status sampler of a run with holds keeps a connection of its own
         int sampler = settings.replies().mode() == ReplyMode.hold ? 1 : 0;

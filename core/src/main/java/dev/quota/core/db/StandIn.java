@@ -18,7 +18,7 @@ public final class StandIn {
 
     public static final String LOCATION = "db/stand-in";
     /** The stand-in's own history, beside its tables, as the product's migration tool keeps one. */
-    static final String HISTORY = "quota_stand_in_history";
+    public static final String HISTORY = "quota_stand_in_history";
 
     private StandIn() {
     }

@@ -151,6 +151,10 @@ public final class Pruner {
                     }
                 }
             }
+            List<String> scratch = inDatabase(() -> jdbi.withHandle(ScratchSchemas::dropExpired));
+            if (!scratch.isEmpty()) {
+                log.info("dropped {} expired scratch schema(s) of killed or kept runs: {}", scratch.size(), scratch);
+            }
             return new PruneReport(today, settings, cutoffs, deleted, true, vacuumed);
         }
 

@@ -3,6 +3,9 @@ package dev.quota.core.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quota.core.QuotaDay;
+import dev.quota.core.db.Database;
+import dev.quota.core.db.Schemas;
+import dev.quota.core.db.StandIn;
 import dev.quota.core.testing.FreshDatabase;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -252,5 +255,33 @@ class PrunerTest {
 
         assertThat(report.vacuumed()).containsExactly("consumed_requests");
         assertThat(count("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'consumed_requests'")).isEqualTo(1);
+    }
+
+    /** A simulation's scratch schemas with its stand-in installed {@code ago} (an SQL interval) before the server's now. */
+    private Schemas simulationInstalled(String ago) {
+        Schemas scratch = Schemas.scratch(ScratchSchemas.SIMULATION);
+        try (Database database = Database.open(db.config().withSchemas(scratch))) {
+            StandIn.install(database);
+            database.jdbi().useHandle(handle -> handle.createUpdate("UPDATE " + StandIn.HISTORY
+                    + " SET installed_on = now() - CAST(:ago AS interval)").bind("ago", ago).execute());
+        }
+        return scratch;
+    }
+
+    private boolean schemaExists(String schema) {
+        return count("SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema + "'") == 1;
+    }
+
+    @Test
+    void givenAKilledSimulationsSchemasOfTwoDaysAgoAndARunningOnesOfNow_whenPruned_thenOnlyTheExpiredPairGoes() {
+        Schemas expired = simulationInstalled("2 days");
+        Schemas running = simulationInstalled("1 minute");
+
+        new Pruner(db.jdbi()).prune(TODAY);
+
+        assertThat(schemaExists(expired.product())).isFalse();
+        assertThat(schemaExists(expired.toolkit())).isFalse();
+        assertThat(schemaExists(running.product())).isTrue();
+        assertThat(schemaExists(running.toolkit())).isTrue();
     }
 }
