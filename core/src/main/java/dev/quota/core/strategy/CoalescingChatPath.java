@@ -39,7 +39,8 @@ public final class CoalescingChatPath extends LaneBatchingPath {
 
     public CoalescingChatPath(Jdbi jdbi, int maxBatch, Duration linger) {
         // one lane a batch, as many batches at once as lanes have messages
-        super(new ReplyHolds(jdbi), new LaneScheduler.Settings(maxBatch, Integer.MAX_VALUE, linger, false), "quota-coalescer");
+        super(new ReplyHolds(jdbi, false), // not a strategy that runs on Citus (Strategies.ON_CITUS)
+                new LaneScheduler.Settings(maxBatch, Integer.MAX_VALUE, linger, false), "quota-coalescer");
         this.jdbi = jdbi;
     }
 

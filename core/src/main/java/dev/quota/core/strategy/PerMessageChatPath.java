@@ -27,7 +27,7 @@ public final class PerMessageChatPath implements ChatPath {
         this.name = Objects.requireNonNull(name);
         this.jdbi = Objects.requireNonNull(jdbi);
         this.step = Objects.requireNonNull(step);
-        this.holds = new ReplyHolds(jdbi);
+        this.holds = new ReplyHolds(jdbi, false); // not a strategy that runs on Citus (Strategies.ON_CITUS)
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.RequestIds;
 import dev.quota.core.UserKey;
-import dev.quota.core.db.CitusDistribution;
 import dev.quota.core.persistence.CitusBatchStatements;
 import dev.quota.core.persistence.HoldFunctions;
 import dev.quota.core.persistence.MessageDao;
@@ -26,10 +25,7 @@ public final class ReplyHolds {
     /** On a Citus coordinator a settle stores its messages as group commit's Citus form does, on whatever unique key they have. */
     private final boolean citusForm;
 
-    public ReplyHolds(Jdbi jdbi) {
-        this(jdbi, jdbi.withHandle(CitusDistribution::isCoordinator));
-    }
-
+    /** {@code citusForm} as its path runs: the path has asked the database once, when it opened. */
     ReplyHolds(Jdbi jdbi, boolean citusForm) {
         this.jdbi = Objects.requireNonNull(jdbi);
         this.citusForm = citusForm;
