@@ -58,7 +58,10 @@ public final class Session implements AutoCloseable {
     void requireUsable() {
         if (!usable) {
             // catalog queries only, not Flyway: a command on a usable database pays a few milliseconds
-            database.jdbi().useHandle(handle -> ReadContract.requireUsable(handle, database.config().schemas()));
+            database.withConnection(connection -> {
+                ReadContract.requireUsable(connection, database.config().schemas());
+                return null;
+            });
             usable = true;
         }
     }
@@ -80,7 +83,7 @@ public final class Session implements AutoCloseable {
     }
 
     public ReportService reports() {
-        return new ReportService(database.jdbi(), clock);
+        return new ReportService(database, clock);
     }
 
     public HoldService holds() {

@@ -90,7 +90,7 @@ class DayRulesPropertyTest {
             database.jdbi().useHandle(handle -> handle.execute("UPDATE user_daily_quota_usages SET used_count = used_count + 1"));
 
             Map<String, Integer> sqlLimits = new HashMap<>();
-            ReportService reports = new ReportService(database.jdbi(), server);
+            ReportService reports = new ReportService(database, server);
             String url = SharedPostgres.get().config(name).jdbcUrl() + "?user=postgres";
             int shownByCli = 0;
             for (UserKey user : users) {
@@ -209,7 +209,7 @@ class DayRulesPropertyTest {
                     "INSERT INTO user_daily_quota_usages (user_id, quota_date, used_count) VALUES (?, ?, 7)", user, yesterday));
 
             int sql = sqlStatus(database, user, yesterday).orElseThrow()[0];
-            int shown = new ReportService(database.jdbi(), server).status(String.valueOf(user), QuotaDay.of(yesterday)).limit();
+            int shown = new ReportService(database, server).status(String.valueOf(user), QuotaDay.of(yesterday)).limit();
             int invariants = QuotaInvariants.all(database.jdbi()).get(0).limit();
             int job;
             try (Reconciler reconciler = new Reconciler(database, server)) {

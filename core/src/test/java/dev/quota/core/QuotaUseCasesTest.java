@@ -1,4 +1,5 @@
 package dev.quota.core;
+import dev.quota.core.db.ConnectionSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -35,7 +36,7 @@ class QuotaUseCasesTest {
     void setUp() {
         chat = new ChatService(db.jdbi(), Strategies.open(Strategies.DEFAULT, db.jdbi()), clock);
         adjusting = new AdjustmentService(db.jdbi(), clock);
-        reports = new ReportService(db.jdbi(), clock);
+        reports = new ReportService(ConnectionSource.of(db.jdbi()), clock);
         fixtures = db.fixtures();
     }
 

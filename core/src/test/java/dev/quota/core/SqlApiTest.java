@@ -1,4 +1,5 @@
 package dev.quota.core;
+import dev.quota.core.db.ConnectionSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -254,7 +255,7 @@ class SqlApiTest {
         var row = db.jdbi().withHandle(h -> h.createQuery(
                         "SELECT plan_code, daily_limit, consumed, remaining, reset_at FROM quota.status(:u)")
                 .bind("u", user).mapToMap().one());
-        QuotaStatus shown = new ReportService(db.jdbi(), ServerClock.of(db.jdbi())).status(String.valueOf(user));
+        QuotaStatus shown = new ReportService(ConnectionSource.of(db.jdbi()), ServerClock.of(db.jdbi())).status(String.valueOf(user));
 
         assertThat(row.get("plan_code")).isEqualTo(shown.planCode());
         assertThat(row.get("daily_limit")).isEqualTo(shown.limit());

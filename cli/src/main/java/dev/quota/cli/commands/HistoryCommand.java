@@ -55,7 +55,7 @@ public final class HistoryCommand implements Callable<Integer> {
         UserKey key = reports.user(user, to);
         List<DayUsage> usage = reports.history(key, from, to);
         List<AdjustmentRow> trail = reports.adjustments(key, from, to);
-        List<HoldRow> releases = session.holds().releasedByHand(key, from, to);
+        List<HoldRow> releases = reports.releasedByHand(key, from, to);
         Output output = invocation.output();
         Views.History view = new Views.History(user, from.toString(), to.toString(), usage.stream().map(Views.Day::of).toList(),
                 Views.AuditRow.of(trail), releases.stream().map(Views.HoldView::of).toList());

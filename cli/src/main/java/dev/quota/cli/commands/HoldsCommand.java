@@ -1,5 +1,6 @@
 package dev.quota.cli.commands;
 
+import dev.quota.core.service.ReportService;
 import dev.quota.cli.ExitCodes;
 import dev.quota.cli.Invocation;
 import dev.quota.cli.Output;
@@ -7,7 +8,6 @@ import dev.quota.cli.ReadUrlOption;
 import dev.quota.cli.RequestIdOption;
 import dev.quota.cli.Session;
 import dev.quota.cli.TextTable;
-import dev.quota.core.service.HoldService;
 import dev.quota.core.persistence.HoldRow;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,7 +40,7 @@ public final class HoldsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Session session = invocation.readSession(readUrl);
-        HoldService.Holds holds = session.holds().holds(user, date.day(session.clock()));
+        ReportService.Holds holds = session.reports().holds(user, date.day(session.clock()));
         Output output = invocation.output();
         output.result(Views.Holds.of(holds), invocation.requestId(), out -> {
             if (holds.rows().isEmpty()) {

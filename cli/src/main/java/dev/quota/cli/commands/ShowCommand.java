@@ -8,7 +8,6 @@ import dev.quota.cli.RequestIdOption;
 import dev.quota.cli.Session;
 import dev.quota.cli.TextTable;
 import dev.quota.core.AdjustmentKind;
-import dev.quota.core.service.HoldService;
 import dev.quota.core.QuotaDay;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.service.ReportService;
@@ -50,7 +49,7 @@ public final class ShowCommand implements Callable<Integer> {
         QuotaStatus status = reports.status(user, day);
         List<AdjustmentRow> grants = reports.adjustments(status.userId(), day, day).stream()
                 .filter(row -> row.kind().equals(AdjustmentKind.GRANT.code())).toList();
-        HoldService.Holds holds = session.holds().holds(status.userId(), day);
+        ReportService.Holds holds = reports.holds(status.userId(), day);
         Views.Show view = Views.Show.of(status, holds, grants);
         Output output = invocation.output();
         output.result(view, invocation.requestId(), out -> {

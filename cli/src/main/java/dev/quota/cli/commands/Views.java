@@ -1,8 +1,8 @@
 package dev.quota.cli.commands;
 
+import dev.quota.core.service.ReportService;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.quota.core.Adjustment;
-import dev.quota.core.service.HoldService;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.UserKey;
 import dev.quota.core.persistence.AdjustmentRow;
@@ -44,7 +44,7 @@ final class Views {
 
     /** A day's quota as show gives it: remaining after the units held, and the holds' summary. */
     record Show(@JsonUnwrapped Status status, int held, String firstHoldExpiresAt, List<AuditRow> grants) {
-        static Show of(QuotaStatus status, HoldService.Holds holds, List<AdjustmentRow> grants) {
+        static Show of(QuotaStatus status, ReportService.Holds holds, List<AdjustmentRow> grants) {
             Status view = Status.of(status);
             return new Show(new Status(view.userId(), view.email(), view.plan(), view.date(), view.planLimit(), view.granted(), view.limit(),
                     view.consumed(), QuotaStatus.remaining(status.limit(), status.consumed(), holds.held()), view.resetAt()), holds.held(),
@@ -62,7 +62,7 @@ final class Views {
     }
 
     record Holds(UserKey userId, String date, int held, String firstHoldExpiresAt, List<HoldView> holds) {
-        static Holds of(HoldService.Holds holds) {
+        static Holds of(ReportService.Holds holds) {
             return new Holds(holds.userId(), holds.day().toString(), holds.held(), holds.oldestExpiry().map(Object::toString).orElse(null),
                     holds.rows().stream().map(HoldView::of).toList());
         }

@@ -15,13 +15,14 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * An open database with its Jdbi: a connection pool ({@link Connections#POOL}), or the one
- * connection a command running its statements one after another needs
- * ({@link Connections#ONE}); for the embedded default, the server behind it too. Lock and
- * statement timeouts are set per connection at login (libpq {@code options}), so they cost
- * no round trip per transaction.
+ * An open database: a connection pool ({@link Connections#POOL}), or the one connection a
+ * command running its statements one after another needs ({@link Connections#ONE}); for the
+ * embedded default, the server behind it too. Statements run through its Jdbi, configured on
+ * first use, or as plain JDBC on its connections ({@link ConnectionSource}): a one-shot read
+ * never configures Jdbi. Lock and statement timeouts are set per connection at login (libpq
+ * {@code options}), so they cost no round trip per transaction.
  */
-public final class Database implements AutoCloseable {
+public final class Database implements AutoCloseable, ConnectionSource {
 
     /** What a caller needs of the database's connections. */
     public enum Connections {
@@ -40,17 +41,19 @@ public final class Database implements AutoCloseable {
     private final Connections connections;
     /** What {@link #close()} releases: the one connection, or the pool. */
     private final AutoCloseable resources;
-    private final Jdbi jdbi;
+    /** The one connection ({@link Connections#ONE}); null on a pool. */
+    private final Connection connection;
     private final EmbeddedDatabase embedded;
+    private Jdbi jdbi;
 
-    private Database(DatabaseConfig config, DataSource dataSource, Connections connections, AutoCloseable resources, Jdbi jdbi,
+    private Database(DatabaseConfig config, DataSource dataSource, Connections connections, AutoCloseable resources, Connection connection,
                      EmbeddedDatabase embedded) {
         this.config = config;
         this.dataSource = dataSource;
         this.connections = connections;
         this.resources = resources;
+        this.connection = connection;
         this.embedded = embedded;
-        this.jdbi = withPlugins(jdbi);
     }
 
     /**
@@ -100,10 +103,10 @@ public final class Database implements AutoCloseable {
         try {
             if (connections == Connections.ONE) {
                 Connection connection = driver.getConnection();
-                return new Database(config, driver, connections, connection, Jdbi.create(connection), embedded);
+                return new Database(config, driver, connections, connection, connection, embedded);
             }
             DataSource pool = ConnectionPool.over(driver, config);
-            return new Database(config, pool, connections, (AutoCloseable) pool, Jdbi.create(pool), embedded);
+            return new Database(config, pool, connections, (AutoCloseable) pool, null, embedded);
         } catch (SQLException | RuntimeException e) {
             QuotaException error = SqlStates.translate(e);
             throw new QuotaException(error.code(), "cannot connect to " + config.redactedUrl() + ": "
@@ -140,8 +143,28 @@ public final class Database implements AutoCloseable {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
     }
 
-    public Jdbi jdbi() {
+    /** Its Jdbi, on its one connection or its pool, configured on first use ({@link #withPlugins}). */
+    public synchronized Jdbi jdbi() {
+        if (jdbi == null) {
+            jdbi = withPlugins(connection != null ? Jdbi.create(connection) : Jdbi.create(dataSource));
+        }
         return jdbi;
+    }
+
+    /**
+     * {@code work} on the one connection, or on one borrowed from the pool for it. A
+     * connection the pool cannot give is {@code database_unavailable}, as Jdbi's would be.
+     */
+    @Override
+    public <T> T withConnection(Work<T> work) {
+        if (connection != null) {
+            return work.run(connection);
+        }
+        try (Connection borrowed = dataSource.getConnection()) {
+            return work.run(borrowed);
+        } catch (SQLException e) {
+            throw SqlStates.translate(e);
+        }
     }
 
     public DataSource dataSource() {

@@ -3,6 +3,8 @@ package dev.quota.core.db;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.UserKeyType;
+import dev.quota.core.persistence.PlainStatement;
+import java.sql.Connection;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
@@ -15,10 +17,16 @@ import org.jdbi.v3.core.Handle;
  */
 public record DeploymentSettings(boolean standIn, boolean backendHonoursGrants, UserKeyType userKeyType) {
 
+    private static final PlainStatement READ = new PlainStatement("SELECT stand_in, backend_honours_grants, user_key_type FROM settings");
+
     public static DeploymentSettings read(Handle handle) {
-        return handle.createQuery("SELECT stand_in, backend_honours_grants, user_key_type FROM settings")
-                .map((rs, ctx) -> new DeploymentSettings(rs.getBoolean(1), rs.getBoolean(2), UserKeyType.ofSqlType(rs.getString(3))))
-                .findOne()
+        return read(handle.getConnection());
+    }
+
+    /** As {@link #read(Handle)}, on a plain connection. */
+    public static DeploymentSettings read(Connection connection) {
+        return READ.queryFirst(connection, Map.of(),
+                        row -> new DeploymentSettings(row.getBoolean(1), row.getBoolean(2), UserKeyType.ofSqlType(row.getString(3))))
                 .orElse(new DeploymentSettings(false, false, UserKeyType.WHOLE_NUMBER));
     }
 

@@ -3,6 +3,8 @@ package dev.quota.core.db;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.UserKeyType;
+import dev.quota.core.persistence.PlainStatement;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -195,19 +197,25 @@ public final class ReadContract {
      * counters' unique key. Empty when the contract holds.
      */
     public static List<Problem> problemsByRelation(Handle handle, Schemas schemas) {
+        return problemsByRelation(handle.getConnection(), schemas);
+    }
+
+    private static final PlainStatement CATALOG_COLUMNS = new PlainStatement("""
+            SELECT n.nspname || '.' || c.relname, a.attname, format_type(a.atttypid, NULL), t.typcategory
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+              LEFT JOIN pg_type t ON t.oid = a.atttypid
+             WHERE (n.nspname = :toolkit AND c.relname = ANY(:toolkitRelations)) OR (n.nspname = :product AND c.relname = :counters)
+            """);
+
+    /** As {@link #problemsByRelation(Handle, Schemas)}, on a plain connection: what a one-shot read checks, without Jdbi. */
+    public static List<Problem> problemsByRelation(Connection connection, Schemas schemas) {
         Map<String, Map<String, String[]>> relations = new HashMap<>();
-        handle.createQuery("""
-                        SELECT n.nspname || '.' || c.relname, a.attname, format_type(a.atttypid, NULL), t.typcategory
-                          FROM pg_class c
-                          JOIN pg_namespace n ON n.oid = c.relnamespace
-                          LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                          LEFT JOIN pg_type t ON t.oid = a.atttypid
-                         WHERE (n.nspname = :toolkit AND c.relname = ANY(:toolkitRelations)) OR (n.nspname = :product AND c.relname = :counters)
-                        """)
-                .bind("toolkit", schemas.toolkit()).bind("product", schemas.product()).bind("counters", COUNTERS)
-                .bind("toolkitRelations", Stream.concat(Arrays.stream(View.values()).map(View::viewName), UserKeySchema.KEYED_TABLES.stream())
-                        .toArray(String[]::new))
-                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)})
+        Map<String, Object> values = Map.of("toolkit", schemas.toolkit(), "product", schemas.product(), "counters", COUNTERS,
+                "toolkitRelations", Stream.concat(Arrays.stream(View.values()).map(View::viewName), UserKeySchema.KEYED_TABLES.stream())
+                        .toArray(String[]::new));
+        CATALOG_COLUMNS.list(connection, values, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)})
                 .forEach(row -> {
                     Map<String, String[]> columns = relations.computeIfAbsent(row[0], name -> new HashMap<>());
                     if (row[1] != null) {
@@ -236,7 +244,7 @@ public final class ReadContract {
         if (problems.isEmpty()) {
             problems.addAll(keyProblems(schemas, relations));
         }
-        if (columnProblems.isEmpty() && !hasUniqueDayKey(handle, counters)) {
+        if (columnProblems.isEmpty() && !hasUniqueDayKey(connection, counters)) {
             problems.add(new Problem(counters, "counter table " + counters + " has no unique key on (user_id, quota_date), which "
                     + "creates a counter once per user and day; add one: CREATE UNIQUE INDEX CONCURRENTLY " + COUNTERS + "_user_day ON "
                     + counters + " (user_id, quota_date);"));
@@ -287,16 +295,17 @@ public final class ReadContract {
         return problems;
     }
 
-    private static boolean hasUniqueDayKey(Handle handle, String counters) {
-        return handle.createQuery("""
-                        SELECT EXISTS (
-                            SELECT 1 FROM pg_index i
-                             WHERE i.indrelid = to_regclass(:counters) AND i.indisunique AND i.indpred IS NULL
-                               AND i.indnkeyatts = 2 AND i.indexprs IS NULL
-                               AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text) FROM pg_attribute a
-                                     WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)) = ARRAY['quota_date', 'user_id'])
-                        """)
-                .bind("counters", counters).mapTo(Boolean.class).one();
+    private static final PlainStatement HAS_UNIQUE_DAY_KEY = new PlainStatement("""
+            SELECT EXISTS (
+                SELECT 1 FROM pg_index i
+                 WHERE i.indrelid = to_regclass(:counters) AND i.indisunique AND i.indpred IS NULL
+                   AND i.indnkeyatts = 2 AND i.indexprs IS NULL
+                   AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text) FROM pg_attribute a
+                         WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)) = ARRAY['quota_date', 'user_id'])
+            """);
+
+    private static boolean hasUniqueDayKey(Connection connection, String counters) {
+        return HAS_UNIQUE_DAY_KEY.one(connection, Map.of("counters", counters), row -> row.getBoolean(1));
     }
 
     /**
@@ -304,13 +313,18 @@ public final class ReadContract {
      * contract holds: what every command checks before it reads or writes anything.
      */
     public static void requireUsable(Handle handle, Schemas schemas) {
-        int applied = SchemaVersion.applied(handle, schemas);
+        requireUsable(handle.getConnection(), schemas);
+    }
+
+    /** As {@link #requireUsable(Handle, Schemas)}, on a plain connection. */
+    public static void requireUsable(Connection connection, Schemas schemas) {
+        int applied = SchemaVersion.applied(connection, schemas);
         if (applied < SchemaVersion.LATEST) {
             throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, "the " + schemas.toolkit() + " schema is "
                     + (applied == 0 ? "not installed" : "at version " + applied + " of " + SchemaVersion.LATEST)
                     + ": run 'quota db migrate'", Map.of("schema", schemas.toolkit()));
         }
-        List<String> problems = problems(handle, schemas);
+        List<String> problems = problemsByRelation(connection, schemas).stream().map(Problem::line).toList();
         if (!problems.isEmpty()) {
             throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, problems.get(0)
                     + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more: 'quota db check' lists them)" : ""),

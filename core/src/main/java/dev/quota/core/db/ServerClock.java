@@ -1,9 +1,11 @@
 package dev.quota.core.db;
 
+import dev.quota.core.persistence.PlainStatement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jdbi.v3.core.Jdbi;
 
@@ -16,26 +18,28 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class ServerClock extends Clock {
 
-    private final Jdbi jdbi;
+    private static final PlainStatement NOW = new PlainStatement("SELECT clock_timestamp()");
+
+    private final ConnectionSource connections;
     private final LongSupplier nanoTime;
     private volatile Sample sample;
 
     private record Sample(Instant server, long nanos) {
     }
 
-    private ServerClock(Jdbi jdbi, LongSupplier nanoTime) {
-        this.jdbi = jdbi;
+    private ServerClock(ConnectionSource connections, LongSupplier nanoTime) {
+        this.connections = connections;
         this.nanoTime = nanoTime;
     }
 
     /** The clock of the server behind {@code database}. */
     public static Clock of(Database database) {
-        return new ServerClock(database.jdbi(), System::nanoTime);
+        return new ServerClock(database, System::nanoTime);
     }
 
     /** The clock of the server behind {@code jdbi}. */
     public static Clock of(Jdbi jdbi) {
-        return new ServerClock(jdbi, System::nanoTime);
+        return new ServerClock(ConnectionSource.of(jdbi), System::nanoTime);
     }
 
     @Override
@@ -51,8 +55,8 @@ public final class ServerClock extends Clock {
         if (sample == null) {
             try {
                 // clock_timestamp(), not now(): the time of this read, not of a transaction's start
-                Instant server = jdbi.withHandle(handle -> handle.createQuery("SELECT clock_timestamp()")
-                        .mapTo(java.time.OffsetDateTime.class).one()).toInstant();
+                Instant server = connections.withConnection(connection -> NOW.one(connection, Map.of(),
+                        row -> PlainStatement.instant(row, "clock_timestamp")));
                 sample = new Sample(server, nanoTime.getAsLong());
             } catch (RuntimeException e) {
                 throw SqlStates.translate(e);

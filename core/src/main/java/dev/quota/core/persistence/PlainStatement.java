@@ -5,19 +5,24 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
 import org.jdbi.v3.core.statement.ParsedSql;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * A statement of the chat's hot path: written with named parameters like the SqlObject DAOs,
- * run as plain JDBC. Profiling (docs/bench.md) found Jdbi's per-call argument binding and
- * row-mapper lookup costing the client more CPU than pgjdbc's own work, CPU that PostgreSQL
- * needs when both share a small machine. The named SQL is translated to JDBC's positional
- * form once, by Jdbi's own parser; values are still bound, never formatted into the SQL.
+ * A statement written with named parameters like the SqlObject DAOs, run as plain JDBC on a
+ * connection: the chat's hot path, and the reads of a one-shot support command. Profiling
+ * (docs/bench.md) found Jdbi's per-call argument binding and row-mapper lookup costing the
+ * client more CPU than pgjdbc's own work, CPU that PostgreSQL needs when both share a small
+ * machine; and Jdbi's configuration, SQL objects and the flight-recorder events it registers
+ * cost {@code quota show} more time than its statements (docs/bench.md, "Start-up"). The
+ * named SQL is translated to JDBC's positional form once, by the toolkit's parser of Jdbi's
+ * syntax ({@link ColonParameterParser}); values are still bound, never formatted into the SQL.
  */
 public final class PlainStatement {
 
@@ -31,7 +36,7 @@ public final class PlainStatement {
     private final List<String> names;
 
     public PlainStatement(String namedSql) {
-        ParsedSql parsed = new ColonPrefixSqlParser().parse(namedSql, null);
+        ParsedSql parsed = ColonParameterParser.parse(namedSql);
         this.sql = parsed.getSql();
         this.names = parsed.getParameters().getParameterNames();
     }
@@ -44,6 +49,22 @@ public final class PlainStatement {
      */
     public <T> Optional<T> queryFirst(Connection connection, Map<String, ?> values, RowReader<T> reader) {
         return queryAll(connection, values, rows -> rows.next() ? Optional.of(reader.read(rows)) : Optional.empty());
+    }
+
+    /** As {@link #queryFirst}, every row read into a list, in the statement's order. */
+    public <T> List<T> list(Connection connection, Map<String, ?> values, RowReader<T> reader) {
+        return queryAll(connection, values, rows -> {
+            List<T> read = new ArrayList<>();
+            while (rows.next()) {
+                read.add(reader.read(rows));
+            }
+            return read;
+        });
+    }
+
+    /** As {@link #queryFirst}, for a statement that always returns a row (an aggregate, a scalar). */
+    public <T> T one(Connection connection, Map<String, ?> values, RowReader<T> reader) {
+        return queryFirst(connection, values, reader).orElseThrow(() -> new IllegalStateException("no row from: " + sql));
     }
 
     /**
@@ -66,6 +87,12 @@ public final class PlainStatement {
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }
+    }
+
+    /** A {@code timestamptz} column as an instant; null when it is. */
+    public static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
     private static Object sqlValue(Connection connection, Object value) throws SQLException {

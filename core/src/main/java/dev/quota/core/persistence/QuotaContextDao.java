@@ -3,17 +3,17 @@ package dev.quota.core.persistence;
 import dev.quota.core.UserKey;
 import java.time.LocalDate;
 import java.util.Optional;
-import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.sqlobject.SqlObject;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
-/** Resolves a user reference and reads the facts a day's quota is derived from. */
-@RegisterConstructorMapper(QuotaContext.class)
+/**
+ * Resolves a user reference and reads the facts a day's quota is derived from: the
+ * statements' one home. {@link QuotaContextReads} runs the reads of one user as plain JDBC.
+ */
 public interface QuotaContextDao extends SqlObject {
 
-    @SqlQuery("SELECT user_id FROM accounts WHERE lower(email) = lower(:email)")
-    Optional<UserKey> userIdByEmail(String email);
+    /** The user with an email, compared without case. */
+    String USER_BY_EMAIL = "SELECT user_id FROM accounts WHERE lower(email) = lower(:email)";
 
     /** The effective limit of a plan's limit and a day's grants, by the rule's one home ({@code quota.effective_limit}). */
     @SqlQuery("SELECT effective_limit(:planLimit, :granted)")
@@ -59,16 +59,7 @@ public interface QuotaContextDao extends SqlObject {
     }
 
     default Optional<QuotaContext> context(UserKey userId, LocalDate day) {
-        return read(CONTEXT, userId, day);
-    }
-
-    default Optional<QuotaContext> finishedDayContext(UserKey userId, LocalDate day) {
-        return read(FINISHED_DAY_CONTEXT, userId, day);
-    }
-
-    private Optional<QuotaContext> read(String sql, UserKey userId, LocalDate day) {
-        return getHandle().createQuery(sql).bind("userId", userId).bind("day", day)
-                .map(ConstructorMapper.of(QuotaContext.class)).findOne();
+        return QuotaContextReads.context(getHandle().getConnection(), userId, day);
     }
 
     /** What both context reads select; they differ only in how the plan is found. */

@@ -1,15 +1,21 @@
 package dev.quota.core.persistence;
 
 import dev.quota.core.UserKey;
+import java.sql.Connection;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
-import org.jdbi.v3.sqlobject.SqlObject;
 
-/** Read-only views for support and ops: a user's recent days, a day's heaviest users. */
-public interface ReportDao extends SqlObject {
+/**
+ * Read-only views for support and ops: a user's recent days, a day's heaviest users. Plain
+ * statements on a connection ({@link PlainStatement}): a one-shot {@code history} or
+ * {@code top} reads without configuring Jdbi.
+ */
+public final class ReportDao {
+
+    private ReportDao() {
+    }
 
     /**
      * The user's days from {@code from} to {@code to}, newest first: every day of the range,
@@ -18,21 +24,19 @@ public interface ReportDao extends SqlObject {
      * messages are distributed by another key than the user (Citus, by conversation), which
      * a subquery beside the counters could not.
      */
-    default List<DayUsage> history(UserKey userId, LocalDate from, LocalDate to) {
+    public static List<DayUsage> history(Connection connection, UserKey userId, LocalDate from, LocalDate to) {
+        Map<String, Object> range = Map.of("userId", userId, "from", from, "to", to);
         Map<LocalDate, Integer> messages = new HashMap<>();
-        getHandle().createQuery(MESSAGES_BY_DAY).bind("userId", userId).bind("from", from).bind("to", to)
-                .map((rs, ctx) -> Map.entry(rs.getObject("quota_date", LocalDate.class), rs.getInt("messages")))
+        MESSAGES_BY_DAY_STATEMENT.list(connection, range, rs -> Map.entry(rs.getObject("quota_date", LocalDate.class), rs.getInt("messages")))
                 .forEach(day -> messages.put(day.getKey(), day.getValue()));
-        return getHandle().createQuery(DAYS).bind("userId", userId).bind("from", from).bind("to", to)
-                .map((rs, ctx) -> {
-                    LocalDate day = rs.getObject("quota_date", LocalDate.class);
-                    return new DayUsage(day, rs.getInt("used_count"), messages.getOrDefault(day, 0), rs.getInt("granted"),
-                            rs.getBoolean("counter_exists"));
-                })
-                .list();
+        return DAYS_STATEMENT.list(connection, range, rs -> {
+            LocalDate day = rs.getObject("quota_date", LocalDate.class);
+            return new DayUsage(day, rs.getInt("used_count"), messages.getOrDefault(day, 0), rs.getInt("granted"),
+                    rs.getBoolean("counter_exists"));
+        });
     }
 
-    String MESSAGES_BY_DAY = """
+    static final String MESSAGES_BY_DAY = """
             SELECT CAST(created_at AT TIME ZONE 'UTC' AS date) AS quota_date, CAST(count(*) AS integer) AS messages
               FROM user_messages
              WHERE user_id = :userId
@@ -41,7 +45,7 @@ public interface ReportDao extends SqlObject {
              GROUP BY 1
             """;
 
-    String DAYS = """
+    static final String DAYS = """
             SELECT CAST(d AS date) AS quota_date,
                    COALESCE(q.used_count, 0) AS used_count,
                    COALESCE((SELECT g.granted FROM day_grants g
@@ -53,14 +57,15 @@ public interface ReportDao extends SqlObject {
             """;
 
     /** The heaviest users of a day, with the day's plan as {@link PlanOfDay} finds it. */
-    default List<TopUser> top(LocalDate day, boolean finishedDay, boolean exhaustedOnly, int limit) {
-        return getHandle().createQuery(TOP.replace("{plan_of_day}", PlanOfDay.of(finishedDay)))
-                .bind("day", day).bind("exhaustedOnly", exhaustedOnly).bind("limit", limit)
-                .map(ConstructorMapper.of(TopUser.class)).list();
+    public static List<TopUser> top(Connection connection, LocalDate day, boolean finishedDay, boolean exhaustedOnly, int limit) {
+        return (finishedDay ? TOP_OF_FINISHED_DAY : TOP_OF_TODAY).list(connection,
+                Map.of("day", day, "exhaustedOnly", exhaustedOnly, "limit", limit),
+                rs -> new TopUser(UserKey.fromSql(rs.getObject("user_id")), rs.getString("email"), rs.getString("plan_code"),
+                        rs.getObject("limit", Integer.class), rs.getInt("used_count")));
     }
 
     // {plan_of_day} is one of PlanOfDay's constants, never caller text
-    String TOP = """
+    static final String TOP = """
             SELECT q.user_id, u.email, p.plan_code,
                    effective_limit(p.daily_message_limit, COALESCE(g.granted, 0)) AS "limit", q.used_count
               FROM user_daily_quota_usages q
@@ -73,4 +78,9 @@ public interface ReportDao extends SqlObject {
              ORDER BY q.used_count DESC, q.user_id
              LIMIT :limit
             """;
+
+    private static final PlainStatement MESSAGES_BY_DAY_STATEMENT = new PlainStatement(MESSAGES_BY_DAY);
+    private static final PlainStatement DAYS_STATEMENT = new PlainStatement(DAYS);
+    private static final PlainStatement TOP_OF_TODAY = new PlainStatement(TOP.replace("{plan_of_day}", PlanOfDay.of(false)));
+    private static final PlainStatement TOP_OF_FINISHED_DAY = new PlainStatement(TOP.replace("{plan_of_day}", PlanOfDay.of(true)));
 }

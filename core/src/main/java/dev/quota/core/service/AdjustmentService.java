@@ -66,7 +66,7 @@ public final class AdjustmentService {
             // a grant the product's backend does not read would tell support a lie
             DeploymentSettings.read(handle).requireGrantsHonoured();
         }
-        QuotaContext context = contexts.subscribed(handle, ref, day);
+        QuotaContext context = contexts.subscribed(handle.getConnection(), ref, day);
         AdjustmentDao audit = handle.attach(AdjustmentDao.class);
         Optional<AdjustmentRow> earlier = audit.findByRequestId(context.userId(), rid);
         if (earlier.isPresent()) {
@@ -108,7 +108,7 @@ public final class AdjustmentService {
         if (!row.kind().equals(request.kind().code()) || row.requested() != request.amount()) {
             throw QuotaException.invalidInput("request_id '" + row.requestId() + "' was already used by a different adjustment");
         }
-        QuotaStatus now = contexts.status(handle, ref, day);
+        QuotaStatus now = contexts.status(handle.getConnection(), ref, day);
         return new Adjustment(row.id(), request.kind(), row.requested(), row.appliedDelta(), row.reason(), row.actor(),
                 row.requestId(), row.createdAt(), false, true, now, now);
     }

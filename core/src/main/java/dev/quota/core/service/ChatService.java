@@ -94,7 +94,7 @@ public final class ChatService {
                 .addKeyValue("strategy", path.name()).log("quota consumption attempt");
         try {
             // the same path whether the user is given by id or by email: an email is resolved first
-            UserKey userId = contexts.keyIfKnown(ref).orElseGet(() -> jdbi.withHandle(handle -> contexts.userId(handle, ref)));
+            UserKey userId = contexts.keyIfKnown(ref).orElseGet(() -> jdbi.withHandle(handle -> contexts.userId(handle.getConnection(), ref)));
             // an id we just generated cannot have been committed before: no replay lookups for it
             ChatOutcome outcome = path.accept(new ChatRequest(userId, units, rid, requestId != null, now));
             if (outcome instanceof ChatOutcome.Refused refused) {
@@ -132,7 +132,7 @@ public final class ChatService {
         log.atDebug().addKeyValue("request_id", rid).addKeyValue("user", ref).addKeyValue("units", units)
                 .addKeyValue("ttl", ttl).log("quota hold attempt");
         try {
-            UserKey userId = contexts.keyIfKnown(ref).orElseGet(() -> jdbi.withHandle(handle -> contexts.userId(handle, ref)));
+            UserKey userId = contexts.keyIfKnown(ref).orElseGet(() -> jdbi.withHandle(handle -> contexts.userId(handle.getConnection(), ref)));
             ChatRequest request = new ChatRequest(userId, units, rid, requestId != null, clock.instant());
             HoldFunctions.Reserved row = path.holds().reserve(request, ttl);
             if (!row.accepted() && ErrorCode.QUOTA_EXCEEDED.code().equals(row.code())) {
@@ -200,12 +200,12 @@ public final class ChatService {
     /** A retry of a committed request, answered from the stored messages: only if the id was used by this user for as many units. */
     private Consumption replay(Handle handle, UserRef ref, int units, String rid) {
         List<StoredMessage> messages = handle.attach(MessageDao.class).findByRequestIds(RequestIds.forUnits(rid, units));
-        UserKey caller = contexts.userId(handle, ref);
+        UserKey caller = contexts.userId(handle.getConnection(), ref);
         if (messages.isEmpty() || messages.stream().anyMatch(m -> !m.userId().equals(caller)) || messages.size() != units) {
             throw QuotaException.invalidInput("request_id '" + rid + "' was already used by a different request");
         }
         QuotaDay day = QuotaDay.of(messages.get(0).createdAt());
-        return new Consumption(rid, units, true, contexts.status(handle, ref, day));
+        return new Consumption(rid, units, true, contexts.status(handle.getConnection(), ref, day));
     }
 
     private static QuotaException exceeded(QuotaStatus status, int units, String rid) {

@@ -9,16 +9,17 @@ import dev.quota.core.UserKeyType;
 import dev.quota.core.UserRef;
 import dev.quota.core.db.DeploymentSettings;
 import dev.quota.core.persistence.QuotaContext;
-import dev.quota.core.persistence.QuotaContextDao;
+import dev.quota.core.persistence.QuotaContextReads;
+import java.sql.Connection;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Resolves a user reference to the facts of one quota day, by the one rule every use case
  * shares: today and later days take the active plan, a finished day the plan that covered
- * it ({@code PlanOfDay}).
+ * it ({@code PlanOfDay}). Its reads run on the connection it is given ({@link QuotaContextReads}):
+ * a use case's handle's, inside its transaction, or a one-shot read's own, without Jdbi.
  */
 public final class QuotaContextResolver {
 
@@ -31,10 +32,10 @@ public final class QuotaContextResolver {
     }
 
     /** The product's key type, as {@code quota db migrate} recorded it. */
-    public UserKeyType keyType(Handle handle) {
+    public UserKeyType keyType(Connection connection) {
         UserKeyType known = keyType;
         if (known == null) {
-            known = DeploymentSettings.read(handle).userKeyType();
+            known = DeploymentSettings.read(connection).userKeyType();
             keyType = known;
         }
         return known;
@@ -58,25 +59,25 @@ public final class QuotaContextResolver {
      * The user's key: as given, checked against the product's key type ({@code invalid_input}
      * when it cannot be one), or looked up by email ({@code user_not_found} when there is none).
      */
-    public UserKey userId(Handle handle, UserRef ref) {
+    public UserKey userId(Connection connection, UserRef ref) {
         if (ref instanceof UserRef.ByKey byKey) {
-            return keyType(handle).parse(byKey.text());
+            return keyType(connection).parse(byKey.text());
         }
-        return handle.attach(QuotaContextDao.class).userIdByEmail(((UserRef.ByEmail) ref).email())
+        return QuotaContextReads.userIdByEmail(connection, ((UserRef.ByEmail) ref).email())
                 .orElseThrow(() -> QuotaException.userNotFound(ref));
     }
 
     /** The user's facts on {@code day}, with or without a plan. */
-    public QuotaContext context(Handle handle, UserRef ref, QuotaDay day) {
-        QuotaContextDao dao = handle.attach(QuotaContextDao.class);
-        UserKey userId = userId(handle, ref);
-        return (isFinished(day) ? dao.finishedDayContext(userId, day.date()) : dao.context(userId, day.date()))
+    public QuotaContext context(Connection connection, UserRef ref, QuotaDay day) {
+        UserKey userId = userId(connection, ref);
+        return (isFinished(day) ? QuotaContextReads.finishedDayContext(connection, userId, day.date())
+                : QuotaContextReads.context(connection, userId, day.date()))
                 .orElseThrow(() -> QuotaException.userNotFound(ref));
     }
 
     /** The user's facts on a day they had a plan, else {@code no_active_subscription}. */
-    public QuotaContext subscribed(Handle handle, UserRef ref, QuotaDay day) {
-        QuotaContext context = context(handle, ref, day);
+    public QuotaContext subscribed(Connection connection, UserRef ref, QuotaDay day) {
+        QuotaContext context = context(connection, ref, day);
         if (!context.subscribed() && isFinished(day)) {
             throw new QuotaException(ErrorCode.NO_ACTIVE_SUBSCRIPTION,
                     "user " + ref + " had no subscription on " + day + ", so no daily message limit that day",
@@ -86,7 +87,7 @@ public final class QuotaContextResolver {
     }
 
     /** The user's quota on {@code day}. */
-    public QuotaStatus status(Handle handle, UserRef ref, QuotaDay day) {
-        return subscribed(handle, ref, day).status(day);
+    public QuotaStatus status(Connection connection, UserRef ref, QuotaDay day) {
+        return subscribed(connection, ref, day).status(day);
     }
 }
