@@ -104,6 +104,16 @@ public final class Invocation implements AutoCloseable {
         requestId = null;
     }
 
+    /**
+     * Refuses a malformed {@code --request-id} ({@code invalid_input}); when none was given,
+     * one is generated only once a command asks for it ({@link #requestId()}).
+     */
+    void requireValidRequestId() {
+        if (givenRequestId != null) {
+            requestId();
+        }
+    }
+
     /** The request id of the command being run: the one given (validated), or one generated per command. */
     public String requestId() {
         if (requestId == null) {

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine.Help.Ansi;
 
 /**
@@ -82,10 +83,14 @@ public final class Output {
     record ErrorBody(String code, String message, Map<String, ?> details, String requestId) {
     }
 
-    /** Emits a result: the data document with {@code -o json}, else what {@code table} prints. */
-    public void result(Object data, String requestId, Consumer<PrintWriter> table) {
+    /**
+     * Emits a result: the data document with {@code -o json}, else what {@code table} prints.
+     * The request id is asked for only by the document: a read's table needs none, and
+     * generating one seeds the JVM's secure random source, a tenth of a JVM's start.
+     */
+    public void result(Object data, Supplier<String> requestId, Consumer<PrintWriter> table) {
         if (json()) {
-            write(new DataDocument(data, new Meta(requestId)));
+            write(new DataDocument(data, new Meta(requestId.get())));
         } else {
             table.accept(out);
         }

@@ -91,7 +91,7 @@ public final class QuotaCli {
             Logging.configure(invocation.verbose());
             try {
                 // a malformed --request-id is refused before the command does anything
-                invocation.requestId();
+                invocation.requireValidRequestId();
             } catch (QuotaException invalid) {
                 throw new CommandLine.ExecutionException(command.commandSpec().commandLine(), invalid.getMessage(), invalid);
             }

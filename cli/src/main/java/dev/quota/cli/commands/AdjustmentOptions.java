@@ -61,7 +61,7 @@ public final class AdjustmentOptions {
         }
         Adjustment adjustment = invocation.oneConnectionSession().adjustments().adjust(request);
         Output output = invocation.output();
-        output.result(Views.Adjusted.of(adjustment), adjustment.requestId(), out -> {
+        output.result(Views.Adjusted.of(adjustment), adjustment::requestId, out -> {
             String title = adjustment.dryRun() ? "dry run, nothing written: " : adjustment.replayed() ? "already applied earlier (replayed): " : "";
             out.println(output.style("bold", title + kind.code() + " " + signed(adjustment.appliedDelta())
                     + (kind == AdjustmentKind.GRANT ? " to the limit" : " to usage")

@@ -44,7 +44,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         Output output = invocation.output();
         Views.Consumed view = new Views.Consumed(Views.Status.of(consumption.status()), consumption.units(), consumption.replayed(),
                 strategy.name());
-        output.result(view, consumption.requestId(), out -> {
+        output.result(view, consumption::requestId, out -> {
             String verb = consumption.replayed() ? "already accepted earlier (replayed, not charged again)" : "accepted";
             out.println(output.style("bold,green", consumption.units() + " message" + (consumption.units() == 1 ? "" : "s") + " " + verb));
             TextTable.keyValues(out, List.of(

@@ -54,7 +54,7 @@ final class DbCheckCommand implements Callable<Integer> {
             if (database.jdbi().withHandle(LedgerScan::servingHere) == LedgerScan.MERGED) {
                 notes.add(MERGED_SCAN);
             }
-            output.result(new Checked(database.describe(), true, List.of(), check.warnings(), notes), invocation.requestId(), out -> {
+            output.result(new Checked(database.describe(), true, List.of(), check.warnings(), notes), invocation::requestId, out -> {
                 out.println("Read contract holds on " + database.describe() + ": views "
                         + Arrays.stream(ReadContract.View.values()).map(ReadContract.View::viewName).collect(Collectors.joining(", "))
                         + "; counters in " + database.config().schemas().inProduct(ReadContract.COUNTERS));

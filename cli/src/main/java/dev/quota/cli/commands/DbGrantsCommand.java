@@ -49,7 +49,7 @@ final class DbGrantsCommand implements Callable<Integer> {
         Database database = invocation.session(false).database();
         List<String> statements = database.jdbi().withHandle(handle ->
                 RoleGrants.statements(handle, database.config().schemas(), role, kind.value()));
-        invocation.output().result(new Grants(role, kind.value().name().toLowerCase(java.util.Locale.ROOT), statements), invocation.requestId(), out -> statements.forEach(out::println));
+        invocation.output().result(new Grants(role, kind.value().name().toLowerCase(java.util.Locale.ROOT), statements), invocation::requestId, out -> statements.forEach(out::println));
         return ExitCodes.OK;
     }
 }

@@ -100,7 +100,7 @@ final class DbMigrateCommand implements Callable<Integer> {
         ReadContract.Outcome views = installed.views();
         String version = database.migrator().currentVersion();
         output.result(new Migrated(database.describe(), applied, version, views.created(), views.missing(),
-                installed.distributed()), invocation.requestId(), out -> {
+                installed.distributed()), invocation::requestId, out -> {
             out.println((applied == 0 ? "Schema " + database.config().schemas().toolkit() + " already up to date" : "Applied " + applied
                     + " migration" + (applied == 1 ? "" : "s")) + "; version " + version + " on " + database.describe());
             for (String created : views.created()) {
@@ -134,7 +134,7 @@ final class DbMigrateCommand implements Callable<Integer> {
     private int printPlan(Database database, SchemaMigrator migrator, Output output) {
         List<PlannedMigration> migrations = migrator.plan().stream().map(PlannedMigration::of).toList();
         Plan plan = new Plan(database.describe(), database.config().lockTimeout().toMillis(), lockAttempts, migrations);
-        output.result(plan, invocation.requestId(), out -> {
+        output.result(plan, invocation::requestId, out -> {
             if (migrations.isEmpty()) {
                 out.println("Nothing pending: schema " + database.config().schemas().toolkit() + " is up to date on " + database.describe());
                 return;
@@ -189,7 +189,7 @@ final class DbMigrateCommand implements Callable<Integer> {
             }
         });
         statements.addAll(views.created());
-        output.result(new DryRun(database.describe(), statements, views.missing()), invocation.requestId(), out -> {
+        output.result(new DryRun(database.describe(), statements, views.missing()), invocation::requestId, out -> {
             if (statements.isEmpty()) {
                 out.println("-- nothing to do: schema " + schemas.toolkit() + " is up to date and its views exist");
             }

@@ -52,7 +52,7 @@ final class DbPruneCommand implements Callable<Integer> {
         Pruner pruner = new Pruner(database.jdbi());
         Pruner.PruneReport report = dryRun ? pruner.count(today) : pruner.prune(today, maxRowsPerSecond);
         Output output = invocation.output();
-        output.result(Pruned.of(database.describe(), report), invocation.requestId(), out -> {
+        output.result(Pruned.of(database.describe(), report), invocation::requestId, out -> {
             out.println((report.deleted() ? "Pruned" : "Would prune") + " as of " + today + " (UTC, the database's day) on "
                     + database.describe());
             out.println("Request ids charged before " + report.cutoffs().requestDaysBefore() + " (idempotency window "

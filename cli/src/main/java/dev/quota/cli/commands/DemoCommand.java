@@ -74,7 +74,7 @@ public final class DemoCommand {
             }
             Seeded data = new Seeded(result.users(), result.days(), result.userMessages(), result.assistantMessages(),
                     result.counters(), result.grants(), result.plantedDrift(), result.elapsed().toMillis() / 1000.0);
-            output.result(data, invocation.requestId(), out -> {
+            output.result(data, invocation::requestId, out -> {
                 List<String[]> lines = new ArrayList<>();
                 lines.add(new String[] {"Users", Integer.toString(result.users())});
                 lines.add(new String[] {"Days", result.days() + " (ending " + plan.lastDay() + ")"});

@@ -59,7 +59,7 @@ public final class HistoryCommand implements Callable<Integer> {
         Output output = invocation.output();
         Views.History view = new Views.History(user, from.toString(), to.toString(), usage.stream().map(Views.Day::of).toList(),
                 Views.AuditRow.of(trail), releases.stream().map(Views.HoldView::of).toList());
-        output.result(view, invocation.requestId(), out -> {
+        output.result(view, invocation::requestId, out -> {
             TextTable table = new TextTable("date", "consumed", "messages", "granted", "");
             for (DayUsage day : usage) {
                 table.row(day.quotaDate(), day.usedCount(), day.messages(), day.granted(),

@@ -42,7 +42,7 @@ public final class HoldsCommand implements Callable<Integer> {
         Session session = invocation.readSession(readUrl);
         ReportService.Holds holds = session.reports().holds(user, date.day(session.clock()));
         Output output = invocation.output();
-        output.result(Views.Holds.of(holds), invocation.requestId(), out -> {
+        output.result(Views.Holds.of(holds), invocation::requestId, out -> {
             if (holds.rows().isEmpty()) {
                 out.println("No holds for user " + holds.userId() + " on " + holds.day() + ".");
                 return;

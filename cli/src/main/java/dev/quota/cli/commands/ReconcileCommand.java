@@ -151,7 +151,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         if (metricsFile != null) {
             ReconcileFiles.writeMetrics(metricsFile, result, invocation.clock().instant().getEpochSecond());
         }
-        output.result(RunView.of(result), invocation.requestId(), out -> print(out, output, result));
+        output.result(RunView.of(result), invocation::requestId, out -> print(out, output, result));
         if (!result.completed()) {
             output.note(output.style("bold,red", "reconciliation failed") + ": " + result.failure()
                     + " (start it again with the same options to resume)");

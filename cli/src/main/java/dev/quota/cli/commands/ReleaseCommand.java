@@ -40,7 +40,7 @@ public final class ReleaseCommand implements Callable<Integer> {
     public Integer call() {
         String who = actor != null && !actor.isBlank() ? actor : invocation.world().osUser();
         HoldRow released = invocation.oneConnectionSession().holds().release(user, holdRequestId, reason, who);
-        invocation.output().result(Views.HoldView.of(released), invocation.requestId(), out ->
+        invocation.output().result(Views.HoldView.of(released), invocation::requestId, out ->
                 out.println("Released hold " + released.requestId() + " of user " + user + ": " + released.units() + " unit"
                         + (released.units() == 1 ? "" : "s") + " free again (" + released.releasedBy() + ": " + released.releaseReason() + ")"));
         return ExitCodes.OK;

@@ -52,7 +52,7 @@ public final class ShowCommand implements Callable<Integer> {
         ReportService.Holds holds = reports.holds(status.userId(), day);
         Views.Show view = Views.Show.of(status, holds, grants);
         Output output = invocation.output();
-        output.result(view, invocation.requestId(), out -> {
+        output.result(view, invocation::requestId, out -> {
             List<String[]> lines = new ArrayList<>();
             lines.add(new String[] {"User", status.userId() + " <" + status.email() + ">"});
             lines.add(new String[] {"Plan", status.planCode() + " (" + status.planLimit() + " messages/day)"});

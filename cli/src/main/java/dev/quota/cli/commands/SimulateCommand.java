@@ -99,7 +99,7 @@ public final class SimulateCommand implements Callable<Integer> {
             result = new Simulation(database.config(), jdbi -> Strategies.open(name, jdbi), settings, invocation.clock())
                     .run(done -> progress.update("messages", done, settings.requests()));
         }
-        output.result(Simulated.of(result), invocation.requestId(), out -> print(out, output, result));
+        output.result(Simulated.of(result), invocation::requestId, out -> print(out, output, result));
         if (!result.passed()) {
             output.note(output.style("bold,red", "INVARIANT BROKEN") + ": " + result.problems().get(0));
             return ExitCodes.FAILURE;

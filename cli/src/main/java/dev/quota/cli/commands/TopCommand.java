@@ -46,7 +46,7 @@ public final class TopCommand implements Callable<Integer> {
         List<TopUser> users = session.reports().top(day, exhausted, limit);
         Output output = invocation.output();
         List<Views.TopRow> rows = users.stream().map(Views.TopRow::of).toList();
-        output.result(new Views.Top(day.toString(), exhausted, rows), invocation.requestId(), out -> {
+        output.result(new Views.Top(day.toString(), exhausted, rows), invocation::requestId, out -> {
             if (rows.isEmpty()) {
                 out.println("No " + (exhausted ? "exhausted " : "") + "counters on " + day + ".");
                 return;
