@@ -49,13 +49,13 @@ public final class Output {
     private final PrintWriter out;
     private final PrintWriter err;
     private final Format format;
-    private final Ansi ansi;
+    private final boolean colour;
 
     public Output(PrintWriter out, PrintWriter err, Format format, boolean colour) {
         this.out = out;
         this.err = err;
         this.format = format;
-        this.ansi = colour ? Ansi.ON : Ansi.OFF;
+        this.colour = colour;
     }
 
     public boolean json() {
@@ -121,8 +121,9 @@ public final class Output {
         err.flush();
     }
 
+    /** {@code text} in picocli's {@code styles} ("bold,red") with colour on; as it is without, picocli's markup parser not run. */
     public String style(String styles, String text) {
-        return ansi.string("@|" + styles + " " + text.replace("|@", "| @") + "|@");
+        return colour ? Ansi.ON.string("@|" + styles + " " + text.replace("|@", "| @") + "|@") : text;
     }
 
     private void write(Object document) {
