@@ -10,7 +10,6 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.NoTemplateEngine;
-import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -63,7 +62,7 @@ public final class Database implements AutoCloseable, ConnectionSource {
      */
     public static Jdbi withPlugins(Jdbi jdbi) {
         return jdbi.setSqlParser(new ColonParameterParser()).setTemplateEngine(new NoTemplateEngine())
-                .installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin()).installPlugin(new UserKeyPlugin());
+                .installPlugin(new SqlObjectPlugin()).installPlugin(new UserKeyPlugin());
     }
 
     /** A pool on {@code config}. */
