@@ -56,7 +56,7 @@ public final class Database implements AutoCloseable, ConnectionSource {
     }
 
     /**
-     * {@code jdbi} as every Jdbi of the toolkit is configured: SQL objects, PostgreSQL's types,
+     * {@code jdbi} as every Jdbi of the toolkit is configured: SQL objects,
      * user keys of any type, and statements taken as written: {@code :name} parameters parsed
      * without Jdbi's ANTLR lexer ({@link ColonParameterParser}), no {@code <attribute>} templates.
      */
