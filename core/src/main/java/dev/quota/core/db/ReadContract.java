@@ -188,7 +188,11 @@ public final class ReadContract {
 
     /** The lines of {@link #problemsByRelation}. */
     public static List<String> problems(Handle handle, Schemas schemas) {
-        return problemsByRelation(handle, schemas).stream().map(Problem::line).toList();
+        return problems(handle.getConnection(), schemas);
+    }
+
+    private static List<String> problems(Connection connection, Schemas schemas) {
+        return problemsByRelation(connection, schemas).stream().map(Problem::line).toList();
     }
 
     /**
@@ -324,7 +328,7 @@ public final class ReadContract {
                     + (applied == 0 ? "not installed" : "at version " + applied + " of " + SchemaVersion.LATEST)
                     + ": run 'quota db migrate'", Map.of("schema", schemas.toolkit()));
         }
-        List<String> problems = problemsByRelation(connection, schemas).stream().map(Problem::line).toList();
+        List<String> problems = problems(connection, schemas);
         if (!problems.isEmpty()) {
             throw new QuotaException(ErrorCode.SCHEMA_MISMATCH, problems.get(0)
                     + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more: 'quota db check' lists them)" : ""),

@@ -1,8 +1,5 @@
 package dev.quota.core.persistence;
 
-import dev.quota.core.UserKey;
-import java.time.LocalDate;
-import java.util.Optional;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
@@ -56,10 +53,6 @@ public interface QuotaContextDao extends SqlObject {
     static String limitsOfUsers(String userIds, String day) {
         String ofUsers = " = ANY(" + userIds + ")";
         return Facts.select(day, false, "dg.user_id" + ofUsers) + PlanOfDay.activeOf(userIds) + " WHERE u.user_id" + ofUsers + "\n";
-    }
-
-    default Optional<QuotaContext> context(UserKey userId, LocalDate day) {
-        return QuotaContextReads.context(getHandle().getConnection(), userId, day);
     }
 
     /** What both context reads select; they differ only in how the plan is found. */

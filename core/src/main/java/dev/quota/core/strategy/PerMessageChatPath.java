@@ -5,7 +5,7 @@ import dev.quota.core.QuotaException;
 import dev.quota.core.QuotaStatus;
 import dev.quota.core.UserKey;
 import dev.quota.core.persistence.MessageDao;
-import dev.quota.core.persistence.QuotaContextDao;
+import dev.quota.core.persistence.QuotaContextReads;
 import dev.quota.core.persistence.UsageDao;
 import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;
@@ -45,7 +45,7 @@ public final class PerMessageChatPath implements ChatPath {
         UserKey userId = request.userId();
         QuotaDay day = request.day();
         return step.inTransaction(jdbi, handle -> {
-            QuotaStatus before = handle.attach(QuotaContextDao.class).context(userId, day.date())
+            QuotaStatus before = QuotaContextReads.context(handle.getConnection(), userId, day.date())
                     .orElseThrow(() -> QuotaException.userNotFound(userId))
                     .requireSubscribed(userId)
                     .status(day);
