@@ -50,14 +50,14 @@ class CitusClusterTest {
 
     /** How the product distributed its tables, and how its backend stores a user's message there. */
     enum Layout {
-        BY_USER(List.of("layouts/citus-product.sql")) {
+        BY_USER(List.of("layouts/citus-product.sql"), "user") {
             @Override
             void storeMessage(Handle handle, UserKey user, String requestId, Instant at) {
                 handle.createUpdate("INSERT INTO chat_messages (user_id, role, request_id, created_at) VALUES (:u, 'user', :r, :at)")
                         .bind("u", user).bind("r", requestId).bind("at", at.atOffset(ZoneOffset.UTC)).execute();
             }
         },
-        BY_CONVERSATION(List.of("layouts/citus-product.sql", "layouts/citus-messages-by-conversation.sql")) {
+        BY_CONVERSATION(List.of("layouts/citus-product.sql", "layouts/citus-messages-by-conversation.sql"), "conversation") {
             @Override
             void storeMessage(Handle handle, UserKey user, String requestId, Instant at) {
                 // the user's conversation, started with the first message: the messages carry no user id
@@ -71,9 +71,12 @@ class CitusClusterTest {
         };
 
         private final List<String> files;
+        /** The simulator's throw-away stand-in distributed as this product's messages are ({@code simulate --messages-by}). */
+        private final String messagesBy;
 
-        Layout(List<String> files) {
+        Layout(List<String> files, String messagesBy) {
             this.files = files;
+            this.messagesBy = messagesBy;
         }
 
         abstract void storeMessage(Handle handle, UserKey user, String requestId, Instant at);
@@ -305,7 +308,7 @@ class CitusClusterTest {
 
         for (String strategy : Strategies.ON_CITUS) {
             JsonNode simulated = quota("simulate", "--strategy", strategy, "--users", "40", "--requests", "800", "--threads", "8",
-                    "--limit", "20", "--distribution", "zipf", "-o", "json").exits(0).json();
+                    "--limit", "20", "--distribution", "zipf", "--messages-by", layout.messagesBy, "-o", "json").exits(0).json();
 
             assertThat(simulated.at("/data/errors").size()).as("%s: calls that failed", strategy).isZero();
             assertThat(simulated.at("/data/accepted").asLong() + simulated.at("/data/blocked").asLong()).as(strategy).isEqualTo(800);
@@ -321,12 +324,36 @@ class CitusClusterTest {
 
         for (String replies : List.of("hold", "refund")) {
             JsonNode simulated = quota("simulate", "--strategy", "group-commit", "--users", "20", "--requests", "200", "--threads", "4",
-                    "--replies", replies, "--reply-failures", "20", "--killed-callers", "5", "--hold-ttl", "500", "-o", "json")
+                    "--replies", replies, "--reply-failures", "20", "--killed-callers", "5", "--hold-ttl", "500",
+                    "--messages-by", layout.messagesBy, "-o", "json")
                     .exits(0).json();
 
             assertThat(simulated.at("/data/errors").size()).as("%s: calls that failed", replies).isZero();
             assertThat(simulated.at("/data/replies/failed").asLong()).as("%s: failed replies", replies).isPositive();
             assertThat(simulated.at("/data/invariants/passed").asBoolean()).as(replies).isTrue();
+        }
+    }
+
+    @Test
+    void givenTheLayout_whenSimulatedWithItsMessagesBy_thenTheStandInsMessagesAreDistributedAsTheProductsAre() {
+        migrated.exits(0);
+
+        JsonNode simulated = quota("simulate", "--strategy", "group-commit", "--users", "10", "--requests", "100", "--threads", "4",
+                "--messages-by", layout.messagesBy, "--keep", "-o", "json").exits(0).json();
+        String schema = simulated.at("/data/schema").asText();
+        try {
+            String messagesBy = database.jdbi().withHandle(handle -> handle.createQuery("""
+                            SELECT column_to_column_name(logicalrelid, partkey) FROM pg_dist_partition
+                             WHERE logicalrelid = to_regclass(:messages)""")
+                    .bind("messages", schema + ".chat_messages").mapTo(String.class).one());
+            String productMessagesBy = database.jdbi().withHandle(handle -> handle.createQuery("""
+                            SELECT column_to_column_name(logicalrelid, partkey) FROM pg_dist_partition
+                             WHERE logicalrelid = to_regclass('public.chat_messages')""").mapTo(String.class).one());
+
+            assertThat(messagesBy).isEqualTo(productMessagesBy);
+            assertThat(simulated.at("/data/invariants/passed").asBoolean()).isTrue();
+        } finally {
+            database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA IF EXISTS " + schema + ", " + schema + "_quota CASCADE"));
         }
     }
 

@@ -131,6 +131,8 @@ class DayRulesPropertyTest {
             }
             List<InvariantViolation> all = QuotaInvariants.all(database.jdbi());
             assertThat(all).isNotEmpty();
+            assertThat(database.jdbi().withHandle(QuotaInvariants::merged)).as("the invariants merged apart from the messages")
+                    .containsExactlyElementsOf(all);
             for (InvariantViolation violation : all) {
                 String key = violation.userId() + "/" + violation.quotaDate();
                 assertThat(violation.expected()).as("the invariants' and the reconciler's expected counter for %s", key)

@@ -115,4 +115,22 @@ class SimulationTest extends CliTestBase {
 
         assertThat(run.err()).contains("--replies hold or refund");
     }
+
+    @Test
+    void givenMessagesByConversationOnOneServer_whenTheCommandRuns_thenRefusedInOneLineAndNoSchemaLeft() {
+        CliRun run = quota("simulate", "--messages-by", "conversation", "--requests", "10").exits(ExitCodes.UNSUPPORTED_BY_DATABASE);
+
+        assertThat(run.err().lines().filter(line -> line.startsWith("error")).toList()).singleElement().asString()
+                .contains("--messages-by conversation", "Citus coordinator");
+        boolean left = db.jdbi().withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname LIKE 'quota_sim%')")
+                .mapTo(Boolean.class).one());
+        assertThat(left).isFalse();
+    }
+
+    @Test
+    void givenMessagesByAnUnknownKey_whenTheCommandRuns_thenInvalidInputNamingTheKeys() {
+        CliRun run = quota("simulate", "--messages-by", "day", "--requests", "10").exits(ExitCodes.INVALID);
+
+        assertThat(run.err()).contains("user or conversation, not day");
+    }
 }

@@ -12,6 +12,7 @@ import dev.quota.cli.simulate.ReplyTally;
 import dev.quota.cli.simulate.Simulation;
 import dev.quota.cli.simulate.SimulationResult;
 import dev.quota.cli.simulate.SimulationSettings;
+import dev.quota.core.db.MessagesDistribution;
 import dev.quota.core.strategy.Strategies;
 import dev.quota.core.workload.Workload;
 import java.io.PrintWriter;
@@ -84,15 +85,23 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "How long a hold lasts at most, in ms (default: ${DEFAULT-VALUE})")
     long holdTtlMs;
 
+    @Option(names = "--messages-by", defaultValue = "user", paramLabel = "KEY",
+            description = {"On a Citus coordinator, what the throw-away stand-in distributes its messages by: user (co-located "
+                    + "with the counters) or conversation (a co-location group of their own, as a product's conversations) "
+                    + "(default: ${DEFAULT-VALUE})"})
+    String messagesBy;
+
     @Override
     public Integer call() {
         SimulationSettings settings = new SimulationSettings(users, requests, threads, limit, distribution, chaos, seed, keep,
-                new ReplySettings(replies, Duration.ofMillis(replyLatencyMs), replyFailures, killedCallers, Duration.ofMillis(holdTtlMs)));
+                new ReplySettings(replies, Duration.ofMillis(replyLatencyMs), replyFailures, killedCallers, Duration.ofMillis(holdTtlMs)),
+                MessagesDistribution.fromCode(messagesBy));
         String name = Strategies.canonical(strategy.name());
         var database = invocation.session(false).database();
         Output output = invocation.output();
         output.note("Simulating " + requests + " messages from " + users + " users on " + threads + " threads with the "
-                + name + " strategy (" + distribution + (chaos ? ", chaos" : "") + describe(settings.replies()) + ") on "
+                + name + " strategy (" + distribution + (chaos ? ", chaos" : "") + describe(settings.replies())
+                + (settings.messages() == MessagesDistribution.BY_USER ? "" : ", messages by " + settings.messages().code()) + ") on "
                 + database.describe());
         SimulationResult result;
         try (ProgressLine progress = invocation.progress()) {

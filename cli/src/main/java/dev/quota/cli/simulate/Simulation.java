@@ -5,6 +5,7 @@ import dev.quota.core.service.ChatService;
 import dev.quota.core.ErrorCode;
 import dev.quota.core.QuotaException;
 import dev.quota.core.UserKey;
+import dev.quota.core.UserKeyType;
 import dev.quota.core.check.BackendTerminator;
 import dev.quota.core.check.InvariantReport;
 import dev.quota.core.check.InvariantViolation;
@@ -12,6 +13,7 @@ import dev.quota.core.check.QuotaInvariants;
 import dev.quota.core.db.CitusDistribution;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
+import dev.quota.core.db.MessagesDistribution;
 import dev.quota.core.db.Schemas;
 import dev.quota.core.db.StandIn;
 import dev.quota.core.persistence.AccountDao;
@@ -69,8 +71,8 @@ public final class Simulation {
         try (Database database = Database.open(config)) {
             ChatPath path = strategy.apply(database.jdbi());
             try {
-                refuseCitus(database, path);
-                StandIn.install(database);
+                refuseCitus(database, path, settings.messages());
+                StandIn.install(database, UserKeyType.WHOLE_NUMBER, settings.messages());
                 UserKey[] userIds = createUsers(database);
                 return drive(database, config, schema, userIds, path, progress);
             } finally {
@@ -85,10 +87,16 @@ public final class Simulation {
     /**
      * Some Java chat paths do not run on a Citus coordinator (docs/scaling.md): their fused
      * statements and held-units guard take forms Citus refuses. Said before the throw-away
-     * schema is made, in one line, rather than as a refusal on every call.
+     * schema is made, in one line, rather than as a refusal on every call; and so is a
+     * distribution of the messages asked of a server that distributes nothing.
      */
-    private static void refuseCitus(Database database, ChatPath path) {
-        if (!path.runsOnCitus() && database.jdbi().withHandle(CitusDistribution::isCoordinator)) {
+    private static void refuseCitus(Database database, ChatPath path, MessagesDistribution messages) {
+        boolean coordinator = database.jdbi().withHandle(CitusDistribution::isCoordinator);
+        if (messages != MessagesDistribution.BY_USER && !coordinator) {
+            throw new QuotaException(ErrorCode.UNSUPPORTED_BY_DATABASE, "--messages-by " + messages.code() + " distributes the "
+                    + "stand-in's messages on a Citus coordinator, and " + database.describe() + " is not one");
+        }
+        if (!path.runsOnCitus() && coordinator) {
             throw new QuotaException(ErrorCode.UNSUPPORTED_BY_DATABASE, "the " + path.name() + " strategy does not run on a Citus "
                     + "coordinator (docs/scaling.md); these do: " + String.join(", ", Strategies.ON_CITUS) + "; a backend there "
                     + "calls the SQL API (quota.consume, quota.reserve and quota.settle)");

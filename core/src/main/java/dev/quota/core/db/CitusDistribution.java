@@ -100,14 +100,16 @@ public final class CitusDistribution {
 
     /**
      * On a coordinator, gives the stand-in just made in {@code schemas}' product schema the
-     * shape of a product distributed by user (stand-in-on-citus.sql), so that the simulator
-     * and the bench run there as on one server; nothing elsewhere, or when it has it already.
+     * shape of a product distributed by user (stand-in-on-citus.sql), its messages distributed
+     * as {@code messages} says, so that the simulator and the bench run there as on one server;
+     * nothing elsewhere, or when it has it already.
      */
-    static void distributeStandIn(Handle handle, Schemas schemas) {
+    static void distributeStandIn(Handle handle, Schemas schemas, MessagesDistribution messages) {
         if (!isCoordinator(handle) || distributionColumn(handle, schemas.inProduct("users")) != null) {
             return;
         }
         handle.createScript(SchemaMigrator.read("dev/quota/core/db/stand-in-on-citus.sql")).executeAsSeparateStatements();
+        handle.createScript(SchemaMigrator.read(messages.script())).executeAsSeparateStatements();
     }
 
     /**

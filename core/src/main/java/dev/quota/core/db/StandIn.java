@@ -33,8 +33,16 @@ public final class StandIn {
      * then the toolkit's schema and its default views, and declares it a stand-in.
      */
     public static SchemaMigrator.Installed install(Database database, UserKeyType keys) {
+        return install(database, keys, MessagesDistribution.BY_USER);
+    }
+
+    /**
+     * As {@link #install(Database, UserKeyType)}, its messages distributed as {@code messages}
+     * says on a Citus coordinator (on one server there is nothing to distribute).
+     */
+    public static SchemaMigrator.Installed install(Database database, UserKeyType keys, MessagesDistribution messages) {
         installProductTables(database, keys);
-        database.jdbi().useHandle(handle -> CitusDistribution.distributeStandIn(handle, database.config().schemas()));
+        database.jdbi().useHandle(handle -> CitusDistribution.distributeStandIn(handle, database.config().schemas(), messages));
         SchemaMigrator.Installed installed = SchemaMigrator.install(database);
         database.jdbi().useHandle(DeploymentSettings::declareStandIn);
         return installed;

@@ -59,10 +59,16 @@ public final class CitusBatchStatements {
              GROUP BY h.user_id, h.quota_date
             """;
 
-    /** Which of {@code :retryIds} the users {@code :userIds} have stored already. */
+    /**
+     * Which of {@code :retryIds} the users {@code :userIds} have stored already, in their
+     * conversations {@code :conversationIds}: filtered by both, it reads only the shards of
+     * those users, or of those conversations where the messages are distributed by
+     * conversation.
+     */
     static final String COMMITTED = """
             SELECT m.user_id, m.request_id FROM chat_messages m
-             WHERE m.role = 'user' AND m.user_id = ANY(:userIds) AND m.request_id = ANY(CAST(:retryIds AS text[]))
+             WHERE m.role = 'user' AND m.user_id = ANY(:userIds) AND m.conversation_id = ANY(CAST(:conversationIds AS bigint[]))
+               AND m.request_id = ANY(CAST(:retryIds AS text[]))
             """;
 
     private static final PlainStatement CONTEXTS_STATEMENT = new PlainStatement(CONTEXTS);
@@ -123,7 +129,9 @@ public final class CitusBatchStatements {
         String[] ids = messages.stream().map(MessageRow::requestId).distinct().toArray(String[]::new);
         Set<UserRequest> asked = new HashSet<>();
         messages.forEach(message -> asked.add(new UserRequest(message.userId(), message.requestId())));
-        return COMMITTED_STATEMENT.queryAll(connection, Map.of("userIds", KeyArray.of(users), "retryIds", ids), rows -> {
+        Long[] conversations = users.stream().map(MessageDao::conversationOf).toArray(Long[]::new);
+        return COMMITTED_STATEMENT.queryAll(connection, Map.of("userIds", KeyArray.of(users), "conversationIds", conversations,
+                "retryIds", ids), rows -> {
             Set<String> committed = new HashSet<>();
             while (rows.next()) {
                 String requestId = rows.getString("request_id");
@@ -156,11 +164,12 @@ public final class CitusBatchStatements {
         return store(connection, messages);
     }
 
-    /** Stores the messages, each on its user's shard; returns the request ids that were new (a stored one is left as it is). */
+    /** Stores the messages, each on its user's shard (or its conversation's: {@link MessageDao#conversationOf}); returns the request ids that were new (a stored one is left as it is). */
     public static Set<String> store(Connection connection, List<MessageRow> messages) {
         Map<String, Object> rowValues = new HashMap<>();
         for (int i = 0; i < messages.size(); i++) {
             rowValues.put("userId" + i, messages.get(i).userId());
+            rowValues.put("conversationId" + i, MessageDao.conversationOf(messages.get(i).userId()));
             rowValues.put("sentAt" + i, messages.get(i).sentAt());
             rowValues.put("requestId" + i, messages.get(i).requestId());
         }

@@ -1,11 +1,13 @@
 package dev.quota.core.persistence;
 
 import dev.quota.core.UserKey;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
@@ -75,9 +77,27 @@ public interface MessageDao extends SqlObject {
      */
     static String storeRowsOnAnyKey(int rows) {
         return "INSERT INTO chat_messages (user_id, conversation_id, role, created_at, request_id)\nVALUES "
-                + IntStream.range(0, rows).mapToObj(i -> "(:userId%1$d, NULL, 'user', CAST(:sentAt%1$d AS timestamptz), :requestId%1$d)".formatted(i))
+                + IntStream.range(0, rows)
+                        .mapToObj(i -> "(:userId%1$d, :conversationId%1$d, 'user', CAST(:sentAt%1$d AS timestamptz), :requestId%1$d)".formatted(i))
                         .collect(Collectors.joining(",\n       "))
                 + "\nON CONFLICT DO NOTHING\nRETURNING request_id\n";
+    }
+
+    /**
+     * The conversation {@link #storeRowsOnAnyKey} stores a user's messages in. The stand-in
+     * keeps no conversations, and on a stand-in whose messages are distributed by
+     * conversation ({@code MessagesDistribution.BY_CONVERSATION}) Citus routes each row by it,
+     * so it is known before the statement runs. One conversation a user keeps a request id
+     * unique per user there too. A whole-number key is its own conversation, as
+     * {@code scripts/citus/seed.sql} numbers a user's first; another key folds to 64 bits.
+     */
+    static long conversationOf(UserKey userId) {
+        if (userId instanceof UserKey.Whole whole) {
+            return whole.value();
+        }
+        UUID uuid = userId instanceof UserKey.Uuid key ? key.value()
+                : UUID.nameUUIDFromBytes(userId.toString().getBytes(StandardCharsets.UTF_8));
+        return uuid.getMostSignificantBits() ^ uuid.getLeastSignificantBits();
     }
 
     private static String store(String userId, String messages, String guard) {

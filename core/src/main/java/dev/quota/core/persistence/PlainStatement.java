@@ -99,6 +99,9 @@ public final class PlainStatement {
         if (value instanceof String[] texts) {
             return connection.createArrayOf("text", texts);
         }
+        if (value instanceof Long[] numbers) {
+            return connection.createArrayOf("bigint", numbers);
+        }
         if (value instanceof KeyArray keys) {
             return keys.toSql(connection);
         }
