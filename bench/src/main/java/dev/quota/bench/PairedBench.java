@@ -140,6 +140,12 @@ public final class PairedBench {
         DatabaseConfig shared = BenchTarget.sharedConfig();
         try (EmbeddedDatabase embedded = shared == null ? BenchTarget.startServer() : null) {
             DatabaseConfig server = shared != null ? shared : embedded.config();
+            if (SeededTemplate.isCitusCoordinator(server)) {
+                System.err.println("paired: the server is a Citus coordinator, and the paired mode copies a database for each contender,"
+                        + " which Citus does not distribute: run the JMH benchmarks against it instead (docs/scaling.md)");
+                System.exit(14);
+                return;
+            }
             List<String> leftovers = SeededTemplate.dropLeftovers(server);
             if (!leftovers.isEmpty()) {
                 System.err.println("paired: dropped " + leftovers.size() + " database(s) that killed runs left: " + String.join(", ", leftovers));

@@ -1,5 +1,6 @@
 package dev.quota.bench;
 
+import dev.quota.core.db.CitusDistribution;
 import dev.quota.core.db.Database;
 import dev.quota.core.db.DatabaseConfig;
 import java.sql.Connection;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * A database seeded once as {@link BenchTarget} seeds a trial's schema, then copied for each
@@ -140,6 +143,18 @@ final class SeededTemplate implements AutoCloseable {
             return version.getString(1);
         } catch (SQLException e) {
             throw new IllegalStateException("bench: SHOW server_version: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The server is a Citus coordinator. A database made by {@code CREATE DATABASE} there has
+     * neither the extension nor the workers, so a copy would measure the coordinator alone.
+     */
+    static boolean isCitusCoordinator(DatabaseConfig server) {
+        try (Connection connection = connect(server); Handle handle = Jdbi.open(connection)) {
+            return CitusDistribution.isCoordinator(handle);
+        } catch (SQLException e) {
+            throw new IllegalStateException("bench: is the server a Citus coordinator: " + e.getMessage(), e);
         }
     }
 
