@@ -125,6 +125,9 @@ public final class Database implements AutoCloseable, ConnectionSource {
         }
         driver.setConnectTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
         driver.setApplicationName("quota");
+        // every server the toolkit runs on is 9.0 or later: the driver then sends the
+        // application's name with its login instead of a SET after it, one round trip less
+        driver.setAssumeMinServerVersion("9.0");
         driver.setReWriteBatchedInserts(true);
         driver.setTcpKeepAlive(true);
         driver.setOptions("-c lock_timeout=" + config.lockTimeout().toMillis()

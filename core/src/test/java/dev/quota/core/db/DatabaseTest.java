@@ -41,6 +41,18 @@ class DatabaseTest {
     }
 
     @Test
+    void givenAConnection_whenOpened_thenItsApplicationNameCameWithTheLoginNotInAStatementAfterIt() {
+        try (Database one = Database.open(fresh.config(), Connections.ONE)) {
+            // 'client' for a startup parameter; a SET after the login would make it 'session'
+            String source = one.withConnection(connection -> new PlainStatement(
+                    "SELECT current_setting('application_name') || ' from ' || source FROM pg_settings WHERE name = 'application_name'")
+                    .one(connection, Map.of(), row -> row.getString(1)));
+
+            assertThat(source).isEqualTo("quota from client");
+        }
+    }
+
+    @Test
     void givenAPool_whenWorkRunsOnAConnection_thenTheConnectionIsGivenBackAfterIt() throws SQLException {
         Connection borrowed = fresh.database().withConnection(connection -> {
             assertThat(backendOf(connection)).isPositive();
