@@ -12,6 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
@@ -57,23 +58,36 @@ public final class QuotaCli {
             if (QuotaCommand.OPTIONS_WITH_VALUES.contains(word)) {
                 i++;
             } else if (!word.startsWith("-")) {
-                for (Class<?> subcommand : QuotaCommand.SUBCOMMANDS) {
-                    Command command = subcommand.getAnnotation(Command.class);
-                    if (command.name().equals(word) && subcommand != ShellCommand.class && subcommand != CompletionCommand.class) {
-                        return List.of(subcommand);
-                    }
-                }
-                return QuotaCommand.SUBCOMMANDS;
+                Class<?> subcommand = subcommandNamed(word);
+                return subcommand == null || subcommand == ShellCommand.class || subcommand == CompletionCommand.class
+                        ? QuotaCommand.SUBCOMMANDS : List.of(subcommand);
             }
         }
         return QuotaCommand.SUBCOMMANDS;
     }
 
+    private static Class<?> subcommandNamed(String name) {
+        CommandModels models = CommandModels.written();
+        if (models != null) {
+            return models.subcommandNamed(name);
+        }
+        for (Class<?> subcommand : QuotaCommand.SUBCOMMANDS) {
+            if (subcommand.getAnnotation(Command.class).name().equals(name)) {
+                return subcommand;
+            }
+        }
+        return null;
+    }
+
+    /** The tree: each command from the model written at build time where there is one, else by reflection. */
     private static CommandLine commandLine(Invocation invocation, List<Class<?>> subcommands) {
         CommandFactory factory = new CommandFactory(invocation);
-        CommandLine commandLine = new CommandLine(QuotaCommand.class, factory);
+        CommandModels models = CommandModels.written();
+        CommandLine commandLine = models != null ? new CommandLine(models.root(invocation), factory)
+                : new CommandLine(QuotaCommand.class, factory);
         for (Class<?> subcommand : subcommands) {
-            commandLine.addSubcommand(new CommandLine(subcommand, factory));
+            CommandSpec written = models != null ? models.subcommand(subcommand, invocation) : null;
+            commandLine.addSubcommand(written != null ? new CommandLine(written, factory) : new CommandLine(subcommand, factory));
         }
         Output output = invocation.output();
         commandLine.setOut(output.out());

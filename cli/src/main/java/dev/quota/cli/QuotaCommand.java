@@ -61,6 +61,15 @@ public final class QuotaCommand {
             ReleaseCommand.class, HistoryCommand.class, TopCommand.class, DbCommand.class, ReconcileCommand.class, DemoCommand.class,
             SimulateCommand.class, ShellCommand.class, CompletionCommand.class);
 
+    /**
+     * The subcommands a support command line runs once and exits: their models are written at
+     * build time ({@link CommandModels}), so that none reads an annotation when it starts.
+     */
+    static final List<Class<?>> ONE_SHOT = List.of(
+            ShowCommand.class, ConsumeCommand.class, AdjustmentCommands.Grant.class, AdjustmentCommands.Refund.class,
+            AdjustmentCommands.Charge.class, AdjustmentCommands.Reset.class, AdjustmentCommands.Set.class, HoldsCommand.class,
+            ReleaseCommand.class, HistoryCommand.class, TopCommand.class);
+
     /** The options of this command that take a value: skipped when looking for the subcommand's name. */
     static final java.util.Set<String> OPTIONS_WITH_VALUES = java.util.Set.of("--db-url", "-o", "--output");
 
