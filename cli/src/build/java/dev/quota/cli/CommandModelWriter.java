@@ -3,7 +3,6 @@ package dev.quota.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Member;
@@ -23,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -100,6 +101,18 @@ public final class CommandModelWriter {
     // ---------------------------------------------------------------- one class
 
     private static final String STANDARD_HELP = "mixinStandardHelpOptions";
+
+    /** The usage message's texts a @Command sets, by the name of their setter (sorted: the same source every build). */
+    private static final Map<String, Function<UsageMessageSpec, String[]>> USAGE_TEXTS = new TreeMap<>(Map.of(
+            "description", UsageMessageSpec::description, "header", UsageMessageSpec::header,
+            "footer", UsageMessageSpec::footer, "customSynopsis", UsageMessageSpec::customSynopsis));
+
+    /** The usage message's headings a @Command sets, by the name of their setter. */
+    private static final Map<String, Function<UsageMessageSpec, String>> USAGE_HEADINGS = new TreeMap<>(Map.of(
+            "headerHeading", UsageMessageSpec::headerHeading, "synopsisHeading", UsageMessageSpec::synopsisHeading,
+            "descriptionHeading", UsageMessageSpec::descriptionHeading, "parameterListHeading", UsageMessageSpec::parameterListHeading,
+            "optionListHeading", UsageMessageSpec::optionListHeading, "commandListHeading", UsageMessageSpec::commandListHeading,
+            "footerHeading", UsageMessageSpec::footerHeading, "exitCodeListHeading", UsageMessageSpec::exitCodeListHeading));
 
     /**
      * Writes the model of {@code type} (a command, or a mixin of one) and those of its mixins;
@@ -183,18 +196,16 @@ public final class CommandModelWriter {
         }
         UsageMessageSpec usage = spec.usageMessage();
         UsageMessageSpec plain = defaults.usageMessage();
-        usageArray(body, "description", usage.description(), plain.description());
-        usageArray(body, "header", usage.header(), plain.header());
-        usageArray(body, "footer", usage.footer(), plain.footer());
-        usageArray(body, "customSynopsis", usage.customSynopsis(), plain.customSynopsis());
-        usageString(body, "headerHeading", usage.headerHeading(), plain.headerHeading());
-        usageString(body, "synopsisHeading", usage.synopsisHeading(), plain.synopsisHeading());
-        usageString(body, "descriptionHeading", usage.descriptionHeading(), plain.descriptionHeading());
-        usageString(body, "parameterListHeading", usage.parameterListHeading(), plain.parameterListHeading());
-        usageString(body, "optionListHeading", usage.optionListHeading(), plain.optionListHeading());
-        usageString(body, "commandListHeading", usage.commandListHeading(), plain.commandListHeading());
-        usageString(body, "footerHeading", usage.footerHeading(), plain.footerHeading());
-        usageString(body, "exitCodeListHeading", usage.exitCodeListHeading(), plain.exitCodeListHeading());
+        USAGE_TEXTS.forEach((attribute, text) -> {
+            if (!Arrays.equals(text.apply(usage), text.apply(plain))) {
+                body.append("        spec.usageMessage().").append(attribute).append("(").append(literals(text.apply(usage))).append(");\n");
+            }
+        });
+        USAGE_HEADINGS.forEach((attribute, heading) -> {
+            if (!Objects.equals(heading.apply(usage), heading.apply(plain))) {
+                body.append("        spec.usageMessage().").append(attribute).append("(").append(literal(heading.apply(usage))).append(");\n");
+            }
+        });
         if (!usage.exitCodeList().equals(plain.exitCodeList())) {
             body.append("        java.util.Map<String, String> exitCodes = new java.util.LinkedHashMap<>();\n");
             usage.exitCodeList().forEach((code, meaning) -> body.append("        exitCodes.put(").append(literal(code)).append(", ")
@@ -219,18 +230,6 @@ public final class CommandModelWriter {
                 || spec.scopeType() != defaults.scopeType() || spec.subcommandsRepeatable()
                 || spec.resourceBundleBaseName() != null) {
             throw unsupported(type, "a @Command attribute other than name, aliases, version and usage texts");
-        }
-    }
-
-    private static void usageArray(StringBuilder body, String attribute, String[] value, String[] plain) {
-        if (!Arrays.equals(value, plain)) {
-            body.append("        spec.usageMessage().").append(attribute).append("(").append(literals(value)).append(");\n");
-        }
-    }
-
-    private static void usageString(StringBuilder body, String attribute, String value, String plain) {
-        if (!Objects.equals(value, plain)) {
-            body.append("        spec.usageMessage().").append(attribute).append("(").append(literal(value)).append(");\n");
         }
     }
 
