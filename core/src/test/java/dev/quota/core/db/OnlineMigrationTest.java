@@ -13,13 +13,19 @@ import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code db migrate} beside live traffic: a migration that cannot take its lock within the
  * lock_timeout is rolled back whole and tried again, one line each time, and at last stops
  * with {@code lock_not_available}; each migration runs under the statement_timeout its plan
  * gives it, and the plan says what each pending migration locks and for how long.
+ * <p>
+ * Isolated: a key rebuild here must finish within the timeout its plan derives from a
+ * measured rate, which a concurrent test (the strategy contract suite runs beside the
+ * others) could stall past any margin on two cores.
  */
+@Isolated
 class OnlineMigrationTest {
 
     private String name;
