@@ -72,15 +72,15 @@ public final class CommandModelWriter {
         CommandSpec root = reflective(QuotaCommand.class, factory);
         String rootModel = write(root, QuotaCommand.class);
         Map<Class<?>, String> subcommands = new LinkedHashMap<>();
-        for (Class<?> subcommand : QuotaCommand.ONE_SHOT) {
-            subcommands.put(subcommand, write(reflective(subcommand, factory), subcommand));
-        }
         Map<String, Class<?>> names = new LinkedHashMap<>();
         for (Class<?> subcommand : QuotaCommand.SUBCOMMANDS) {
             CommandSpec spec = reflective(subcommand, factory);
             names.put(spec.name(), subcommand);
             for (String alias : spec.aliases()) {
                 names.put(alias, subcommand);
+            }
+            if (QuotaCommand.ONE_SHOT.contains(subcommand)) {
+                subcommands.put(subcommand, write(spec, subcommand));
             }
         }
         writeRegistry(rootModel, subcommands, names, root.mixins().get(STANDARD_HELP));
@@ -101,6 +101,9 @@ public final class CommandModelWriter {
     // ---------------------------------------------------------------- one class
 
     private static final String STANDARD_HELP = "mixinStandardHelpOptions";
+
+    /** An option with every attribute at picocli's default, to tell which ones an argument sets. */
+    private static final OptionSpec PLAIN_OPTION = OptionSpec.builder("-x").build();
 
     /** The usage message's texts a @Command sets, by the name of their setter (sorted: the same source every build). */
     private static final Map<String, Function<UsageMessageSpec, String[]>> USAGE_TEXTS = new TreeMap<>(Map.of(
@@ -250,17 +253,17 @@ public final class CommandModelWriter {
             if (!option.fallbackValue().isEmpty()) {
                 b.append(".fallbackValue(").append(literal(option.fallbackValue())).append(")");
             }
-            if (option.order() != OptionSpec.builder("-x").build().order()) {
+            if (option.order() != PLAIN_OPTION.order()) {
                 b.append(".order(").append(option.order()).append(")");
             }
         } else {
             PositionalParamSpec positional = (PositionalParamSpec) arg;
             b.append("CommandLine.Model.PositionalParamSpec.builder().index(").append(literal(positional.index().originalValue())).append(")");
         }
-        ArgSpec plain = OptionSpec.builder("-x").build();
-        if (arg.interactive() || arg.parameterConsumer() != plain.parameterConsumer()
-                || arg.preprocessor().getClass() != plain.preprocessor().getClass()
-                || !Objects.equals(arg.mapFallbackValue(), plain.mapFallbackValue()) || !arg.splitRegex().isEmpty() || arg.inherited()) {
+        if (arg.interactive() || arg.parameterConsumer() != PLAIN_OPTION.parameterConsumer()
+                || arg.preprocessor().getClass() != PLAIN_OPTION.preprocessor().getClass()
+                || !Objects.equals(arg.mapFallbackValue(), PLAIN_OPTION.mapFallbackValue()) || !arg.splitRegex().isEmpty()
+                || arg.inherited()) {
             throw unsupported(type, "argument " + arg.paramLabel() + ": interactive, split, a map fallback, a consumer or a preprocessor");
         }
         if (arg.converters().length > 0) {
@@ -466,13 +469,12 @@ public final class CommandModelWriter {
 
     // ---------------------------------------------------------------- names and literals
 
+    /** Whether {@code type} is made with the invocation, as {@link CommandFactory} makes it, else with no argument. */
     private static boolean constructorTakesInvocation(Class<?> type) {
-        for (Constructor<?> constructor : type.getDeclaredConstructors()) {
-            Class<?>[] parameters = constructor.getParameterTypes();
-            if (parameters.length == 1 && parameters[0] == Invocation.class) {
-                reachable(constructor, type);
-                return true;
-            }
+        Constructor<?> constructor = CommandFactory.invocationConstructor(type);
+        if (constructor != null) {
+            reachable(constructor, type);
+            return true;
         }
         try {
             reachable(type.getDeclaredConstructor(), type);
@@ -510,7 +512,7 @@ public final class CommandModelWriter {
         return Arrays.stream(values).map(CommandModelWriter::literal).collect(Collectors.joining(", "));
     }
 
-    static String literal(String value) {
+    private static String literal(String value) {
         if (value == null) {
             return "null";
         }

@@ -20,13 +20,22 @@ final class CommandFactory implements CommandLine.IFactory {
 
     @Override
     public <K> K create(Class<K> type) throws Exception {
+        Constructor<?> constructor = invocationConstructor(type);
+        if (constructor != null) {
+            constructor.setAccessible(true);
+            return type.cast(constructor.newInstance(invocation));
+        }
+        return fallback.create(type);
+    }
+
+    /** The constructor of {@code type} that takes the {@link Invocation}, or null: how a command or mixin is made. */
+    static Constructor<?> invocationConstructor(Class<?> type) {
         for (Constructor<?> constructor : type.getDeclaredConstructors()) {
             Class<?>[] parameters = constructor.getParameterTypes();
             if (parameters.length == 1 && parameters[0] == Invocation.class) {
-                constructor.setAccessible(true);
-                return type.cast(constructor.newInstance(invocation));
+                return constructor;
             }
         }
-        return fallback.create(type);
+        return null;
     }
 }

@@ -110,7 +110,6 @@ class StartupClassesTest extends CliTestBase {
         assertThat(loaded).filteredOn(name -> DENIED_TO_READS.stream().anyMatch(name::startsWith))
                 .as("classes a read must not load")
                 .isSubsetOf(JDBI_A_READ_LINKS);
-
         assertThat(loaded).as("classes loaded").hasSizeLessThanOrEqualTo(READ_CLASS_BUDGET);
     }
 
